@@ -1,0 +1,138 @@
+#include "models/machine/Machine.hpp"
+
+#include <algorithm>
+
+namespace sg4 = simgrid::s4u;
+
+namespace gilsim {
+
+Machine::Machine(const MachineConfig& config, Timeline& timeline)
+    : config_(config), timeline_(timeline) {}
+
+void Machine::build(sg4::NetZone* zone) {
+  const double speed = config_.speed * kFlopsPerWorkSecond;
+  // pstate k-1: per-sibling speed when k siblings are busy. Linear interpolation between one
+  // busy sibling (speed) and all busy (speed * smt_yield in total).
+  std::vector<double> pstates;
+  for (int k = 1; k <= config_.smt; ++k) {
+    double total = config_.smt == 1 ? 1.0 : 1.0 + (config_.smt_yield - 1.0) * (k - 1) / (config_.smt - 1);
+    pstates.push_back(speed * total / k);
+  }
+  for (int c = 0; c < config_.cores; ++c) {
+    auto* host = zone->create_host("core" + std::to_string(c), pstates)->set_core_count(config_.smt);
+    host->seal();
+    hosts_.push_back(host);
+  }
+  running_.assign(config_.cores, {});
+  slot_used_.assign(config_.cores, {});
+  last_core_.assign(timeline_.threads.size(), -1);
+}
+
+int Machine::pick_core(int thread) const {
+  std::size_t least = running_[0].size();
+  for (const auto& jobs : running_) least = std::min(least, jobs.size());
+  int previous = last_core_[thread];
+  if (previous >= 0 && running_[previous].size() == least) return previous;
+  for (int c = 0; c < config_.cores; ++c)
+    if (running_[c].size() == least) return c;
+  return 0;
+}
+
+void Machine::place(const CpuJobPtr& job, int core) {
+  job->core = core;
+  job->started = sg4::Engine::get_clock();
+  auto& slots = slot_used_[core];
+  auto free_slot = std::find(slots.begin(), slots.end(), false);
+  job->slot = static_cast<int>(free_slot - slots.begin());
+  if (free_slot == slots.end()) slots.push_back(true);
+  else *free_slot = true;
+  running_[core].push_back(job);
+  last_core_[job->thread] = core;
+}
+
+void Machine::unplace(const CpuJobPtr& job) {
+  double now = sg4::Engine::get_clock();
+  if (now > job->started) timeline_.core_spans.push_back({job->core, job->slot, job->thread, job->started, now});
+  slot_used_[job->core][job->slot] = false;
+  auto& jobs = running_[job->core];
+  jobs.erase(std::find(jobs.begin(), jobs.end(), job));
+}
+
+void Machine::apply_pstates() {
+  for (int core = 0; core < config_.cores; ++core) {
+    int busy = static_cast<int>(std::min<std::size_t>(running_[core].size(), config_.smt));
+    unsigned long pstate = busy == 0 ? 0 : busy - 1;
+    // set_pstate() is a simcall: the loop re-reads the bookkeeping after each one, so the
+    // last call for a core always reflects its latest load.
+    if (hosts_[core]->get_pstate() != pstate) hosts_[core]->set_pstate(pstate);
+  }
+}
+
+CpuJobPtr Machine::start(int thread, double work) {
+  auto job = std::make_shared<CpuJob>();
+  job->thread = thread;
+  job->exec = sg4::this_actor::exec_init(work * kFlopsPerWorkSecond);
+  // Simcalls let other actors run: choose and record the core in one step before any of them.
+  place(job, pick_core(thread));
+  job->exec->set_host(hosts_[job->core]);  // job->core: a rebalance may have moved it meanwhile
+  apply_pstates();
+  job->exec->start();
+  return job;
+}
+
+bool Machine::wait(const CpuJobPtr& job) {
+  bool completed = true;
+  try {
+    job->exec->wait();
+  } catch (const simgrid::CancelException&) {
+    completed = false;
+  }
+  finish(job);
+  return completed;
+}
+
+void Machine::run(int thread, double work) {
+  if (work > 0) wait(start(thread, work));
+}
+
+void Machine::interrupt(const CpuJobPtr& job) {
+  // A job that completed at this very instant cannot be cancelled: its wait() succeeds.
+  if (job->exec->get_state() != sg4::Activity::State::STARTED) return;
+  job->leaving = true;
+  job->interrupted_work = job->exec->get_remaining() / kFlopsPerWorkSecond;
+  job->exec->cancel();
+}
+
+void Machine::finish(const CpuJobPtr& job) {
+  job->leaving = true;
+  unplace(job);
+  rebalance();
+  apply_pstates();
+}
+
+void Machine::rebalance() {
+  for (;;) {
+    auto [low, high] = std::minmax_element(running_.begin(), running_.end(),
+                                           [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    if (high->size() < low->size() + 2) return;
+    auto candidate = std::find_if(high->rbegin(), high->rend(), [](const CpuJobPtr& j) { return !j->leaving; });
+    if (candidate == high->rend()) return;
+    CpuJobPtr job = *candidate;
+    // An exec that completed at this instant still reads STARTED until its owner wakes up, and
+    // migrating it would crash SimGrid: ask the kernel (a simcall, so other actors may run).
+    if (job->exec->get_state() == sg4::Activity::State::STARTED && job->exec->get_remaining() <= 0) {
+      job->leaving = true;
+      continue;
+    }
+    if (job->leaving) continue;
+    // Re-read the loads: they may have changed while the simcall let other actors run.
+    auto idlest = std::min_element(running_.begin(), running_.end(),
+                                   [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    if (running_[job->core].size() < idlest->size() + 2) continue;
+    unplace(job);
+    place(job, static_cast<int>(idlest - running_.begin()));
+    job->exec->set_host(hosts_[job->core]);
+  }
+}
+
+}  // namespace gilsim

@@ -1,0 +1,133 @@
+#include "models/python/PythonThread.hpp"
+
+#include <algorithm>
+
+namespace sg4 = simgrid::s4u;
+
+namespace gilsim {
+namespace {
+
+int subtree_size(const std::vector<Step>& program) {
+  int size = 0;
+  for (const Step& step : program) {
+    ++size;
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) size += subtree_size(repeat->body);
+  }
+  return size;
+}
+
+}  // namespace
+
+PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, Machine& machine,
+                           Timeline& timeline, const Scenario& scenario, Rng rng)
+    : id_(id),
+      spec_(spec),
+      gil_(gil),
+      machine_(machine),
+      timeline_(timeline),
+      speed_(scenario.machine.speed),
+      drop_latency_(scenario.runtime.gil.drop_latency),
+      rng_(rng) {}
+
+void PythonThread::collect_step_labels(const std::vector<Step>& program, std::vector<std::string>& out) {
+  for (const Step& step : program) {
+    out.push_back(step.label);
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) collect_step_labels(repeat->body, out);
+  }
+}
+
+void PythonThread::operator()() {
+  since_ = sg4::Engine::get_clock();
+  enter(ThreadState::GilWait);
+  gil_.take(id_);  // t_bootstrap: a new thread takes the GIL before running Python
+  run_program(spec_.program, 0, 0);
+  gil_.drop(id_, true);
+  close_span();
+  timeline_.finish_time[id_] = sg4::Engine::get_clock();
+}
+
+void PythonThread::run_program(const std::vector<Step>& program, int first_index, int64_t iteration) {
+  int index = first_index;
+  for (const Step& step : program) {
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) {
+      const int body_size = subtree_size(repeat->body);
+      for (int64_t i = 0; i < repeat->count; ++i) run_program(repeat->body, index + 1, i);
+      index += 1 + body_size;
+    } else {
+      run_step(step, index, iteration);
+      index += 1;
+    }
+  }
+}
+
+void PythonThread::run_step(const Step& step, int index, int64_t iteration) {
+  step_ = index;
+  iteration_ = iteration;
+  double& solo = timeline_.solo_seconds[id_];
+  if (const auto* cpu = std::get_if<CpuStep>(&step.action)) {
+    solo += cpu->seconds / speed_;
+    run_python(cpu->seconds);
+    return;
+  }
+  // Every other step is a call that releases the GIL around a blocking wait or native code
+  // (Py_BEGIN_ALLOW_THREADS) and takes it back before returning to bytecode.
+  enter(ThreadState::GilWait);
+  gil_.drop(id_, false);
+  if (const auto* io = std::get_if<IoStep>(&step.action)) {
+    double latency = io->latency.sample(rng_);
+    solo += latency;
+    enter(ThreadState::Io);
+    sg4::this_actor::sleep_for(latency);
+  } else if (const auto* native = std::get_if<NativeStep>(&step.action)) {
+    solo += native->seconds / speed_;
+    enter(ThreadState::Native);
+    machine_.run(id_, native->seconds);
+  } else if (const auto* sleep = std::get_if<SleepStep>(&step.action)) {
+    solo += sleep->seconds;
+    enter(ThreadState::Sleep);
+    sg4::this_actor::sleep_for(sleep->seconds);
+  }
+  enter(ThreadState::GilWait);
+  gil_.take(id_);
+}
+
+void PythonThread::run_python(double work) {
+  while (work > 0) {
+    enter(ThreadState::Python);
+    if (!gil_.drop_requested()) {
+      CpuJobPtr job = machine_.start(id_, work);
+      gil_.set_holder_job(job);
+      bool completed = machine_.wait(job);
+      gil_.set_holder_job(nullptr);
+      if (completed) return;
+      work = job->interrupted_work;
+    }
+    // A drop was requested: the holder runs on until its next eval-breaker check, then yields.
+    double tail = std::min(work, drop_latency_ * speed_);
+    machine_.run(id_, tail);
+    work -= tail;
+    yield_gil();
+  }
+}
+
+void PythonThread::yield_gil() {
+  enter(ThreadState::GilWait);
+  gil_.drop(id_, false);
+  gil_.take(id_);
+}
+
+void PythonThread::enter(ThreadState state) {
+  if (state == state_ && step_ == open_step_ && iteration_ == open_iteration_) return;
+  close_span();
+  state_ = state;
+  open_step_ = step_;
+  open_iteration_ = iteration_;
+}
+
+void PythonThread::close_span() {
+  double now = sg4::Engine::get_clock();
+  if (now > since_) timeline_.spans.push_back({id_, state_, open_step_, open_iteration_, since_, now});
+  since_ = now;
+}
+
+}  // namespace gilsim

@@ -1,0 +1,49 @@
+#pragma once
+#include <vector>
+
+#include "models/machine/Machine.hpp"
+#include "models/python/Gil.hpp"
+#include "sim/scenario/Scenario.hpp"
+#include "sim/trace/Timeline.hpp"
+#include "sim/util/Rng.hpp"
+
+namespace gilsim {
+
+// One Python thread (one SimGrid actor): takes its process's GIL, runs its program of steps,
+// and records its states in the timeline.
+class PythonThread {
+ public:
+  PythonThread(int id, const ThreadSpec& spec, Gil& gil, Machine& machine, Timeline& timeline,
+               const Scenario& scenario, Rng rng);
+
+  void operator()();
+
+  // Pre-order labels of a program's steps, matching the step indices threads record.
+  static void collect_step_labels(const std::vector<Step>& program, std::vector<std::string>& out);
+
+ private:
+  void run_program(const std::vector<Step>& program, int first_index, int64_t iteration);
+  void run_step(const Step& step, int index, int64_t iteration);
+  void run_python(double work);
+  void yield_gil();
+  void enter(ThreadState state);
+  void close_span();
+
+  int id_;
+  const ThreadSpec& spec_;
+  Gil& gil_;
+  Machine& machine_;
+  Timeline& timeline_;
+  double speed_;
+  double drop_latency_;
+  Rng rng_;
+  // The step being executed, and the span open since `since_`.
+  int step_ = 0;
+  int64_t iteration_ = 0;
+  ThreadState state_ = ThreadState::GilWait;
+  int open_step_ = 0;
+  int64_t open_iteration_ = 0;
+  double since_ = 0;
+};
+
+}  // namespace gilsim

@@ -1,0 +1,32 @@
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "sim/cli/RunCommand.hpp"
+
+namespace {
+
+const char* const kUsage =
+    "gilsim: simulate how a Python program runs on a multicore machine\n"
+    "\n"
+    "usage:\n"
+    "  gilsim run FILE [options]   simulate a YAML scenario and print its summary\n"
+    "  gilsim run --help           options of run\n"
+    "  gilsim --help               this text\n"
+    "\n"
+    "Scenario format, models and their parameters: README.md\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "run") return gilsim::run_command(args);
+  std::cerr << "gilsim: error: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}

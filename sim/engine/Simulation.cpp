@@ -1,0 +1,93 @@
+#include "sim/engine/Simulation.hpp"
+
+#include <memory>
+
+#include <simgrid/s4u.hpp>
+
+#include "models/machine/Machine.hpp"
+#include "models/python/Gil.hpp"
+#include "models/python/PythonThread.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace gilsim {
+namespace {
+
+std::string instance_name(const std::string& name, int64_t count, int64_t index) {
+  return count == 1 ? name : name + "[" + std::to_string(index) + "]";
+}
+
+// Fills the timeline's process and thread tables, one entry per replicated instance.
+void describe_instances(const Scenario& scenario, Timeline& timeline) {
+  for (const ProcessSpec& process : scenario.processes) {
+    for (int64_t p = 0; p < process.count; ++p) {
+      timeline.processes.push_back({instance_name(process.name, process.count, p)});
+      const int process_index = static_cast<int>(timeline.processes.size()) - 1;
+      for (const ThreadSpec& thread : process.threads) {
+        for (int64_t t = 0; t < thread.count; ++t) {
+          ThreadInfo info;
+          info.process = process_index;
+          info.name = instance_name(thread.name, thread.count, t);
+          info.group = process.name + "/" + thread.name;
+          PythonThread::collect_step_labels(thread.program, info.step_labels);
+          timeline.threads.push_back(std::move(info));
+        }
+      }
+    }
+  }
+  const std::size_t threads = timeline.threads.size();
+  timeline.gil_switches_in.assign(threads, 0);
+  timeline.solo_seconds.assign(threads, 0);
+  timeline.finish_time.assign(threads, 0);
+  timeline.process_gil_switches.assign(timeline.processes.size(), 0);
+}
+
+}  // namespace
+
+Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simgrid_args) {
+  Timeline timeline;
+  timeline.scenario = scenario.name;
+  timeline.variant = scenario.variant;
+  timeline.cores = scenario.machine.cores;
+  timeline.smt = scenario.machine.smt;
+  timeline.switch_interval = scenario.runtime.gil.switch_interval;
+  describe_instances(scenario, timeline);
+
+  std::vector<std::string> args = {"gilsim", "--log=root.thresh:critical", "--log=root.app:file:/dev/null"};
+  args.insert(args.end(), simgrid_args.begin(), simgrid_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  sg4::Engine engine(&argc, argv.data());
+
+  Machine machine(scenario.machine, timeline);
+  auto* zone = sg4::create_full_zone("machine");
+  machine.build(zone);
+  zone->seal();
+
+  std::vector<std::unique_ptr<Gil>> gils;
+  for (std::size_t p = 0; p < timeline.processes.size(); ++p)
+    gils.push_back(std::make_unique<Gil>(static_cast<int>(p), scenario.runtime.gil, scenario.runtime.seed,
+                                         machine, timeline));
+
+  std::vector<std::unique_ptr<PythonThread>> threads;
+  int id = 0;
+  int process_index = 0;
+  for (const ProcessSpec& process : scenario.processes) {
+    for (int64_t p = 0; p < process.count; ++p, ++process_index) {
+      for (const ThreadSpec& spec : process.threads) {
+        for (int64_t t = 0; t < spec.count; ++t, ++id) {
+          threads.push_back(std::make_unique<PythonThread>(
+              id, spec, *gils[process_index], machine, timeline, scenario,
+              Rng::for_stream(scenario.runtime.seed, static_cast<uint64_t>(id))));
+          PythonThread* thread = threads.back().get();
+          sg4::Actor::create(timeline.threads[id].name, machine.any_host(), [thread] { (*thread)(); });
+        }
+      }
+    }
+  }
+  engine.run();
+  return timeline;
+}
+
+}  // namespace gilsim

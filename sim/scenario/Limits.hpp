@@ -1,0 +1,20 @@
+#pragma once
+#include <cstdint>
+
+namespace gilsim::limits {
+
+// Hard limits, checked while loading so that huge inputs are refused with a message instead of
+// exhausting memory. Documented in README.md ("Limits").
+constexpr int kMaxCores = 4096;
+constexpr int kMaxSmt = 8;
+// SimGrid fails to protect actor stacks above ~32k actors (vm.max_map_count); one actor per
+// Python thread in the reference GIL model.
+constexpr int64_t kMaxThreads = 20000;
+constexpr int64_t kMaxProcesses = 10000;
+constexpr int64_t kMaxRepeat = 1000000000;
+constexpr int kMaxNesting = 16;
+// Every executed step becomes at least one span in the timeline (~40 bytes each).
+constexpr double kMaxStepExecutions = 5e7;
+constexpr int kMaxVariants = 64;
+
+}  // namespace gilsim::limits

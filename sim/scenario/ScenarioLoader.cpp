@@ -1,0 +1,309 @@
+#include "sim/scenario/ScenarioLoader.hpp"
+
+#include <fstream>
+#include <set>
+
+#include "sim/scenario/Limits.hpp"
+#include "sim/scenario/NodeReader.hpp"
+#include "sim/scenario/ProgramReader.hpp"
+#include "sim/scenario/ScenarioError.hpp"
+
+namespace gilsim {
+namespace {
+
+const std::set<std::string> kVariantSections = {"machine", "runtime", "workload"};
+
+// Deep-merges `patch` over `base` without copying nodes, so every value keeps its file position.
+YAML::Node merge(const YAML::Node& base, const YAML::Node& patch) {
+  if (!base.IsMap() || !patch.IsMap()) return patch;
+  YAML::Node merged(YAML::NodeType::Map);
+  for (const auto& entry : base) {
+    bool patched = false;
+    for (const auto& p : patch)
+      if (p.first.Scalar() == entry.first.Scalar()) {
+        merged.force_insert(entry.first, merge(entry.second, p.second));
+        patched = true;
+      }
+    if (!patched) merged.force_insert(entry.first, entry.second);
+  }
+  for (const auto& p : patch) {
+    bool in_base = false;
+    for (const auto& entry : base) in_base |= entry.first.Scalar() == p.first.Scalar();
+    if (!in_base) merged.force_insert(p.first, p.second);
+  }
+  return merged;
+}
+
+struct PathSegment {
+  std::string key;
+  int index = -1;  // >= 0 when the segment is "key[index]"
+};
+
+std::vector<PathSegment> split_path(const Override& o) {
+  std::vector<PathSegment> segments;
+  std::size_t start = 0;
+  while (start <= o.key.size()) {
+    std::size_t dot = o.key.find('.', start);
+    std::string part = o.key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    PathSegment segment;
+    std::size_t bracket = part.find('[');
+    segment.key = part.substr(0, bracket);
+    if (bracket != std::string::npos) {
+      std::size_t close = part.find(']', bracket);
+      std::string digits = part.substr(bracket + 1, close == std::string::npos ? 0 : close - bracket - 1);
+      if (close != part.size() - 1 || digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
+        throw ScenarioError(o.origin, "'" + o.key + "': expected a path such as 'workload.processes[0].count'");
+      segment.index = std::stoi(digits);
+    }
+    if (segment.key.empty())
+      throw ScenarioError(o.origin, "'" + o.key + "': expected a path such as 'machine.cores'");
+    segments.push_back(segment);
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return segments;
+}
+
+// Finds the value under `key` in a map, or adds a null entry for it.
+YAML::Node child_of(YAML::Node map, const std::string& key, const Override& o) {
+  if (!map.IsMap()) throw ScenarioError(o.origin, "'" + o.key + "': '" + key + "' is not inside a mapping");
+  for (auto entry : map)
+    if (entry.first.Scalar() == key) return entry.second;
+  map.force_insert(key, YAML::Node(YAML::NodeType::Map));
+  return child_of(map, key, o);
+}
+
+void apply_override(YAML::Node root, const Override& o, YamlSource& source) {
+  YAML::Node value(YAML::NodeType::Undefined);
+  try {
+    value.reset(YAML::Load(o.value));
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(o.origin, "value '" + o.value + "' is not valid YAML: " + e.msg);
+  }
+  source.register_override(value, o.origin);
+  std::vector<PathSegment> segments = split_path(o);
+  YAML::Node parent = root;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const PathSegment& s = segments[i];
+    const bool last = i + 1 == segments.size();
+    if (last && s.index < 0) {
+      for (auto entry : parent)
+        if (entry.first.Scalar() == s.key) {
+          entry.second = value;
+          return;
+        }
+      YAML::Node key(s.key);
+      source.register_override(key, o.origin);  // an unknown key is then reported against --set
+      parent.force_insert(key, value);
+      return;
+    }
+    YAML::Node node = child_of(parent, s.key, o);
+    if (s.index >= 0) {
+      if (!node.IsSequence() || static_cast<std::size_t>(s.index) >= node.size())
+        throw ScenarioError(o.origin, "'" + o.key + "': " + s.key + "[" + std::to_string(s.index) +
+                                          "] does not exist (the list has " +
+                                          std::to_string(node.IsSequence() ? node.size() : 0) + " items)");
+      if (last) {
+        node[s.index] = value;
+        return;
+      }
+      node.reset(node[s.index]);  // reset() rebinds; operator= would overwrite the node's data
+    }
+    parent.reset(node);
+  }
+}
+
+MachineConfig read_machine(const ValueReader& values, const YAML::Node& node) {
+  MachineConfig machine;
+  if (!node.IsDefined()) return machine;
+  MapReader map(values.source, node, "machine");
+  if (auto n = map.get("cores"); n.IsDefined())
+    machine.cores = values.integer(n, "machine.cores", 1, limits::kMaxCores);
+  if (auto n = map.get("smt"); n.IsDefined())
+    machine.smt = values.integer(n, "machine.smt", 1, limits::kMaxSmt);
+  if (auto n = map.get("smt_yield"); n.IsDefined())
+    machine.smt_yield = values.number(n, "machine.smt_yield", 1.0, static_cast<double>(machine.smt));
+  if (auto n = map.get("speed"); n.IsDefined())
+    machine.speed = values.number(n, "machine.speed", 1e-3, 1e3);
+  map.reject_unknown_keys();
+  return machine;
+}
+
+RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node) {
+  RuntimeConfig runtime;
+  if (!node.IsDefined()) return runtime;
+  MapReader map(values.source, node, "runtime");
+  GilConfig& gil = runtime.gil;
+  if (auto n = map.get("switch_interval"); n.IsDefined())
+    gil.switch_interval = values.duration(n, "runtime.switch_interval");
+  if (auto n = map.get("seed"); n.IsDefined()) runtime.seed = values.seed(n, "runtime.seed");
+  if (auto g = map.get("gil"); g.IsDefined()) {
+    MapReader gmap(values.source, g, "runtime.gil");
+    for (auto [key, field] : {std::pair<const char*, double*>{"timer_slack", &gil.timer_slack},
+                              {"drop_latency", &gil.drop_latency},
+                              {"wakeup_latency", &gil.wakeup_latency},
+                              {"tie_jitter", &gil.tie_jitter}})
+      if (auto n = gmap.get(key); n.IsDefined()) *field = values.duration(n, gmap.path_of(key), true);
+    gmap.reject_unknown_keys();
+  }
+  map.reject_unknown_keys();
+  return runtime;
+}
+
+ThreadSpec read_thread(const ValueReader& values, const YAML::Node& node, const std::string& path,
+                       std::size_t index) {
+  MapReader map(values.source, node, path);
+  ThreadSpec thread;
+  thread.name = "t" + std::to_string(index);
+  if (auto n = map.get("name"); n.IsDefined()) thread.name = values.string(n, map.path_of("name"));
+  if (auto n = map.get("count"); n.IsDefined())
+    thread.count = values.integer(n, map.path_of("count"), 1, limits::kMaxThreads,
+                                  "limit: " + std::to_string(limits::kMaxThreads) + " threads");
+  thread.program = read_program(values, map.require("program"), map.path_of("program"));
+  map.reject_unknown_keys();
+  return thread;
+}
+
+ProcessSpec read_process(const ValueReader& values, const YAML::Node& node, const std::string& path,
+                         std::size_t index) {
+  MapReader map(values.source, node, path);
+  ProcessSpec process;
+  process.name = "p" + std::to_string(index);
+  if (auto n = map.get("name"); n.IsDefined()) process.name = values.string(n, map.path_of("name"));
+  if (auto n = map.get("count"); n.IsDefined())
+    process.count = values.integer(n, map.path_of("count"), 1, limits::kMaxProcesses,
+                                   "limit: " + std::to_string(limits::kMaxProcesses) + " processes");
+  YAML::Node threads = map.require("threads");
+  values.expect_sequence(threads, map.path_of("threads"));
+  if (threads.size() == 0) values.source.fail(threads, map.path_of("threads"), "expected at least one thread");
+  for (std::size_t i = 0; i < threads.size(); ++i)
+    process.threads.push_back(read_thread(values, threads[i], map.path_of("threads") + "[" + std::to_string(i) + "]", i));
+  map.reject_unknown_keys();
+  return process;
+}
+
+std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::Node& node) {
+  MapReader map(values.source, node, "workload");
+  YAML::Node list = map.require("processes");
+  values.expect_sequence(list, "workload.processes");
+  if (list.size() == 0) values.source.fail(list, "workload.processes", "expected at least one process");
+  std::vector<ProcessSpec> processes;
+  double threads = 0, processes_total = 0, executions = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    processes.push_back(read_process(values, list[i], "workload.processes[" + std::to_string(i) + "]", i));
+    const ProcessSpec& p = processes.back();
+    processes_total += static_cast<double>(p.count);
+    for (const ThreadSpec& t : p.threads) {
+      double n = static_cast<double>(p.count) * static_cast<double>(t.count);
+      threads += n;
+      executions += n * count_step_executions(t.program);
+    }
+  }
+  auto refuse = [&](double have, double limit, const std::string& what) {
+    if (have > limit)
+      values.source.fail(node, "workload",
+                         std::to_string(static_cast<long long>(have)) + " " + what + " is more than the limit of " +
+                             std::to_string(static_cast<long long>(limit)));
+  };
+  refuse(processes_total, static_cast<double>(limits::kMaxProcesses), "processes in total");
+  refuse(threads, static_cast<double>(limits::kMaxThreads), "threads in total");
+  if (executions > limits::kMaxStepExecutions)
+    values.source.fail(node, "workload",
+                       "the programs execute " + std::to_string(static_cast<long long>(executions)) +
+                           " steps in total, more than the limit of 50000000 (reduce repeat counts)");
+  return processes;
+}
+
+Scenario read_scenario(const YamlSource& source, const YAML::Node& root, const std::string& variant) {
+  ValueReader values{source};
+  MapReader map(source, root, "");
+  Scenario scenario;
+  scenario.file = source.file();
+  scenario.variant = variant;
+  if (auto n = map.get("name"); n.IsDefined()) scenario.name = values.string(n, "name");
+  if (auto n = map.get("description"); n.IsDefined()) scenario.description = values.string(n, "description");
+  map.get("variants");  // handled by load_scenarios
+  scenario.machine = read_machine(values, map.get("machine"));
+  scenario.runtime = read_runtime(values, map.get("runtime"));
+  scenario.processes = read_workload(values, map.require("workload"));
+  map.reject_unknown_keys();
+  if (scenario.name.empty()) {
+    std::string base = source.file().substr(source.file().find_last_of('/') + 1);
+    scenario.name = base.substr(0, base.find('.'));
+  }
+  return scenario;
+}
+
+YAML::Node load_file(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw ScenarioError(file, "cannot open the scenario file");
+  try {
+    YAML::Node root = YAML::Load(in);
+    if (!root.IsMap()) {
+      YamlSource source(file);
+      source.fail(root, "", "expected a scenario: a mapping with keys name, machine, runtime, workload, variants; got " +
+                                describe_node(root));
+    }
+    return root;
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
+                        "not valid YAML: " + e.msg);
+  }
+}
+
+}  // namespace
+
+Override parse_override(const std::string& text) {
+  std::size_t eq = text.find('=');
+  std::string origin = "--set " + text;
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+    throw ScenarioError(origin, "expected key=value, such as 'machine.cores=16'");
+  return {text.substr(0, eq), text.substr(eq + 1), origin};
+}
+
+std::vector<Scenario> load_scenarios(const std::string& file, const std::vector<Override>& overrides) {
+  YAML::Node root = load_file(file);
+  YamlSource source(file);
+  source.set_document(root);
+  ValueReader values{source};
+
+  YAML::Node base(YAML::NodeType::Map);
+  YAML::Node variants(YAML::NodeType::Undefined);
+  for (const auto& entry : root) {
+    if (entry.first.Scalar() == "variants") variants.reset(entry.second);
+    else base.force_insert(entry.first, entry.second);
+  }
+
+  std::vector<std::pair<std::string, YAML::Node>> trees;
+  if (!variants.IsDefined()) {
+    trees.push_back({"", base});
+  } else {
+    values.expect_sequence(variants, "variants");
+    if (variants.size() == 0) source.fail(variants, "variants", "expected at least one variant");
+    if (variants.size() > static_cast<std::size_t>(limits::kMaxVariants))
+      source.fail(variants, "variants", "more than " + std::to_string(limits::kMaxVariants) + " variants");
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+      std::string path = "variants[" + std::to_string(i) + "]";
+      MapReader map(source, variants[i], path);
+      YAML::Node name_node = map.require("name");
+      std::string name = values.string(name_node, path + ".name");
+      if (!names.insert(name).second) source.fail(name_node, path + ".name", "duplicate variant name '" + name + "'");
+      map.get("description");
+      YAML::Node patch(YAML::NodeType::Map);
+      for (const auto& section : kVariantSections)
+        if (auto n = map.get(section); n.IsDefined()) patch.force_insert(section, n);
+      map.reject_unknown_keys();
+      trees.push_back({name, merge(base, patch)});
+    }
+  }
+
+  std::vector<Scenario> scenarios;
+  for (auto& [variant, tree] : trees) {
+    for (const Override& o : overrides) apply_override(tree, o, source);
+    scenarios.push_back(read_scenario(source, tree, variant));
+  }
+  return scenarios;
+}
+
+}  // namespace gilsim

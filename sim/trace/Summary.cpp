@@ -1,0 +1,155 @@
+#include "sim/trace/Summary.hpp"
+
+#include <algorithm>
+#include <map>
+#include <ostream>
+
+#include "sim/trace/JsonWriter.hpp"
+
+namespace gilsim {
+namespace {
+
+// Per core: time with >= 1 busy slot and time with all `smt` slots busy.
+std::vector<CoreSummary> core_occupancy(const Timeline& timeline, double makespan) {
+  std::vector<std::vector<std::pair<double, int>>> edges(timeline.cores);
+  for (const CoreSpan& span : timeline.core_spans) {
+    edges[span.core].push_back({span.start, +1});
+    edges[span.core].push_back({span.end, -1});
+  }
+  std::vector<CoreSummary> cores(timeline.cores);
+  for (int c = 0; c < timeline.cores; ++c) {
+    auto& e = edges[c];
+    std::sort(e.begin(), e.end());
+    int running = 0;
+    double previous = 0;
+    for (const auto& [time, delta] : e) {
+      if (running >= 1) cores[c].busy += time - previous;
+      if (running >= timeline.smt) cores[c].siblings_busy += time - previous;
+      running += delta;
+      previous = time;
+    }
+    if (makespan > 0) {
+      cores[c].busy /= makespan;
+      cores[c].siblings_busy /= makespan;
+    }
+  }
+  return cores;
+}
+
+}  // namespace
+
+double Summary::state_total(ThreadState state) const {
+  double total = 0;
+  for (const auto& t : threads) total += t.seconds[static_cast<int>(state)];
+  return total;
+}
+
+Summary Summary::from_timeline(const Timeline& timeline) {
+  Summary s;
+  s.scenario = timeline.scenario;
+  s.variant = timeline.variant;
+  s.cores = timeline.cores;
+  s.smt = timeline.smt;
+  s.switch_interval = timeline.switch_interval;
+  for (double finish : timeline.finish_time) s.makespan = std::max(s.makespan, finish);
+  for (double solo : timeline.solo_seconds) s.sequential += solo;
+  s.speedup = s.makespan > 0 ? s.sequential / s.makespan : 0;
+
+  for (std::size_t i = 0; i < timeline.threads.size(); ++i) {
+    const ThreadInfo& info = timeline.threads[i];
+    ThreadSummary t;
+    t.process = timeline.processes[info.process].name;
+    t.name = info.name;
+    t.group = info.group;
+    t.gil_switches_in = timeline.gil_switches_in[i];
+    t.finish = timeline.finish_time[i];
+    s.threads.push_back(t);
+  }
+  std::vector<double> python_per_process(timeline.processes.size(), 0);
+  for (const StateSpan& span : timeline.spans) {
+    s.threads[span.thread].seconds[static_cast<int>(span.state)] += span.end - span.start;
+    if (span.state == ThreadState::Python)
+      python_per_process[timeline.threads[span.thread].process] += span.end - span.start;
+  }
+  for (std::size_t p = 0; p < timeline.processes.size(); ++p) {
+    s.processes.push_back({timeline.processes[p].name, timeline.process_gil_switches[p],
+                           s.makespan > 0 ? python_per_process[p] / s.makespan : 0});
+    s.gil_switches += timeline.process_gil_switches[p];
+  }
+
+  double busy_slot_seconds = 0;
+  for (const CoreSpan& span : timeline.core_spans) busy_slot_seconds += span.end - span.start;
+  const double capacity = s.makespan * timeline.cores * timeline.smt;
+  s.cpu_utilisation = capacity > 0 ? std::min(1.0, busy_slot_seconds / capacity) : 0;
+  s.per_core = core_occupancy(timeline, s.makespan);
+  return s;
+}
+
+void Summary::write_json(std::ostream& out, int indent) const {
+  const std::string pad(indent, ' ');
+  out << pad << "{\n";
+  out << pad << "  \"scenario\": " << json::quote(scenario) << ",\n";
+  out << pad << "  \"variant\": " << json::quote(variant) << ",\n";
+  out << pad << "  \"cores\": " << cores << ",\n";
+  out << pad << "  \"smt\": " << smt << ",\n";
+  out << pad << "  \"switch_interval_s\": " << json::seconds(switch_interval) << ",\n";
+  out << pad << "  \"makespan_s\": " << json::seconds(makespan) << ",\n";
+  out << pad << "  \"sequential_s\": " << json::seconds(sequential) << ",\n";
+  out << pad << "  \"speedup\": " << json::number(speedup) << ",\n";
+  out << pad << "  \"cpu_utilisation\": " << json::number(cpu_utilisation) << ",\n";
+  out << pad << "  \"gil_switches\": " << gil_switches << ",\n";
+  out << pad << "  \"per_core\": [";
+  for (std::size_t c = 0; c < per_core.size(); ++c)
+    out << (c ? ", " : "") << "{\"busy\": " << json::number(per_core[c].busy)
+        << ", \"siblings_busy\": " << json::number(per_core[c].siblings_busy) << "}";
+  out << "],\n";
+  out << pad << "  \"processes\": [";
+  for (std::size_t p = 0; p < processes.size(); ++p)
+    out << (p ? ",\n" : "\n") << pad << "    {\"name\": " << json::quote(processes[p].name)
+        << ", \"gil_switches\": " << processes[p].gil_switches
+        << ", \"gil_held\": " << json::number(processes[p].gil_held) << "}";
+  out << "\n" << pad << "  ],\n";
+  out << pad << "  \"threads\": [";
+  for (std::size_t i = 0; i < threads.size(); ++i) {
+    const ThreadSummary& t = threads[i];
+    out << (i ? ",\n" : "\n") << pad << "    {\"process\": " << json::quote(t.process)
+        << ", \"name\": " << json::quote(t.name) << ", \"group\": " << json::quote(t.group);
+    for (int st = 0; st < kThreadStateCount; ++st)
+      out << ", " << json::quote(std::string(state_name(static_cast<ThreadState>(st))) + "_s") << ": "
+          << json::seconds(t.seconds[st]);
+    out << ", \"gil_switches_in\": " << t.gil_switches_in << ", \"finish_s\": " << json::seconds(t.finish) << "}";
+  }
+  out << "\n" << pad << "  ]\n";
+  out << pad << "}";
+}
+
+Summary Summary::from_json(const YAML::Node& node) {
+  Summary s;
+  s.scenario = node["scenario"].as<std::string>();
+  s.variant = node["variant"].as<std::string>();
+  s.cores = node["cores"].as<int>();
+  s.smt = node["smt"].as<int>();
+  s.switch_interval = node["switch_interval_s"].as<double>();
+  s.makespan = node["makespan_s"].as<double>();
+  s.sequential = node["sequential_s"].as<double>();
+  s.speedup = node["speedup"].as<double>();
+  s.cpu_utilisation = node["cpu_utilisation"].as<double>();
+  s.gil_switches = node["gil_switches"].as<int64_t>();
+  for (const auto& c : node["per_core"]) s.per_core.push_back({c["busy"].as<double>(), c["siblings_busy"].as<double>()});
+  for (const auto& p : node["processes"])
+    s.processes.push_back({p["name"].as<std::string>(), p["gil_switches"].as<int64_t>(), p["gil_held"].as<double>()});
+  for (const auto& t : node["threads"]) {
+    ThreadSummary ts;
+    ts.process = t["process"].as<std::string>();
+    ts.name = t["name"].as<std::string>();
+    ts.group = t["group"].as<std::string>();
+    for (int st = 0; st < kThreadStateCount; ++st)
+      ts.seconds[st] = t[std::string(state_name(static_cast<ThreadState>(st))) + "_s"].as<double>();
+    ts.gil_switches_in = t["gil_switches_in"].as<int64_t>();
+    ts.finish = t["finish_s"].as<double>();
+    s.threads.push_back(ts);
+  }
+  return s;
+}
+
+}  // namespace gilsim

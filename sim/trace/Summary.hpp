@@ -1,0 +1,56 @@
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/trace/Timeline.hpp"
+
+namespace gilsim {
+
+struct ThreadSummary {
+  std::string process;
+  std::string name;
+  std::string group;
+  std::array<double, kThreadStateCount> seconds{};  // time per ThreadState
+  int64_t gil_switches_in = 0;
+  double finish = 0;
+};
+
+struct CoreSummary {
+  double busy = 0;          // fraction of the makespan with at least one sibling busy
+  double siblings_busy = 0; // fraction with every SMT sibling busy
+};
+
+struct ProcessSummary {
+  std::string name;
+  int64_t gil_switches = 0;
+  double gil_held = 0;  // fraction of the makespan some thread held the GIL running Python
+};
+
+// What the summary table and --json report for one simulated variant.
+struct Summary {
+  std::string scenario;
+  std::string variant;
+  int cores = 0;
+  int smt = 1;
+  double switch_interval = 0;
+  double makespan = 0;
+  double sequential = 0;  // the same work run alone, one step after another, in one thread
+  double speedup = 0;     // sequential / makespan
+  double cpu_utilisation = 0;  // busy hardware threads / all hardware threads, over the makespan
+  int64_t gil_switches = 0;
+  double wall_seconds = 0;  // host time the simulation took
+  std::vector<CoreSummary> per_core;
+  std::vector<ProcessSummary> processes;
+  std::vector<ThreadSummary> threads;
+
+  double state_total(ThreadState state) const;
+  static Summary from_timeline(const Timeline& timeline);
+  void write_json(std::ostream& out, int indent = 0) const;
+  static Summary from_json(const YAML::Node& node);
+};
+
+}  // namespace gilsim

@@ -1,0 +1,104 @@
+#include "sim/trace/SummaryReport.hpp"
+
+#include <cstdio>
+#include <map>
+
+#include "sim/scenario/Units.hpp"
+#include "sim/trace/JsonWriter.hpp"
+
+namespace gilsim {
+namespace {
+
+std::string fixed(double value, const char* format) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, format, value);
+  return buffer;
+}
+
+std::string pad(const std::string& text, std::size_t width) {
+  return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
+}
+
+std::string variant_label(const Summary& s) { return s.variant.empty() ? s.scenario : s.variant; }
+
+void write_variant_table(std::ostream& out, const std::vector<Summary>& variants) {
+  std::size_t width = 8;
+  for (const auto& s : variants) width = std::max(width, variant_label(s).size() + 2);
+  out << pad("variant", width) << pad("machine", 9) << pad("interval", 9) << pad("makespan", 11)
+      << pad("speedup", 9) << pad("cpu-util", 9) << pad("gil-switches", 13) << pad("python", 10)
+      << pad("gil-wait", 10) << pad("io", 10) << "native\n";
+  std::size_t fastest = 0;
+  for (std::size_t i = 0; i < variants.size(); ++i)
+    if (variants[i].makespan < variants[fastest].makespan) fastest = i;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const Summary& s = variants[i];
+    out << pad(variant_label(s), width) << pad(std::to_string(s.cores) + "x" + std::to_string(s.smt), 9)
+        << pad(format_duration(s.switch_interval), 9) << pad(format_duration(s.makespan), 11)
+        << pad(fixed(s.speedup, "%.2fx"), 9) << pad(fixed(100 * s.cpu_utilisation, "%.1f%%"), 9)
+        << pad(std::to_string(s.gil_switches), 13) << pad(fixed(s.state_total(ThreadState::Python), "%.3fs"), 10)
+        << pad(fixed(s.state_total(ThreadState::GilWait), "%.3fs"), 10)
+        << pad(fixed(s.state_total(ThreadState::Io), "%.3fs"), 10)
+        << fixed(s.state_total(ThreadState::Native), "%.3fs")
+        << (variants.size() > 1 && i == fastest ? "   <- fastest" : "") << "\n";
+  }
+  out << "(speedup: against the same work run sequentially in one thread; python, gil-wait, io,\n"
+         " native: thread-seconds summed over all threads)\n";
+}
+
+void write_thread_table(std::ostream& out, const Summary& s, bool per_thread) {
+  struct Row {
+    std::string label;
+    int count = 0;
+    std::array<double, kThreadStateCount> seconds{};
+    double switches = 0;
+    double finish = 0;
+  };
+  std::vector<Row> rows;
+  std::map<std::string, std::size_t> index;
+  for (const ThreadSummary& t : s.threads) {
+    std::string key = per_thread ? t.process + "/" + t.name : t.group;
+    auto [it, inserted] = index.emplace(key, rows.size());
+    if (inserted) rows.push_back({key});
+    Row& row = rows[it->second];
+    ++row.count;
+    for (int st = 0; st < kThreadStateCount; ++st) row.seconds[st] += t.seconds[st];
+    row.switches += static_cast<double>(t.gil_switches_in);
+    row.finish = std::max(row.finish, t.finish);
+  }
+  std::size_t width = 8;
+  for (const Row& r : rows) width = std::max(width, r.label.size() + 2);
+  out << pad(per_thread ? "thread" : "group", width) << pad("threads", 8) << pad("python", 11)
+      << pad("gil-wait", 11) << pad("io", 11) << pad("native", 11) << pad("sleep", 11)
+      << pad("switches-in", 12) << "last-finish\n";
+  for (const Row& r : rows) {
+    out << pad(r.label, width) << pad(std::to_string(r.count), 8);
+    for (int st = 0; st < kThreadStateCount; ++st) out << pad(format_duration(r.seconds[st] / r.count), 11);
+    out << pad(fixed(r.switches / r.count, "%.1f"), 12) << format_duration(r.finish) << "\n";
+  }
+  if (!per_thread) out << "(per-thread means over each group; --threads lists every thread)\n";
+}
+
+}  // namespace
+
+void write_report(std::ostream& out, const std::string& file, const std::vector<Summary>& variants,
+                  bool per_thread) {
+  out << "scenario " << variants.front().scenario << " (" << file << ")\n\n";
+  write_variant_table(out, variants);
+  for (const Summary& s : variants) {
+    out << "\n[" << variant_label(s) << "] " << s.processes.size() << " process(es), " << s.threads.size()
+        << " thread(s); makespan " << format_duration(s.makespan) << ", sequential "
+        << format_duration(s.sequential) << "\n";
+    write_thread_table(out, s, per_thread);
+  }
+}
+
+void write_report_json(std::ostream& out, const std::string& file, const std::vector<Summary>& variants) {
+  out << "{\n  \"file\": " << json::quote(file) << ",\n  \"variants\": [\n";
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    variants[i].write_json(out, 4);
+    out << (i + 1 < variants.size() ? ",\n" : "\n");
+  }
+  out << "  ]\n}\n";
+}
+
+}  // namespace gilsim

@@ -1,0 +1,60 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gilsim {
+
+enum class ThreadState : uint8_t { Python, GilWait, Io, Native, Sleep };
+constexpr int kThreadStateCount = 5;
+const char* state_name(ThreadState state);
+
+struct ProcessInfo {
+  std::string name;  // "app" or "worker[3]" for replicated processes
+};
+
+struct ThreadInfo {
+  int process = 0;
+  std::string name;   // "worker[2]"
+  std::string group;  // "app/worker": the thread spec it was replicated from
+  std::vector<std::string> step_labels;  // indexed by StateSpan::step
+};
+
+// A thread in one state over [start, end). `step` indexes ThreadInfo::step_labels and
+// `iteration` counts the enclosing repeat's iterations (0 outside any repeat).
+struct StateSpan {
+  int thread;
+  ThreadState state;
+  int step;
+  int64_t iteration;
+  double start;
+  double end;
+};
+
+// A thread's work occupying one hardware-thread slot of a physical core.
+struct CoreSpan {
+  int core;
+  int slot;
+  int thread;
+  double start;
+  double end;
+};
+
+// Everything a simulation (or a measured run) produced; writers and the summary read it.
+struct Timeline {
+  std::string scenario;
+  std::string variant;
+  int cores = 0;
+  int smt = 1;
+  double switch_interval = 0;
+  std::vector<ProcessInfo> processes;
+  std::vector<ThreadInfo> threads;
+  std::vector<StateSpan> spans;
+  std::vector<CoreSpan> core_spans;
+  std::vector<int64_t> gil_switches_in;        // per thread: times it took the GIL from another
+  std::vector<int64_t> process_gil_switches;   // per process: CPython's gil->switch_number
+  std::vector<double> solo_seconds;            // per thread: its work run alone on one core
+  std::vector<double> finish_time;             // per thread
+};
+
+}  // namespace gilsim

@@ -1,0 +1,42 @@
+#pragma once
+// Helpers for engine-level tests: every simulation runs in a forked child (one SimGrid engine
+// per process), so any number of simulations can run inside one test case.
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/engine/IsolatedRun.hpp"
+#include "sim/engine/Simulation.hpp"
+#include "sim/scenario/ScenarioLoader.hpp"
+#include "sim/trace/Summary.hpp"
+
+namespace gilsim::testing {
+
+inline Scenario load_variant(const std::string& file, const std::string& variant,
+                             const std::vector<Override>& overrides = {}) {
+  for (Scenario& s : load_scenarios(file, overrides))
+    if (s.variant == variant) return s;
+  FAIL("no variant " << variant << " in " << file);
+  return {};
+}
+
+// Simulates in a child and returns what `extract` computed from the timeline there.
+inline std::string simulate_and(const Scenario& scenario, const std::function<std::string(const Timeline&)>& extract) {
+  IsolatedResult r = run_isolated([&] { return extract(simulate(scenario, {})); });
+  REQUIRE_MESSAGE(r.ok, r.output);
+  return r.output;
+}
+
+inline Summary simulate_summary(const Scenario& scenario) {
+  std::string json = simulate_and(scenario, [](const Timeline& t) {
+    std::ostringstream out;
+    Summary::from_timeline(t).write_json(out);
+    return out.str();
+  });
+  return Summary::from_json(YAML::Load(json));
+}
+
+}  // namespace gilsim::testing

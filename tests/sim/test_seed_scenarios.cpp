@@ -1,0 +1,150 @@
+// The seed scenarios against hand-computed expectations (derivations in each scenario's
+// description and in README "Models").
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "tests/sim/SimTestSupport.hpp"
+
+using namespace gilsim;
+using namespace gilsim::testing;
+
+namespace {
+
+const char* const kCpuBound = "scenarios/seed/cpu_bound_threads_vs_processes.yaml";
+
+// Mean length of the GIL holder's uninterrupted Python runs, over a timeline.
+double mean_python_run(const Timeline& t) {
+  double total = 0;
+  int runs = 0;
+  for (const StateSpan& s : t.spans)
+    if (s.state == ThreadState::Python) {
+      total += s.end - s.start;
+      ++runs;
+    }
+  return runs ? total / runs : 0;
+}
+
+}  // namespace
+
+TEST_CASE("8 CPU-bound threads in one process take about 8x the work: one runs at a time") {
+  Summary s = simulate_summary(load_variant(kCpuBound, "threads"));
+  CHECK(s.sequential == doctest::Approx(8.0));
+  // 8 s of work plus one wake-up latency (50 us) lost per hand-over of ~5.1 ms: ~1%.
+  CHECK(s.makespan > 8.0);
+  CHECK(s.makespan < 8.0 * 1.02);
+  CHECK(s.speedup == doctest::Approx(8.0 / s.makespan));
+  // Hand-overs every ~interval: 8 s / 5.155 ms ~ 1550 switches.
+  CHECK(s.gil_switches > 1400);
+  CHECK(s.gil_switches < 1700);
+  // Each thread runs Python 1 s and waits for the GIL the rest of the time.
+  for (const auto& t : s.threads) CHECK(t.seconds[static_cast<int>(ThreadState::Python)] == doctest::Approx(1.0).epsilon(1e-6));
+}
+
+TEST_CASE("8 CPU-bound processes on 8 cores x 2 SMT finish in the time of one") {
+  Summary s = simulate_summary(load_variant(kCpuBound, "processes"));
+  CHECK(s.makespan == doctest::Approx(1.0).epsilon(1e-6));
+  CHECK(s.speedup == doctest::Approx(8.0).epsilon(1e-5));
+  CHECK(s.gil_switches == 8);  // each process's only thread takes its own GIL once
+  // One thread per physical core: 8 of 16 hardware threads busy.
+  CHECK(s.cpu_utilisation == doctest::Approx(0.5).epsilon(1e-6));
+  for (const auto& core : s.per_core) {
+    CHECK(core.busy == doctest::Approx(1.0).epsilon(1e-6));
+    CHECK(core.siblings_busy == doctest::Approx(0.0));
+  }
+}
+
+TEST_CASE("SMT: 4 to 8 processes doubles throughput, 8 to 16 adds the SMT yield of 25%") {
+  const char* file = "scenarios/seed/smt_scaling.yaml";
+  Summary p4 = simulate_summary(load_variant(file, "p4"));
+  Summary p8 = simulate_summary(load_variant(file, "p8"));
+  Summary p16 = simulate_summary(load_variant(file, "p16"));
+  CHECK(p4.makespan == doctest::Approx(1.0).epsilon(1e-6));
+  CHECK(p8.makespan == doctest::Approx(1.0).epsilon(1e-6));
+  // Two siblings share 1.25 cores of throughput: each runs at 0.625, 1 s of work takes 1.6 s.
+  CHECK(p16.makespan == doctest::Approx(1.6).epsilon(1e-6));
+  const double throughput4 = 4 / p4.makespan, throughput8 = 8 / p8.makespan, throughput16 = 16 / p16.makespan;
+  CHECK(throughput8 / throughput4 == doctest::Approx(2.0).epsilon(1e-6));
+  CHECK(throughput16 / throughput8 == doctest::Approx(1.25).epsilon(1e-6));
+  for (const auto& core : p16.per_core) CHECK(core.siblings_busy == doctest::Approx(1.0).epsilon(1e-6));
+}
+
+TEST_CASE("SMT yield is a parameter: 1.0 means siblings add no throughput") {
+  Summary s = simulate_summary(load_variant("scenarios/seed/smt_scaling.yaml", "p16", {parse_override("machine.smt_yield=1.0")}));
+  CHECK(s.makespan == doctest::Approx(2.0).epsilon(1e-6));
+}
+
+TEST_CASE("oversubscribed cores share time fairly: 24 processes on 8 cores x 2 SMT") {
+  Summary s = simulate_summary(load_variant("scenarios/seed/smt_scaling.yaml", "p16",
+                                            {parse_override("workload.processes[0].count=24")}));
+  // 3 threads per core share 1.25 cores: 24 work-seconds / (8 x 1.25) = 2.4 s.
+  CHECK(s.makespan == doctest::Approx(2.4).epsilon(1e-6));
+}
+
+TEST_CASE("core speed scales CPU work: speed 2 halves the time") {
+  Summary s = simulate_summary(load_variant(kCpuBound, "processes", {parse_override("machine.speed=2")}));
+  CHECK(s.makespan == doctest::Approx(0.5).epsilon(1e-6));
+}
+
+TEST_CASE("I/O-bound: 50 requests of 20 ms take 1 s in one thread and 0.1 s in 10 threads") {
+  const char* file = "scenarios/seed/io_bound.yaml";
+  Summary sequential = simulate_summary(load_variant(file, "sequential"));
+  Summary threads = simulate_summary(load_variant(file, "threads"));
+  CHECK(sequential.makespan == doctest::Approx(1.0).epsilon(1e-3));
+  // 5 rounds of 20 ms; each round 10 threads re-take the free GIL one after another (no waits
+  // for a switch interval since nobody holds it long).
+  CHECK(threads.makespan == doctest::Approx(0.1).epsilon(0.01));
+  CHECK(threads.speedup == doctest::Approx(10.0).epsilon(0.01));
+  CHECK(threads.state_total(ThreadState::Io) == doctest::Approx(1.0).epsilon(1e-6));
+}
+
+TEST_CASE("convoy effect: an I/O loop beside a CPU-bound thread runs 1/(1ms + interval) times per second") {
+  for (const char* variant : {"interval-5ms", "interval-15ms"}) {
+    CAPTURE(variant);
+    Scenario scenario = load_variant("scenarios/seed/convoy.yaml", variant);
+    const double interval = scenario.runtime.gil.switch_interval;
+    std::string rate = simulate_and(scenario, [](const Timeline& t) {
+      // I/O iterations completed while the CPU-bound thread (thread 1) was running.
+      const double cpu_end = t.finish_time[1];
+      int iterations = 0;
+      for (const StateSpan& s : t.spans)
+        if (s.thread == 0 && s.state == ThreadState::Io && s.end <= cpu_end) ++iterations;
+      return std::to_string(iterations / cpu_end);
+    });
+    CHECK(std::stod(rate) == doctest::Approx(1.0 / (0.001 + interval)).epsilon(0.05));
+  }
+}
+
+TEST_CASE("two CPU-bound threads hand the GIL over about every interval + 0.15 ms") {
+  for (const char* interval : {"5ms", "15ms"}) {
+    CAPTURE(interval);
+    Scenario scenario = load_variant("scenarios/seed/gil_handover.yaml", "",
+                                     {{"runtime.switch_interval", interval, std::string("--switch-interval ") + interval}});
+    const double seconds = scenario.runtime.gil.switch_interval;
+    std::string result = simulate_and(scenario, [](const Timeline& t) {
+      std::ostringstream out;
+      out << t.process_gil_switches[0] << " " << mean_python_run(t);
+      return out.str();
+    });
+    std::istringstream in(result);
+    double switches = 0, run = 0;
+    in >> switches >> run;
+    // Period: interval + timer slack 50us + drop latency 5us + two wake-ups of 50us = +0.155 ms.
+    const double period = seconds + 155e-6;
+    CHECK(switches == doctest::Approx(2.0 / period).epsilon(0.03));
+    // The holder runs from its take until the drop: interval + slack + drop latency + 1 wake-up.
+    CHECK(run == doctest::Approx(seconds + 105e-6).epsilon(0.02));
+  }
+}
+
+TEST_CASE("the same scenario and seed give identical summaries") {
+  Scenario scenario = load_variant("scenarios/seed/convoy.yaml", "interval-5ms");
+  auto json = [&] {
+    return simulate_and(scenario, [](const Timeline& t) {
+      std::ostringstream out;
+      Summary::from_timeline(t).write_json(out);
+      return out.str();
+    });
+  };
+  CHECK(json() == json());
+}

@@ -1,0 +1,113 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "sim/scenario/ScenarioError.hpp"
+#include "sim/scenario/ScenarioLoader.hpp"
+
+using namespace gilsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string load_error(const std::string& file, const std::vector<Override>& overrides = {}) {
+  try {
+    load_scenarios(file, overrides);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::string expected_message(const fs::path& file) {
+  std::ifstream in(file);
+  std::string first;
+  std::getline(in, first);
+  const std::string prefix = "# expect: ";
+  REQUIRE_MESSAGE(first.rfind(prefix, 0) == 0, file.string() << " must start with '# expect: '");
+  return first.substr(prefix.size());
+}
+
+}  // namespace
+
+TEST_CASE("every file in scenarios/invalid fails with exactly the message it expects") {
+  int checked = 0;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator("scenarios/invalid")) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& path : files) {
+    const std::string relative = "scenarios/invalid/" + path.filename().string();
+    CAPTURE(relative);
+    CHECK(load_error(relative) == expected_message(path));
+    ++checked;
+  }
+  CHECK(checked >= 15);
+}
+
+TEST_CASE("every seed scenario loads without error") {
+  for (const auto& entry : fs::directory_iterator("scenarios/seed")) {
+    CAPTURE(entry.path());
+    CHECK_NOTHROW(load_scenarios(entry.path().string(), {}));
+  }
+}
+
+TEST_CASE("a missing file is reported by name") {
+  CHECK(load_error("scenarios/no_such_file.yaml") == "scenarios/no_such_file.yaml: error: cannot open the scenario file");
+}
+
+TEST_CASE("variants inherit the base scenario and override only what they name") {
+  auto scenarios = load_scenarios("scenarios/seed/convoy.yaml", {});
+  REQUIRE(scenarios.size() == 2);
+  CHECK(scenarios[0].variant == "interval-5ms");
+  CHECK(scenarios[1].variant == "interval-15ms");
+  CHECK(scenarios[0].runtime.gil.switch_interval == doctest::Approx(0.005));
+  CHECK(scenarios[1].runtime.gil.switch_interval == doctest::Approx(0.015));
+  CHECK(scenarios[1].machine.cores == 8);
+  CHECK(scenarios[1].processes[0].threads.size() == 2);
+}
+
+TEST_CASE("yaml anchors let variants share one program") {
+  auto scenarios = load_scenarios("scenarios/seed/cpu_bound_threads_vs_processes.yaml", {});
+  REQUIRE(scenarios.size() == 2);
+  CHECK(scenarios[0].processes[0].threads[0].count == 8);
+  CHECK(scenarios[1].processes[0].count == 8);
+  CHECK(std::get<CpuStep>(scenarios[1].processes[0].threads[0].program[0].action).seconds == doctest::Approx(1.0));
+}
+
+TEST_CASE("overrides set any value, in every variant, after the variant is applied") {
+  auto scenarios = load_scenarios("scenarios/seed/convoy.yaml",
+                                  {parse_override("runtime.switch_interval=1ms"), parse_override("machine.cores=3"),
+                                   parse_override("workload.processes[0].threads[1].program[0].cpu=500ms")});
+  for (const auto& s : scenarios) {
+    CHECK(s.runtime.gil.switch_interval == doctest::Approx(0.001));
+    CHECK(s.machine.cores == 3);
+    CHECK(std::get<CpuStep>(s.processes[0].threads[1].program[0].action).seconds == doctest::Approx(0.5));
+  }
+}
+
+TEST_CASE("an override adds a key the file does not have") {
+  auto scenarios = load_scenarios("scenarios/seed/io_bound.yaml", {parse_override("machine.smt_yield=1.3"),
+                                                                        parse_override("runtime.gil.wakeup_latency=20us")});
+  CHECK(scenarios[0].machine.smt_yield == doctest::Approx(1.3));
+  CHECK(scenarios[0].runtime.gil.wakeup_latency == doctest::Approx(20e-6));
+}
+
+TEST_CASE("a bad override value is reported against the override, not the file") {
+  CHECK(load_error("scenarios/seed/gil_handover.yaml", {{"machine.cores", "many", "--cores many"}}) ==
+        "--cores many: error: machine.cores: expected an integer from 1 to 4096, got 'many'");
+  CHECK(load_error("scenarios/seed/gil_handover.yaml", {parse_override("machine.colors=3")}) ==
+        "--set machine.colors=3: error: machine.colors: unknown key; expected one of: cores, smt, smt_yield, speed");
+}
+
+TEST_CASE("an override path into a missing list item names the list size") {
+  CHECK(load_error("scenarios/seed/gil_handover.yaml", {parse_override("workload.processes[3].count=2")}) ==
+        "--set workload.processes[3].count=2: error: 'workload.processes[3].count': processes[3] does not exist (the list has 1 items)");
+}
+
+TEST_CASE("a malformed override is refused before anything runs") {
+  CHECK_THROWS_WITH_AS(parse_override("machine.cores"), "--set machine.cores: error: expected key=value, such as 'machine.cores=16'",
+                       ScenarioError);
+}
