@@ -121,8 +121,13 @@ MachineConfig read_machine(const ValueReader& values, const YAML::Node& node) {
     machine.cores = values.integer(n, "machine.cores", 1, limits::kMaxCores);
   if (auto n = map.get("smt"); n.IsDefined())
     machine.smt = values.integer(n, "machine.smt", 1, limits::kMaxSmt);
-  if (auto n = map.get("smt_yield"); n.IsDefined())
-    machine.smt_yield = values.number(n, "machine.smt_yield", 1.0, static_cast<double>(machine.smt));
+  if (auto n = map.get("smt_yield"); n.IsDefined()) {
+    machine.smt_yield = values.number(n, "machine.smt_yield", 1.0, static_cast<double>(limits::kMaxSmt));
+    // k siblings deliver at most k cores' worth; with smt 1 the yield has no effect.
+    if (machine.smt > 1 && machine.smt_yield > machine.smt)
+      values.source.fail(n, "machine.smt_yield",
+                         "expected at most the number of SMT siblings (" + std::to_string(machine.smt) + "), got " + n.Scalar());
+  }
   if (auto n = map.get("speed"); n.IsDefined())
     machine.speed = values.number(n, "machine.speed", 1e-3, 1e3);
   map.reject_unknown_keys();

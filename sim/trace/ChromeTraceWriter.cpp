@@ -14,8 +14,9 @@ namespace gilsim {
 namespace {
 
 // Track ids. Within a pid no two kinds of track can share a tid: thread tids stay below
-// kGilTidBase, and the machine pid holds core tracks only.
-constexpr int kMachinePid = 0;
+// kGilTidBase, and the machine pid holds core tracks only. The machine is not pid 0, which
+// Perfetto treats as the kernel swapper; process pids are at most limits::kMaxProcesses.
+constexpr int kMachinePid = 1000000;
 constexpr int64_t kGilTidBase = 1000000;
 constexpr int kSlotsPerCore = 64;
 

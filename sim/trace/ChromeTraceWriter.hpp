@@ -11,7 +11,7 @@ namespace gilsim {
 //    Python thread (one "X" event per StateSpan, cat "state");
 //  - tid 1000000 + process index: that process's "GIL holder" track (cat "gil"), which also
 //    carries the process-scoped counters "GIL waiters" and "runnable";
-//  - pid 0 "machine": tid = core * 64 + slot + 1 per hardware thread, named "core N.slot"
+//  - pid 1000000 "machine": tid = core * 64 + slot + 1 per hardware thread, named "core N.slot"
 //    (cat "core").
 // Times are whole nanoseconds written as microseconds with three decimals. The output is
 // streamed and byte-identical for equal timelines, whatever the order of their spans.

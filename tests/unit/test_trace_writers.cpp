@@ -214,7 +214,7 @@ TEST_CASE("chrome trace names processes and threads with pid/tid conventions") {
   CHECK(count(json, "{\"ph\":\"M\",\"pid\":2,\"tid\":3,\"name\":\"thread_sort_index\","
                     "\"args\":{\"sort_index\":3}}") == 1);
   CHECK(count(json, "\"name\":\"thread_name\",\"args\":{\"name\":\"GIL holder\"}") == 2);
-  CHECK(count(json, "{\"ph\":\"M\",\"pid\":0,\"tid\":1,\"name\":\"process_name\","
+  CHECK(count(json, "{\"ph\":\"M\",\"pid\":1000000,\"tid\":1,\"name\":\"process_name\","
                     "\"args\":{\"name\":\"machine\"}}") == 1);
 }
 
@@ -273,8 +273,8 @@ TEST_CASE("chrome trace machine pid has one track per core slot with core spans"
                             "\"tid\":2,\"name\":\"thread_name\",\"args\":{\"name\":\"core 0.1\"}",
                             "\"tid\":65,\"name\":\"thread_name\",\"args\":{\"name\":\"core 1.0\"}",
                             "\"tid\":66,\"name\":\"thread_name\",\"args\":{\"name\":\"core 1.1\"}"})
-    CHECK(count(json, std::string("{\"ph\":\"M\",\"pid\":0,") + track + "}") == 1);
-  CHECK(count(json, "{\"ph\":\"X\",\"pid\":0,\"tid\":65,\"ts\":0.000,\"dur\":3000.000,"
+    CHECK(count(json, std::string("{\"ph\":\"M\",\"pid\":1000000,") + track + "}") == 1);
+  CHECK(count(json, "{\"ph\":\"X\",\"pid\":1000000,\"tid\":65,\"ts\":0.000,\"dur\":3000.000,"
                     "\"name\":\"worker\",\"cat\":\"core\",\"args\":{\"process\":\"worker[0]\"}}") ==
         1);
   CHECK(count(json, "\"cat\":\"core\"") == 3);

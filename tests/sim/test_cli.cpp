@@ -1,0 +1,124 @@
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <yaml-cpp/yaml.h>
+
+#include "tests/sim/CommandRunner.hpp"
+
+using namespace gilsim::testing;
+
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return "/tmp/gilsim_cli_" + std::to_string(::getpid()) + "_" + name;
+}
+
+}  // namespace
+
+TEST_CASE("run --help is gilsim's own help, not SimGrid's") {
+  CommandResult r = run_gilsim("run --help");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("--switch-interval") != std::string::npos);
+  CHECK(r.out.find("--set") != std::string::npos);
+  CHECK(r.out.find("SimGrid") != std::string::npos);  // only as the pass-through options
+  CHECK(r.out.find("--cfg=") == std::string::npos);  // SimGrid's own help lists --cfg=<var>:<value>
+}
+
+TEST_CASE("a scenario error exits with status 2 and the file:line:col message, nothing on stdout") {
+  CommandResult r = run_gilsim("run scenarios/invalid/unknown_key.yaml");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "scenarios/invalid/unknown_key.yaml:5:3: error: machine.cpus: unknown key; expected one of: cores, smt, smt_yield, speed\n");
+}
+
+TEST_CASE("an unknown command-line option is refused with a pointer to --help") {
+  CommandResult r = run_gilsim("run scenarios/seed/gil_handover.yaml --colors 3");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("unrecognised option '--colors'") != std::string::npos);
+}
+
+TEST_CASE("an unknown variant is refused with the list of variants") {
+  CommandResult r = run_gilsim("run scenarios/seed/convoy.yaml --variant fast");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "--variant fast: error: no such variant; the scenario has: interval-5ms, interval-15ms\n");
+}
+
+TEST_CASE("the text summary marks the fastest variant") {
+  CommandResult r = run_gilsim("run scenarios/seed/cpu_bound_threads_vs_processes.yaml");
+  CHECK(r.exit_code == 0);
+  const auto processes = r.out.find("\nprocesses ");
+  REQUIRE(processes != std::string::npos);
+  const auto line_end = r.out.find('\n', processes + 1);
+  CHECK(r.out.substr(processes, line_end - processes).find("<- fastest") != std::string::npos);
+  CHECK(r.out.find("app/worker") != std::string::npos);
+}
+
+TEST_CASE("--json prints one summary per variant with makespan and speedup") {
+  CommandResult r = run_gilsim("run scenarios/seed/smt_scaling.yaml --json");
+  REQUIRE(r.exit_code == 0);
+  YAML::Node doc = YAML::Load(r.out);
+  REQUIRE(doc["variants"].size() == 3);
+  CHECK(doc["variants"][2]["variant"].as<std::string>() == "p16");
+  CHECK(doc["variants"][2]["makespan_s"].as<double>() == doctest::Approx(1.6));
+  CHECK(doc["variants"][2]["threads"].size() == 16);
+}
+
+TEST_CASE("option shortcuts override the scenario: --cores, --smt, --switch-interval, --seed") {
+  CommandResult r = run_gilsim("run scenarios/seed/smt_scaling.yaml --variant p16 --cores 16 --smt 1 --switch-interval 15ms --seed 7 --json");
+  REQUIRE(r.exit_code == 0);
+  YAML::Node v = YAML::Load(r.out)["variants"][0];
+  CHECK(v["cores"].as<int>() == 16);
+  CHECK(v["smt"].as<int>() == 1);
+  CHECK(v["switch_interval_s"].as<double>() == doctest::Approx(0.015));
+  CHECK(v["makespan_s"].as<double>() == doctest::Approx(1.0));
+}
+
+TEST_CASE("SimGrid options pass through and SimGrid stays silent otherwise") {
+  CommandResult quiet = run_gilsim("run scenarios/seed/gil_handover.yaml");
+  CHECK(quiet.err.empty());
+  CommandResult cfg = run_gilsim("run scenarios/seed/gil_handover.yaml --cfg surf/precision:1e-9 --log root.thresh:critical");
+  CHECK(cfg.exit_code == 0);
+  CHECK(cfg.out == quiet.out);
+}
+
+TEST_CASE("trace and svg options write one file per variant") {
+  const std::string trace = temp_path("t.json"), svg = temp_path("a.svg");
+  CommandResult r = run_gilsim("run scenarios/seed/io_bound.yaml --trace " + trace + " --svg " + svg);
+  REQUIRE(r.exit_code == 0);
+  for (const char* variant : {"sequential", "threads"}) {
+    const std::string t = temp_path(std::string("t.") + variant + ".json");
+    const std::string s = temp_path(std::string("a.") + variant + ".svg");
+    CHECK(YAML::Load(read_file(t))["traceEvents"].size() > 0);
+    CHECK(read_file(s).find("<svg xmlns") != std::string::npos);
+    std::remove(t.c_str());
+    std::remove(s.c_str());
+  }
+}
+
+TEST_CASE("the same scenario and seed give byte-identical summary, trace and svg") {
+  auto run = [&](const std::string& tag) {
+    CommandResult r = run_gilsim("run scenarios/seed/convoy.yaml --variant interval-15ms --json --trace " +
+                                 temp_path(tag + ".json") + " --svg " + temp_path(tag + ".svg"));
+    REQUIRE(r.exit_code == 0);
+    std::string all = r.out + read_file(temp_path(tag + ".json")) + read_file(temp_path(tag + ".svg"));
+    std::remove(temp_path(tag + ".json").c_str());
+    std::remove(temp_path(tag + ".svg").c_str());
+    return all;
+  };
+  const std::string first = run("first");
+  CHECK(first.size() > 10000);
+  CHECK(first == run("second"));
+}
+
+TEST_CASE("golden timeline: two threads handing over the GIL for 30 ms of work") {
+  // Hand-checked: thread 0 runs Python [0, 5.055 ms) (first timeout 5 ms + 50 us slack +
+  // jitter < 1 us, then 5 us to the eval-breaker check); thread 1 takes the GIL 50 us later.
+  const std::string trace = temp_path("golden.json");
+  CommandResult r = run_gilsim("run scenarios/seed/gil_handover.yaml --set workload.processes[0].threads[0].program[0].cpu=15ms --trace " + trace);
+  REQUIRE(r.exit_code == 0);
+  const std::string golden = read_file("tests/golden/gil_handover_30ms.trace.json");
+  REQUIRE_MESSAGE(!golden.empty(), "regenerate with: build/gilsim run scenarios/seed/gil_handover.yaml --set workload.processes[0].threads[0].program[0].cpu=15ms --trace tests/golden/gil_handover_30ms.trace.json");
+  CHECK(read_file(trace) == golden);
+  std::remove(trace.c_str());
+}
