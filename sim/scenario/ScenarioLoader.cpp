@@ -293,6 +293,9 @@ std::vector<Scenario> load_scenarios(const std::string& file, const std::vector<
       MapReader map(source, variants[i], path);
       YAML::Node name_node = map.require("name");
       std::string name = values.string(name_node, path + ".name");
+      if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != std::string::npos)
+        source.fail(name_node, path + ".name",
+                    "expected a name of letters, digits, '-', '_' and '.' (it names output files), got '" + name + "'");
       if (!names.insert(name).second) source.fail(name_node, path + ".name", "duplicate variant name '" + name + "'");
       map.get("description");
       YAML::Node patch(YAML::NodeType::Map);

@@ -45,6 +45,21 @@ void write_variant_table(std::ostream& out, const std::vector<Summary>& variants
          " native: thread-seconds summed over all threads)\n";
 }
 
+// Per physical core: % of the makespan with a sibling busy (and, with SMT, all siblings busy).
+void write_core_line(std::ostream& out, const Summary& s) {
+  constexpr std::size_t kShown = 32;
+  out << "cores busy %:";
+  for (std::size_t c = 0; c < s.per_core.size() && c < kShown; ++c) out << " " << fixed(100 * s.per_core[c].busy, "%.0f");
+  if (s.per_core.size() > kShown) out << " ... (" << s.per_core.size() - kShown << " more in --json)";
+  out << "\n";
+  if (s.smt > 1) {
+    out << "all siblings busy %:";
+    for (std::size_t c = 0; c < s.per_core.size() && c < kShown; ++c)
+      out << " " << fixed(100 * s.per_core[c].siblings_busy, "%.0f");
+    out << "\n";
+  }
+}
+
 void write_thread_table(std::ostream& out, const Summary& s, bool per_thread) {
   struct Row {
     std::string label;
@@ -88,6 +103,7 @@ void write_report(std::ostream& out, const std::string& file, const std::vector<
     out << "\n[" << variant_label(s) << "] " << s.processes.size() << " process(es), " << s.threads.size()
         << " thread(s); makespan " << format_duration(s.makespan) << ", sequential "
         << format_duration(s.sequential) << "\n";
+    write_core_line(out, s);
     write_thread_table(out, s, per_thread);
   }
 }
