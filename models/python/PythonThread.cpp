@@ -29,40 +29,46 @@ PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, Machine& ma
       drop_latency_(scenario.runtime.gil.drop_latency),
       rng_(rng) {}
 
-void PythonThread::collect_step_labels(const std::vector<Step>& program, std::vector<std::string>& out) {
+void PythonThread::describe_steps(const std::vector<Step>& program, ThreadInfo& info) {
+  static const char* const kKinds[] = {"cpu", "io", "native", "sleep", "repeat"};
   for (const Step& step : program) {
-    out.push_back(step.label);
-    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) collect_step_labels(repeat->body, out);
+    info.step_labels.push_back(step.label);
+    info.step_kinds.push_back(kKinds[step.action.index()]);
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) describe_steps(repeat->body, info);
   }
 }
 
 void PythonThread::operator()() {
   since_ = sg4::Engine::get_clock();
+  executions_.assign(timeline_.threads[id_].step_labels.size(), 0);
   enter(ThreadState::GilWait);
   gil_.take(id_);  // t_bootstrap: a new thread takes the GIL before running Python
-  run_program(spec_.program, 0, 0);
+  timeline_.step_spans.push_back({id_, kStartStep, 0, since_, sg4::Engine::get_clock()});
+  run_program(spec_.program, 0);
   gil_.drop(id_, true);
   close_span();
   timeline_.finish_time[id_] = sg4::Engine::get_clock();
 }
 
-void PythonThread::run_program(const std::vector<Step>& program, int first_index, int64_t iteration) {
+void PythonThread::run_program(const std::vector<Step>& program, int first_index) {
   int index = first_index;
   for (const Step& step : program) {
     if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) {
       const int body_size = subtree_size(repeat->body);
-      for (int64_t i = 0; i < repeat->count; ++i) run_program(repeat->body, index + 1, i);
+      for (int64_t i = 0; i < repeat->count; ++i) run_program(repeat->body, index + 1);
       index += 1 + body_size;
     } else {
-      run_step(step, index, iteration);
+      const double started = sg4::Engine::get_clock();
+      step_ = index;
+      iteration_ = executions_[index]++;
+      run_step(step);
+      timeline_.step_spans.push_back({id_, step_, iteration_, started, sg4::Engine::get_clock()});
       index += 1;
     }
   }
 }
 
-void PythonThread::run_step(const Step& step, int index, int64_t iteration) {
-  step_ = index;
-  iteration_ = iteration;
+void PythonThread::run_step(const Step& step) {
   double& solo = timeline_.solo_seconds[id_];
   if (const auto* cpu = std::get_if<CpuStep>(&step.action)) {
     solo += cpu->seconds / speed_;

@@ -18,12 +18,12 @@ class PythonThread {
 
   void operator()();
 
-  // Pre-order labels of a program's steps, matching the step indices threads record.
-  static void collect_step_labels(const std::vector<Step>& program, std::vector<std::string>& out);
+  // Pre-order labels and kinds of a program's steps, matching the step indices threads record.
+  static void describe_steps(const std::vector<Step>& program, ThreadInfo& info);
 
  private:
-  void run_program(const std::vector<Step>& program, int first_index, int64_t iteration);
-  void run_step(const Step& step, int index, int64_t iteration);
+  void run_program(const std::vector<Step>& program, int first_index);
+  void run_step(const Step& step);
   void run_python(double work);
   void yield_gil();
   void enter(ThreadState state);
@@ -37,11 +37,12 @@ class PythonThread {
   double speed_;
   double drop_latency_;
   Rng rng_;
-  // The step being executed, and the span open since `since_`.
-  int step_ = 0;
+  // The step being executed (kStartStep before the first), and the span open since `since_`.
+  int step_ = kStartStep;
   int64_t iteration_ = 0;
+  std::vector<int64_t> executions_;  // per step index: times executed so far
   ThreadState state_ = ThreadState::GilWait;
-  int open_step_ = 0;
+  int open_step_ = kStartStep;
   int64_t open_iteration_ = 0;
   double since_ = 0;
 };

@@ -7,10 +7,10 @@
 #include <boost/program_options.hpp>
 
 #include "sim/cli/OutputPath.hpp"
+#include "sim/cli/ScenarioOptions.hpp"
 #include "sim/engine/IsolatedRun.hpp"
 #include "sim/engine/Simulation.hpp"
 #include "sim/scenario/ScenarioError.hpp"
-#include "sim/scenario/ScenarioLoader.hpp"
 #include "sim/trace/ChromeTraceWriter.hpp"
 #include "sim/trace/SummaryReport.hpp"
 #include "sim/trace/SvgWriter.hpp"
@@ -22,8 +22,6 @@ namespace {
 
 struct RunOptions {
   std::string file;
-  std::vector<Override> overrides;
-  std::vector<std::string> variants;
   std::vector<std::string> simgrid_args;
   std::string trace;
   std::string svg;
@@ -34,15 +32,9 @@ struct RunOptions {
 
 po::options_description describe_options() {
   po::options_description options("gilsim run FILE [options]");
+  options.add_options()("help,h", "show this help");
+  add_scenario_options(options);
   options.add_options()
-      ("help,h", "show this help")
-      ("cores", po::value<std::string>(), "physical cores (sets machine.cores)")
-      ("smt", po::value<std::string>(), "hardware threads per core (sets machine.smt)")
-      ("switch-interval", po::value<std::string>(), "GIL switch interval, e.g. 5ms (sets runtime.switch_interval)")
-      ("seed", po::value<std::string>(), "random seed (sets runtime.seed)")
-      ("set", po::value<std::vector<std::string>>()->composing(),
-       "override any scenario value: --set path.to.key=value, e.g. workload.processes[0].count=4")
-      ("variant", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable)")
       ("trace", po::value<std::string>(), "write a Chrome Trace Event JSON (opens in Perfetto); one file per variant")
       ("svg", po::value<std::string>(), "write an SVG activity plot; one file per variant")
       ("json", po::bool_switch(), "print the summary as JSON")
@@ -53,35 +45,9 @@ po::options_description describe_options() {
   return options;
 }
 
-RunOptions parse_options(const std::vector<std::string>& args, bool& help) {
-  po::options_description options = describe_options();
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::string>());
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  help = vm.count("help") > 0;
+RunOptions read_run_options(const po::variables_map& vm) {
   RunOptions o;
-  if (help) return o;
-  if (!vm.count("file")) throw po::error("missing the scenario FILE (gilsim run FILE [options])");
   o.file = vm["file"].as<std::string>();
-  auto sugar = [&](const char* option, const char* key) {
-    if (vm.count(option)) {
-      const std::string value = vm[option].as<std::string>();
-      o.overrides.push_back({key, value, std::string("--") + option + " " + value});
-    }
-  };
-  sugar("cores", "machine.cores");
-  sugar("smt", "machine.smt");
-  sugar("switch-interval", "runtime.switch_interval");
-  sugar("seed", "runtime.seed");
-  if (vm.count("set"))
-    for (const auto& text : vm["set"].as<std::vector<std::string>>()) o.overrides.push_back(parse_override(text));
-  if (vm.count("variant")) o.variants = vm["variant"].as<std::vector<std::string>>();
   for (const char* pass : {"log", "cfg"})
     if (vm.count(pass))
       for (const auto& v : vm[pass].as<std::vector<std::string>>()) o.simgrid_args.push_back(std::string("--") + pass + "=" + v);
@@ -91,25 +57,6 @@ RunOptions parse_options(const std::vector<std::string>& args, bool& help) {
   o.per_thread = vm["threads"].as<bool>();
   o.stats = vm["stats"].as<bool>();
   return o;
-}
-
-std::vector<Scenario> select_variants(std::vector<Scenario> scenarios, const std::vector<std::string>& wanted) {
-  if (wanted.empty()) return scenarios;
-  std::vector<Scenario> selected;
-  for (const std::string& name : wanted) {
-    bool found = false;
-    for (const Scenario& s : scenarios)
-      if (s.variant == name) {
-        selected.push_back(s);
-        found = true;
-      }
-    if (!found) {
-      std::string known;
-      for (const Scenario& s : scenarios) known += (known.empty() ? "" : ", ") + s.variant;
-      throw ScenarioError("--variant " + name, "no such variant; the scenario has: " + (known.empty() ? "none" : known));
-    }
-  }
-  return selected;
 }
 
 void write_file(const std::string& path, const std::function<void(std::ostream&)>& writer) {
@@ -148,13 +95,14 @@ int run_command(const std::vector<std::string>& args) {
   RunOptions o;
   std::vector<Scenario> scenarios;
   try {
-    bool help = false;
-    o = parse_options(args, help);
-    if (help) {
-      std::cout << describe_options() << "\nScenario format, models and examples: README.md\n";
+    const po::options_description options = describe_options();
+    po::variables_map vm = parse_command_line(args, options, "gilsim run FILE [options]");
+    if (vm.count("help")) {
+      std::cout << options << "\nScenario format, models and examples: README.md\n";
       return 0;
     }
-    scenarios = select_variants(load_scenarios(o.file, o.overrides), o.variants);
+    o = read_run_options(vm);
+    scenarios = load_selected_scenarios(vm);
   } catch (const po::error& e) {
     std::cerr << "gilsim run: error: " << e.what() << "\n(try 'gilsim run --help')\n";
     return 2;

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/cli/ExportCommand.hpp"
 #include "sim/cli/RunCommand.hpp"
 
 namespace {
@@ -11,7 +12,8 @@ const char* const kUsage =
     "\n"
     "usage:\n"
     "  gilsim run FILE [options]   simulate a YAML scenario and print its summary\n"
-    "  gilsim run --help           options of run\n"
+    "  gilsim export FILE [opts]   print the resolved scenario as JSON (for scripts/record.py)\n"
+    "  gilsim COMMAND --help       options of a command\n"
     "  gilsim --help               this text\n"
     "\n"
     "Scenario format, models and their parameters: README.md\n";
@@ -27,6 +29,7 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "run") return gilsim::run_command(args);
+  if (command == "export") return gilsim::export_command(args);
   std::cerr << "gilsim: error: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

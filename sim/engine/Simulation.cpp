@@ -29,7 +29,7 @@ void describe_instances(const Scenario& scenario, Timeline& timeline) {
           info.process = process_index;
           info.name = instance_name(thread.name, thread.count, t);
           info.group = process.name + "/" + thread.name;
-          PythonThread::collect_step_labels(thread.program, info.step_labels);
+          PythonThread::describe_steps(thread.program, info);
           timeline.threads.push_back(std::move(info));
         }
       }

@@ -13,8 +13,9 @@ constexpr int64_t kMaxThreads = 20000;
 constexpr int64_t kMaxProcesses = 10000;
 constexpr int64_t kMaxRepeat = 1000000000;
 constexpr int kMaxNesting = 16;
-// Every executed step becomes at least one span in the timeline (~40 bytes each).
-constexpr double kMaxStepExecutions = 5e7;
+// Every executed step becomes a step span and at least one state span in the timeline
+// (~72 bytes together): 10^7 executions stay under 1 GB.
+constexpr double kMaxStepExecutions = 1e7;
 constexpr int kMaxVariants = 64;
 
 }  // namespace gilsim::limits

@@ -215,7 +215,7 @@ std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::No
   if (executions > limits::kMaxStepExecutions)
     values.source.fail(node, "workload",
                        "the programs execute " + std::to_string(static_cast<long long>(executions)) +
-                           " steps in total, more than the limit of 50000000 (reduce repeat counts)");
+                           " steps in total, more than the limit of 10000000 (reduce repeat counts)");
   return processes;
 }
 

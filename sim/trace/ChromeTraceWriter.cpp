@@ -18,6 +18,7 @@ namespace {
 // Perfetto treats as the kernel swapper; process pids are at most limits::kMaxProcesses.
 constexpr int kMachinePid = 1000000;
 constexpr int64_t kGilTidBase = 1000000;
+constexpr int64_t kStepTidBase = 2000000;
 constexpr int kSlotsPerCore = 64;
 
 using SpanIter = std::vector<size_t>::const_iterator;
@@ -25,6 +26,7 @@ using SpanIter = std::vector<size_t>::const_iterator;
 int process_pid(int process) { return process + 1; }
 int64_t thread_tid(int thread) { return int64_t{thread} + 1; }
 int64_t gil_tid(int process) { return kGilTidBase + process; }
+int64_t step_tid(int thread) { return kStepTidBase + thread + 1; }
 int64_t core_tid(int core, int slot) { return int64_t{core} * kSlotsPerCore + slot + 1; }
 
 // Times are quantised to whole nanoseconds once, so spans sharing an endpoint in seconds share
@@ -259,7 +261,9 @@ void write_metadata(const Timeline& timeline, const std::vector<CoreTrack>& trac
     events.sort_metadata(pid, gil, "thread_sort_index", 0);
     for (int t : threads[p]) {
       events.name_metadata(pid, thread_tid(t), "thread_name", timeline.threads[t].name);
-      events.sort_metadata(pid, thread_tid(t), "thread_sort_index", thread_tid(t));
+      events.sort_metadata(pid, thread_tid(t), "thread_sort_index", 2 * thread_tid(t));
+      events.name_metadata(pid, step_tid(t), "thread_name", timeline.threads[t].name + " steps");
+      events.sort_metadata(pid, step_tid(t), "thread_sort_index", 2 * thread_tid(t) + 1);
     }
   }
   for (size_t i = 0; i < tracks.size(); ++i) {
@@ -276,8 +280,50 @@ void write_metadata(const Timeline& timeline, const std::vector<CoreTrack>& trac
 
 const std::string& step_label(const ThreadInfo& thread, int step) {
   static const std::string kNone;
+  static const std::string kStart = "start";
+  if (step == kStartStep) return kStart;
   if (step < 0 || static_cast<size_t>(step) >= thread.step_labels.size()) return kNone;
   return thread.step_labels[step];
+}
+
+const std::string& step_kind(const ThreadInfo& thread, int step) {
+  static const std::string kStart = "start";
+  if (step < 0 || static_cast<size_t>(step) >= thread.step_kinds.size()) return kStart;
+  return thread.step_kinds[step];
+}
+
+// The steps track of every thread: what gilsim validate compares with a measured trace
+// (docs/trace-format.md). Sorted by thread then time, so the output is independent of the
+// order the simulation recorded them in.
+void write_step_spans(const Timeline& timeline, EventWriter& events) {
+  std::vector<size_t> order;
+  for (size_t i = 0; i < timeline.step_spans.size(); ++i) {
+    const StepSpan& span = timeline.step_spans[i];
+    if (valid_thread(timeline, span.thread) && valid_times(span.start, span.end)) order.push_back(i);
+  }
+  const auto key = [&](size_t i) {
+    const StepSpan& s = timeline.step_spans[i];
+    return std::make_tuple(s.thread, s.start, s.end, s.step, s.iteration, i);
+  };
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+  for (size_t i : order) {
+    const StepSpan& span = timeline.step_spans[i];
+    const ThreadInfo& thread = timeline.threads[span.thread];
+    std::ostream& out = events.open_complete(process_pid(thread.process), step_tid(span.thread), to_ns(span.start),
+                                             to_ns(span.end), step_kind(thread, span.step), "step");
+    out << ",\"args\":{\"process\":";
+    write_json_string(out, timeline.processes[thread.process].name);
+    out << ",\"thread\":";
+    write_json_string(out, thread.name);
+    out << ",\"step\":";
+    write_json_string(out, step_label(thread, span.step));
+    out << ",\"step_index\":";
+    write_int(out, span.step);
+    out << ",\"iteration\":";
+    write_int(out, span.iteration);
+    out.put('}');
+    events.close();
+  }
 }
 
 void write_state_spans(const Timeline& timeline, SpanIter first, SpanIter last,
@@ -435,7 +481,7 @@ void write_core_spans(const Timeline& timeline, EventWriter& events) {
 }
 
 void write_other_data(const Timeline& timeline, std::ostream& out) {
-  out << "\"otherData\":{\"scenario\":";
+  out << "\"otherData\":{\"source\":\"simulated\",\"scenario\":";
   write_json_string(out, timeline.scenario);
   out << ",\"variant\":";
   write_json_string(out, timeline.variant);
@@ -455,6 +501,7 @@ void write_chrome_trace(const Timeline& timeline, std::ostream& out) {
   EventWriter events(out);
   write_metadata(timeline, core_tracks(timeline), events);
   write_all_process_events(timeline, events);
+  write_step_spans(timeline, events);
   write_core_spans(timeline, events);
   out << "\n],\n";
   write_other_data(timeline, out);

@@ -18,13 +18,28 @@ struct ThreadInfo {
   std::string name;   // "worker[2]"
   std::string group;  // "app/worker": the thread spec it was replicated from
   std::vector<std::string> step_labels;  // indexed by StateSpan::step
+  std::vector<std::string> step_kinds;   // "cpu", "io", ... (same index)
 };
 
-// A thread in one state over [start, end). `step` indexes ThreadInfo::step_labels and
-// `iteration` counts the enclosing repeat's iterations (0 outside any repeat).
+// Step index of a thread's start: from its creation to its first GIL acquisition.
+constexpr int kStartStep = -1;
+
+// A thread in one state over [start, end). `step` indexes ThreadInfo::step_labels (or is
+// kStartStep) and `iteration` is the step's execution count in this thread (0 the first time:
+// the repeat iteration for a step in one repeat).
 struct StateSpan {
   int thread;
   ThreadState state;
+  int step;
+  int64_t iteration;
+  double start;
+  double end;
+};
+
+// One execution of a leaf step by a thread, from when the thread begins it until it can go on
+// (for a GIL-releasing step, until it holds the GIL again). docs/trace-format.md.
+struct StepSpan {
+  int thread;
   int step;
   int64_t iteration;
   double start;
@@ -50,6 +65,7 @@ struct Timeline {
   std::vector<ProcessInfo> processes;
   std::vector<ThreadInfo> threads;
   std::vector<StateSpan> spans;
+  std::vector<StepSpan> step_spans;
   std::vector<CoreSpan> core_spans;
   std::vector<int64_t> gil_switches_in;        // per thread: times it took the GIL from another
   std::vector<int64_t> process_gil_switches;   // per process: CPython's gil->switch_number

@@ -24,9 +24,10 @@ Timeline sample_timeline() {
   t.smt = 2;
   t.switch_interval = 0.005;
   t.processes = {{"app"}, {"worker[0]"}};
-  t.threads = {{0, "main", "app/main", {"compute", "wait"}},
-               {0, "say \"hi\"", "app/say", {"spin", "read"}},
-               {1, "worker", "worker[0]/worker", {"loop"}}};
+  t.threads = {{0, "main", "app/main", {"compute", "wait"}, {"cpu", "io"}},
+               {0, "say \"hi\"", "app/say", {"spin", "read"}, {"cpu", "io"}},
+               {1, "worker", "worker[0]/worker", {"loop"}, {"cpu"}}};
+  t.step_spans = {{0, kStartStep, 0, 0.0, 0.0}, {0, 0, 0, 0.0, 0.002}, {0, 1, 0, 0.002, 0.005}};
   using S = ThreadState;
   t.spans = {
       {0, S::Python, 0, 0, 0.0, 0.002},     {0, S::Python, 1, 0, 0.002, 0.005},
@@ -181,7 +182,7 @@ Timeline many_thread_timeline(int threads, int spans_per_thread, double span_sec
   t.scenario = "big";
   t.processes = {{"app"}};
   for (int i = 0; i < threads; ++i)
-    t.threads.push_back({0, "t" + std::to_string(i), "app/t", {"step"}});
+    t.threads.push_back({0, "t" + std::to_string(i), "app/t", {"step"}, {"cpu"}});
   for (int i = 0; i < threads; ++i)
     for (int k = 0; k < spans_per_thread; ++k) {
       const auto state = k % 2 == 0 ? ThreadState::Python : ThreadState::Io;
@@ -196,7 +197,7 @@ TEST_CASE("chrome trace is syntactically valid JSON in object form") {
   const std::string json = chrome_json(sample_timeline());
   CHECK(JsonChecker(json).valid());
   CHECK(json.rfind("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[", 0) == 0);
-  CHECK(json.find("\"otherData\":{\"scenario\":") != std::string::npos);
+  CHECK(json.find("\"otherData\":{\"source\":\"simulated\",\"scenario\":") != std::string::npos);
   CHECK(json.find("\"variant\":\"py3.12\",\"cores\":2,\"smt\":2,\"switch_interval_s\":0.005}") !=
         std::string::npos);
 }
@@ -212,7 +213,7 @@ TEST_CASE("chrome trace names processes and threads with pid/tid conventions") {
   CHECK(count(json, "{\"ph\":\"M\",\"pid\":2,\"tid\":3,\"name\":\"thread_name\","
                     "\"args\":{\"name\":\"worker\"}}") == 1);
   CHECK(count(json, "{\"ph\":\"M\",\"pid\":2,\"tid\":3,\"name\":\"thread_sort_index\","
-                    "\"args\":{\"sort_index\":3}}") == 1);
+                    "\"args\":{\"sort_index\":6}}") == 1);
   CHECK(count(json, "\"name\":\"thread_name\",\"args\":{\"name\":\"GIL holder\"}") == 2);
   CHECK(count(json, "{\"ph\":\"M\",\"pid\":1000000,\"tid\":1,\"name\":\"process_name\","
                     "\"args\":{\"name\":\"machine\"}}") == 1);
@@ -304,7 +305,7 @@ TEST_CASE("chrome trace output is byte-identical for equal input in any span ord
 TEST_CASE("chrome trace rounds to whole nanoseconds without overlapping adjacent spans") {
   Timeline t;
   t.processes = {{"p"}};
-  t.threads = {{0, "t", "p/t", {"s"}}};
+  t.threads = {{0, "t", "p/t", {"s"}, {"cpu"}}};
   t.spans = {{0, ThreadState::Python, 0, 0, 1.0000000004, 1.0000000016},
              {0, ThreadState::Io, 0, 0, 1.0000000016, 2.0}};
   const std::string json = chrome_json(t);
@@ -376,7 +377,7 @@ TEST_CASE("svg shows at most 64 lanes and notes the hidden threads") {
 TEST_CASE("svg draws sub-pixel spans at pixel resolution in the majority state") {
   Timeline t;
   t.processes = {{"app"}};
-  t.threads = {{0, "main", "app/main", {"step"}}};
+  t.threads = {{0, "main", "app/main", {"step"}, {"cpu"}}};
   // 3us of Python then 1us of GIL wait, 100k times: far below a pixel each.
   for (int k = 0; k < 100000; ++k) {
     const double start = k * 4e-6;
@@ -406,4 +407,12 @@ TEST_CASE("writers accept an empty timeline") {
   const std::string svg = activity_svg(empty);
   CHECK(svg.find("<g id=\"spans\">\n</g>") != std::string::npos);
   CHECK(svg.substr(svg.size() - 7) == "</svg>\n");
+}
+
+TEST_CASE("chrome trace has a steps track per thread with the step spans validate compares") {
+  const std::string json = chrome_json(sample_timeline());
+  CHECK(count(json, "{\"ph\":\"M\",\"pid\":1,\"tid\":2000001,\"name\":\"thread_name\",\"args\":{\"name\":\"main steps\"}}") == 1);
+  CHECK(count(json, "{\"ph\":\"X\",\"pid\":1,\"tid\":2000001,\"ts\":2000.000,\"dur\":3000.000,\"name\":\"io\",\"cat\":\"step\","
+                    "\"args\":{\"process\":\"app\",\"thread\":\"main\",\"step\":\"wait\",\"step_index\":1,\"iteration\":0}}") == 1);
+  CHECK(count(json, "\"name\":\"start\",\"cat\":\"step\",\"args\":{\"process\":\"app\",\"thread\":\"main\",\"step\":\"start\",\"step_index\":-1") == 1);
 }

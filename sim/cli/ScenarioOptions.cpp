@@ -1,0 +1,70 @@
+#include "sim/cli/ScenarioOptions.hpp"
+
+#include "sim/scenario/ScenarioError.hpp"
+#include "sim/scenario/ScenarioLoader.hpp"
+
+namespace po = boost::program_options;
+
+namespace gilsim {
+
+void add_scenario_options(po::options_description& options) {
+  options.add_options()
+      ("cores", po::value<std::string>(), "physical cores (sets machine.cores)")
+      ("smt", po::value<std::string>(), "hardware threads per core (sets machine.smt)")
+      ("switch-interval", po::value<std::string>(), "GIL switch interval, e.g. 5ms (sets runtime.switch_interval)")
+      ("seed", po::value<std::string>(), "random seed (sets runtime.seed)")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override any scenario value: --set path.to.key=value, e.g. workload.processes[0].count=4")
+      ("variant", po::value<std::vector<std::string>>()->composing(), "only this variant (repeatable)");
+}
+
+po::variables_map parse_command_line(const std::vector<std::string>& args, const po::options_description& options,
+                                     const std::string& usage) {
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::string>());
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (!vm.count("help") && !vm.count("file")) throw po::error("missing the scenario FILE (" + usage + ")");
+  return vm;
+}
+
+std::vector<Scenario> load_selected_scenarios(const po::variables_map& vm) {
+  std::vector<Override> overrides;
+  auto shortcut = [&](const char* option, const char* key) {
+    if (vm.count(option)) {
+      const std::string value = vm[option].as<std::string>();
+      overrides.push_back({key, value, std::string("--") + option + " " + value});
+    }
+  };
+  shortcut("cores", "machine.cores");
+  shortcut("smt", "machine.smt");
+  shortcut("switch-interval", "runtime.switch_interval");
+  shortcut("seed", "runtime.seed");
+  if (vm.count("set"))
+    for (const auto& text : vm["set"].as<std::vector<std::string>>()) overrides.push_back(parse_override(text));
+
+  std::vector<Scenario> scenarios = load_scenarios(vm["file"].as<std::string>(), overrides);
+  if (!vm.count("variant")) return scenarios;
+  std::vector<Scenario> selected;
+  for (const std::string& name : vm["variant"].as<std::vector<std::string>>()) {
+    bool found = false;
+    for (const Scenario& s : scenarios)
+      if (s.variant == name) {
+        selected.push_back(s);
+        found = true;
+      }
+    if (!found) {
+      std::string known;
+      for (const Scenario& s : scenarios) known += (known.empty() ? "" : ", ") + s.variant;
+      throw ScenarioError("--variant " + name, "no such variant; the scenario has: " + (known.empty() ? "none" : known));
+    }
+  }
+  return selected;
+}
+
+}  // namespace gilsim

@@ -1,0 +1,78 @@
+#include "sim/scenario/ScenarioJson.hpp"
+
+#include <string>
+
+#include "sim/trace/JsonWriter.hpp"
+
+namespace gilsim {
+namespace {
+
+void write_latency(std::ostream& out, const Latency& latency) {
+  switch (latency.kind) {
+    case Latency::Kind::Fixed:
+      out << "{\"distribution\": \"fixed\", \"latency_s\": " << json::seconds(latency.a) << "}";
+      break;
+    case Latency::Kind::Uniform:
+      out << "{\"distribution\": \"uniform\", \"min_s\": " << json::seconds(latency.a)
+          << ", \"max_s\": " << json::seconds(latency.b) << "}";
+      break;
+    case Latency::Kind::Exponential:
+      out << "{\"distribution\": \"exponential\", \"mean_s\": " << json::seconds(latency.a) << "}";
+      break;
+  }
+}
+
+void write_program(std::ostream& out, const std::vector<Step>& program, const std::string& pad) {
+  out << "[";
+  for (std::size_t i = 0; i < program.size(); ++i) {
+    const Step& step = program[i];
+    out << (i ? "," : "") << "\n" << pad << "  {\"label\": " << json::quote(step.label) << ", ";
+    if (const auto* cpu = std::get_if<CpuStep>(&step.action)) {
+      out << "\"kind\": \"cpu\", \"seconds\": " << json::seconds(cpu->seconds) << "}";
+    } else if (const auto* native = std::get_if<NativeStep>(&step.action)) {
+      out << "\"kind\": \"native\", \"seconds\": " << json::seconds(native->seconds) << "}";
+    } else if (const auto* sleep = std::get_if<SleepStep>(&step.action)) {
+      out << "\"kind\": \"sleep\", \"seconds\": " << json::seconds(sleep->seconds) << "}";
+    } else if (const auto* io = std::get_if<IoStep>(&step.action)) {
+      out << "\"kind\": \"io\", \"latency\": ";
+      write_latency(out, io->latency);
+      out << "}";
+    } else if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) {
+      out << "\"kind\": \"repeat\", \"count\": " << repeat->count << ", \"steps\": ";
+      write_program(out, repeat->body, pad + "  ");
+      out << "}";
+    }
+  }
+  out << "\n" << pad << "]";
+}
+
+}  // namespace
+
+void write_scenario_json(std::ostream& out, const Scenario& s) {
+  const GilConfig& gil = s.runtime.gil;
+  out << "{\n  \"file\": " << json::quote(s.file) << ",\n  \"name\": " << json::quote(s.name)
+      << ",\n  \"variant\": " << json::quote(s.variant) << ",\n  \"description\": " << json::quote(s.description)
+      << ",\n  \"machine\": {\"cores\": " << s.machine.cores << ", \"smt\": " << s.machine.smt
+      << ", \"smt_yield\": " << json::number(s.machine.smt_yield) << ", \"speed\": " << json::number(s.machine.speed)
+      << "},\n  \"runtime\": {\"switch_interval_s\": " << json::seconds(gil.switch_interval)
+      << ", \"seed\": " << s.runtime.seed << ", \"gil\": {\"timer_slack_s\": " << json::seconds(gil.timer_slack)
+      << ", \"drop_latency_s\": " << json::seconds(gil.drop_latency)
+      << ", \"wakeup_latency_s\": " << json::seconds(gil.wakeup_latency)
+      << ", \"tie_jitter_s\": " << json::seconds(gil.tie_jitter) << "}},\n  \"processes\": [";
+  for (std::size_t p = 0; p < s.processes.size(); ++p) {
+    const ProcessSpec& process = s.processes[p];
+    out << (p ? "," : "") << "\n    {\"name\": " << json::quote(process.name) << ", \"count\": " << process.count
+        << ", \"threads\": [";
+    for (std::size_t t = 0; t < process.threads.size(); ++t) {
+      const ThreadSpec& thread = process.threads[t];
+      out << (t ? "," : "") << "\n      {\"name\": " << json::quote(thread.name) << ", \"count\": " << thread.count
+          << ", \"program\": ";
+      write_program(out, thread.program, "        ");
+      out << "}";
+    }
+    out << "\n    ]}";
+  }
+  out << "\n  ]\n}";
+}
+
+}  // namespace gilsim

@@ -1,0 +1,12 @@
+#pragma once
+#include <ostream>
+
+#include "sim/scenario/Scenario.hpp"
+
+namespace gilsim {
+
+// The resolved scenario (variant merged, overrides applied) as JSON, for tools outside the
+// simulator: scripts/record.py executes exactly this in real CPython. Format: docs/trace-format.md.
+void write_scenario_json(std::ostream& out, const Scenario& scenario);
+
+}  // namespace gilsim
