@@ -113,29 +113,92 @@ void apply_override(YAML::Node root, const Override& o, YamlSource& source) {
   }
 }
 
-MachineConfig read_machine(const ValueReader& values, const YAML::Node& node) {
-  MachineConfig machine;
-  if (!node.IsDefined()) return machine;
-  MapReader map(values.source, node, "machine");
+YAML::Node load_file(const std::string& file);
+
+// Reads machine keys (cores, smt, smt_yield, speed) of `map` over `machine`.
+void read_machine_keys(const ValueReader& values, MapReader& map, MachineConfig& machine) {
   if (auto n = map.get("cores"); n.IsDefined())
-    machine.cores = values.integer(n, "machine.cores", 1, limits::kMaxCores);
+    machine.cores = values.integer(n, map.path_of("cores"), 1, limits::kMaxCores);
   if (auto n = map.get("smt"); n.IsDefined())
-    machine.smt = values.integer(n, "machine.smt", 1, limits::kMaxSmt);
+    machine.smt = values.integer(n, map.path_of("smt"), 1, limits::kMaxSmt);
   if (auto n = map.get("smt_yield"); n.IsDefined()) {
-    machine.smt_yield = values.number(n, "machine.smt_yield", 1.0, static_cast<double>(limits::kMaxSmt));
+    machine.smt_yield = values.number(n, map.path_of("smt_yield"), 1.0, static_cast<double>(limits::kMaxSmt));
     // k siblings deliver at most k cores' worth; with smt 1 the yield has no effect.
     if (machine.smt > 1 && machine.smt_yield > machine.smt)
-      values.source.fail(n, "machine.smt_yield",
+      values.source.fail(n, map.path_of("smt_yield"),
                          "expected at most the number of SMT siblings (" + std::to_string(machine.smt) + "), got " + n.Scalar());
   }
-  if (auto n = map.get("speed"); n.IsDefined())
-    machine.speed = values.number(n, "machine.speed", 1e-3, 1e3);
+  if (auto n = map.get("speed"); n.IsDefined()) machine.speed = values.number(n, map.path_of("speed"), 1e-3, 1e3);
+}
+
+// Reads GIL latency keys of `map` over `gil`.
+void read_gil_keys(const ValueReader& values, MapReader& map, GilConfig& gil) {
+  for (auto [key, field] : {std::pair<const char*, double*>{"timer_slack", &gil.timer_slack},
+                            {"drop_latency", &gil.drop_latency},
+                            {"wakeup_latency", &gil.wakeup_latency},
+                            {"tie_jitter", &gil.tie_jitter}})
+    if (auto n = map.get(key); n.IsDefined()) *field = values.duration(n, map.path_of(key), true);
+}
+
+std::string directory_of(const std::string& file) {
+  std::size_t slash = file.find_last_of('/');
+  return slash == std::string::npos ? "" : file.substr(0, slash + 1);
+}
+
+// A machine profile written by `scripts/record.py calibrate`: the host's machine and GIL
+// latencies (validated), its facts and raw measurements (informational).
+void read_profile(const std::string& file, MachineConfig& machine, GilConfig& gil) {
+  YAML::Node root = load_file(file);
+  YamlSource source(file);
+  source.set_document(root);
+  ValueReader values{source};
+  MapReader map(source, root, "");
+  map.get("profile");
+  map.get("host");
+  map.get("calibration");
+  if (auto m = map.get("machine"); m.IsDefined()) {
+    MapReader mm(source, m, "machine");
+    read_machine_keys(values, mm, machine);
+    mm.reject_unknown_keys();
+  }
+  if (auto g = map.get("gil"); g.IsDefined()) {
+    MapReader gm(source, g, "gil");
+    read_gil_keys(values, gm, gil);
+    gm.reject_unknown_keys();
+  }
+  map.reject_unknown_keys();
+}
+
+// `machine:` is a mapping, a profile path, or a mapping with `profile:` whose keys override it.
+// A profile path in the file is relative to the scenario file; one given with --set, to the
+// working directory. The profile's GIL latencies become the defaults of runtime.gil.
+MachineConfig read_machine(const ValueReader& values, const YAML::Node& node, GilConfig& gil) {
+  MachineConfig machine;
+  if (!node.IsDefined()) return machine;
+  auto load_profile = [&](const YAML::Node& path_node, const std::string& path) {
+    const std::string relative = values.string(path_node, path);
+    const bool from_command_line = values.source.where(path_node).rfind("--", 0) == 0;
+    const std::string file = relative.rfind('/', 0) == 0 || from_command_line
+                                 ? relative
+                                 : directory_of(values.source.file()) + relative;
+    std::ifstream probe(file);
+    if (!probe) values.source.fail(path_node, path, "cannot open the machine profile '" + file + "'");
+    read_profile(file, machine, gil);
+  };
+  if (node.IsScalar()) {
+    load_profile(node, "machine");
+    return machine;
+  }
+  MapReader map(values.source, node, "machine");
+  if (auto p = map.get("profile"); p.IsDefined()) load_profile(p, "machine.profile");
+  read_machine_keys(values, map, machine);
   map.reject_unknown_keys();
   return machine;
 }
 
-RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node) {
+RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, const GilConfig& gil_defaults) {
   RuntimeConfig runtime;
+  runtime.gil = gil_defaults;
   if (!node.IsDefined()) return runtime;
   MapReader map(values.source, node, "runtime");
   GilConfig& gil = runtime.gil;
@@ -144,11 +207,7 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node) {
   if (auto n = map.get("seed"); n.IsDefined()) runtime.seed = values.seed(n, "runtime.seed");
   if (auto g = map.get("gil"); g.IsDefined()) {
     MapReader gmap(values.source, g, "runtime.gil");
-    for (auto [key, field] : {std::pair<const char*, double*>{"timer_slack", &gil.timer_slack},
-                              {"drop_latency", &gil.drop_latency},
-                              {"wakeup_latency", &gil.wakeup_latency},
-                              {"tie_jitter", &gil.tie_jitter}})
-      if (auto n = gmap.get(key); n.IsDefined()) *field = values.duration(n, gmap.path_of(key), true);
+    read_gil_keys(values, gmap, gil);
     gmap.reject_unknown_keys();
   }
   map.reject_unknown_keys();
@@ -228,8 +287,9 @@ Scenario read_scenario(const YamlSource& source, const YAML::Node& root, const s
   if (auto n = map.get("name"); n.IsDefined()) scenario.name = values.string(n, "name");
   if (auto n = map.get("description"); n.IsDefined()) scenario.description = values.string(n, "description");
   map.get("variants");  // handled by load_scenarios
-  scenario.machine = read_machine(values, map.get("machine"));
-  scenario.runtime = read_runtime(values, map.get("runtime"));
+  GilConfig gil_defaults;
+  scenario.machine = read_machine(values, map.get("machine"), gil_defaults);
+  scenario.runtime = read_runtime(values, map.get("runtime"), gil_defaults);
   scenario.processes = read_workload(values, map.require("workload"));
   map.reject_unknown_keys();
   if (scenario.name.empty()) {

@@ -99,7 +99,7 @@ TEST_CASE("a bad override value is reported against the override, not the file")
   CHECK(load_error("scenarios/seed/gil_handover.yaml", {{"machine.cores", "many", "--cores many"}}) ==
         "--cores many: error: machine.cores: expected an integer from 1 to 4096, got 'many'");
   CHECK(load_error("scenarios/seed/gil_handover.yaml", {parse_override("machine.colors=3")}) ==
-        "--set machine.colors=3: error: machine.colors: unknown key; expected one of: cores, smt, smt_yield, speed");
+        "--set machine.colors=3: error: machine.colors: unknown key; expected one of: cores, profile, smt, smt_yield, speed");
 }
 
 TEST_CASE("an override path into a missing list item names the list size") {
@@ -110,4 +110,32 @@ TEST_CASE("an override path into a missing list item names the list size") {
 TEST_CASE("a malformed override is refused before anything runs") {
   CHECK_THROWS_WITH_AS(parse_override("machine.cores"), "--set machine.cores: error: expected key=value, such as 'machine.cores=16'",
                        ScenarioError);
+}
+
+TEST_CASE("a machine profile supplies the machine and the GIL latencies; the scenario's own keys win") {
+  auto scenarios = load_scenarios("tests/fixtures/uses_profile.yaml", {});
+  REQUIRE(scenarios.size() == 2);
+  const Scenario& profiled = scenarios[0];
+  CHECK(profiled.machine.cores == 4);
+  CHECK(profiled.machine.smt == 2);
+  CHECK(profiled.machine.smt_yield == doctest::Approx(1.3));
+  CHECK(profiled.runtime.gil.timer_slack == doctest::Approx(60e-6));
+  CHECK(profiled.runtime.gil.wakeup_latency == doctest::Approx(20e-6));  // runtime.gil overrides the profile
+  CHECK(scenarios[1].machine.cores == 16);  // mapping form: keys beside `profile` override it
+  CHECK(scenarios[1].machine.smt == 2);
+}
+
+TEST_CASE("a profile given with --set is relative to the working directory") {
+  auto scenarios = load_scenarios("scenarios/seed/gil_handover.yaml",
+                                  {parse_override("machine.profile=tests/fixtures/profile_4core.yaml")});
+  CHECK(scenarios[0].machine.cores == 2);  // the scenario's own machine.cores wins over the profile
+  CHECK(scenarios[0].machine.smt == 1);
+  CHECK(scenarios[0].runtime.gil.timer_slack == doctest::Approx(60e-6));
+}
+
+TEST_CASE("errors inside a machine profile point into the profile file") {
+  CHECK(load_error("tests/fixtures/uses_bad_profile.yaml") ==
+        "tests/fixtures/profile_bad_key.yaml:4:3: error: machine.threads: unknown key; expected one of: cores, smt, smt_yield, speed");
+  CHECK(load_error("tests/fixtures/uses_missing_profile.yaml") ==
+        "tests/fixtures/uses_missing_profile.yaml:2:20: error: machine.profile: cannot open the machine profile 'tests/fixtures/no_such_profile.yaml'");
 }
