@@ -4,6 +4,7 @@
 
 #include "sim/cli/ExportCommand.hpp"
 #include "sim/cli/RunCommand.hpp"
+#include "sim/cli/ValidateCommand.hpp"
 
 namespace {
 
@@ -12,6 +13,8 @@ const char* const kUsage =
     "\n"
     "usage:\n"
     "  gilsim run FILE [options]   simulate a YAML scenario and print its summary\n"
+    "  gilsim validate FILE --measured TRACE...\n"
+    "                              compare the simulation with measured runs of real CPython\n"
     "  gilsim export FILE [opts]   print the resolved scenario as JSON (for scripts/record.py)\n"
     "  gilsim COMMAND --help       options of a command\n"
     "  gilsim --help               this text\n"
@@ -30,6 +33,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "run") return gilsim::run_command(args);
   if (command == "export") return gilsim::export_command(args);
+  if (command == "validate") return gilsim::validate_command(args);
   std::cerr << "gilsim: error: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

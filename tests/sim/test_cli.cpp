@@ -122,3 +122,54 @@ TEST_CASE("golden timeline: two threads handing over the GIL for 30 ms of work")
   CHECK(read_file(trace) == golden);
   std::remove(trace.c_str());
 }
+
+TEST_CASE("validate passes a simulated trace against itself with zero error") {
+  const std::string trace = temp_path("self.json");
+  REQUIRE(run_gilsim("run scenarios/seed/convoy.yaml --variant interval-15ms --trace " + trace).exit_code == 0);
+  CommandResult r = run_gilsim("validate scenarios/seed/convoy.yaml --measured " + trace + " --json");
+  CHECK(r.exit_code == 0);
+  YAML::Node report = YAML::Load(r.out)["reports"][0];
+  CHECK(report["variant"].as<std::string>() == "interval-15ms");
+  CHECK(report["makespan"]["error"].as<double>() == doctest::Approx(0.0));
+  CHECK(report["step_completion"]["median"].as<double>() == doctest::Approx(0.0));
+  CHECK(report["step_completion"]["matched"].as<long long>() == 4001);
+  CHECK(report["step_completion"]["measured_only"].as<long long>() == 0);
+  std::remove(trace.c_str());
+}
+
+TEST_CASE("validate fails, exit 1, when the measured run differs beyond the tolerance") {
+  // The threads variant's trace, but with 30 ms instead of 20 ms of I/O: 50% slower.
+  const std::string trace = temp_path("slow.json");
+  REQUIRE(run_gilsim("run scenarios/seed/io_bound.yaml --variant threads "
+                     "--set workload.processes[0].threads[0].program[0].repeat.steps[0].io=30ms --trace " + trace).exit_code == 0);
+  CommandResult r = run_gilsim("validate scenarios/seed/io_bound.yaml --measured " + trace);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("error -33.") != std::string::npos);  // simulated 0.1 s vs measured 0.15 s
+  CHECK(r.out.find("result: FAIL") != std::string::npos);
+  CHECK(run_gilsim("validate scenarios/seed/io_bound.yaml --measured " + trace + " --makespan-tolerance 40% --step-tolerance 50%").exit_code == 0);
+  std::remove(trace.c_str());
+}
+
+TEST_CASE("validate notes a measured run made with another switch interval") {
+  const std::string trace = temp_path("interval.json");
+  REQUIRE(run_gilsim("run scenarios/seed/convoy.yaml --variant interval-5ms --switch-interval 15ms --trace " + trace).exit_code == 0);
+  CommandResult r = run_gilsim("validate scenarios/seed/convoy.yaml --measured " + trace);
+  CHECK(r.out.find("note: the switch intervals differ: simulated 5ms, measured 15ms") != std::string::npos);
+  std::remove(trace.c_str());
+}
+
+TEST_CASE("validate refuses bad traces with the file and what is wrong, exit 2") {
+  const std::string scenario = "validate scenarios/seed/gil_handover.yaml --measured ";
+  CommandResult not_json = run_gilsim(scenario + "tests/fixtures/traces/not_json.json");
+  CHECK(not_json.exit_code == 2);
+  CHECK(not_json.err.rfind("tests/fixtures/traces/not_json.json:1:", 0) == 0);
+  CHECK(not_json.err.find("error: not valid JSON") != std::string::npos);
+  CHECK(run_gilsim(scenario + "tests/fixtures/traces/not_gilsim.json").err ==
+        "tests/fixtures/traces/not_gilsim.json: error: not a valid gilsim trace: no otherData.scenario (is it a gilsim trace?)\n");
+  CHECK(run_gilsim(scenario + "tests/fixtures/traces/step_without_args.json").err ==
+        "tests/fixtures/traces/step_without_args.json: error: not a valid gilsim trace: traceEvents[0]: a step span without args\n");
+  CHECK(run_gilsim(scenario + "tests/fixtures/traces/other_scenario.json").err ==
+        "tests/fixtures/traces/other_scenario.json: error: the trace is from scenario 'some-other-scenario', which scenarios/seed/gil_handover.yaml does not have\n");
+  CHECK(run_gilsim(scenario + "tests/fixtures/traces/missing.json").err == "tests/fixtures/traces/missing.json: error: cannot open the trace file\n");
+  CHECK(run_gilsim("validate scenarios/seed/gil_handover.yaml").exit_code == 2);
+}

@@ -1,0 +1,134 @@
+#include "sim/cli/ValidateCommand.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "sim/cli/OutputPath.hpp"
+#include "sim/cli/ScenarioOptions.hpp"
+#include "sim/engine/IsolatedRun.hpp"
+#include "sim/engine/Simulation.hpp"
+#include "sim/scenario/ScenarioError.hpp"
+#include "sim/trace/SvgWriter.hpp"
+#include "sim/trace/Validation.hpp"
+
+namespace po = boost::program_options;
+
+namespace gilsim {
+namespace {
+
+po::options_description describe_options() {
+  po::options_description options("gilsim validate SCENARIO --measured TRACE... [options]");
+  options.add_options()("help,h", "show this help");
+  add_scenario_options(options);
+  options.add_options()
+      ("measured", po::value<std::vector<std::string>>()->multitoken()->composing(),
+       "measured traces (scripts/record.py); each is matched to its variant by otherData.variant")
+      ("profile", po::value<std::string>(), "simulate on this machine profile (sets machine.profile)")
+      ("makespan-tolerance", po::value<std::string>()->default_value("5%"), "largest allowed |makespan error|")
+      ("step-tolerance", po::value<std::string>()->default_value("10%"),
+       "largest allowed median step completion error (|end difference| / measured makespan)")
+      ("json", po::bool_switch(), "print the reports as JSON")
+      ("svg", po::value<std::string>(), "write simulated and measured lanes side by side; one file per variant")
+      ("log", po::value<std::vector<std::string>>()->composing(), "SimGrid --log setting (passed through)")
+      ("cfg", po::value<std::vector<std::string>>()->composing(), "SimGrid --cfg setting (passed through)");
+  return options;
+}
+
+double read_fraction(const po::variables_map& vm, const char* option) {
+  std::string text = vm[option].as<std::string>();
+  bool percent = !text.empty() && text.back() == '%';
+  if (percent) text.pop_back();
+  char* end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || value < 0)
+    throw ScenarioError(std::string("--") + option + " " + vm[option].as<std::string>(),
+                        "expected a non-negative fraction such as '5%' or '0.05'");
+  return percent ? value / 100 : value;
+}
+
+}  // namespace
+
+int validate_command(const std::vector<std::string>& args) {
+  const po::options_description options = describe_options();
+  std::vector<Scenario> scenarios;
+  std::vector<MeasuredTrace> traces;
+  ValidationTolerances tolerances;
+  std::vector<std::string> simgrid_args;
+  po::variables_map vm;
+  try {
+    std::vector<std::string> adjusted = args;
+    vm = parse_command_line(adjusted, options, "gilsim validate SCENARIO --measured TRACE...");
+    if (vm.count("help")) {
+      std::cout << options << "\nHow validation works: README.md (Validation).\n";
+      return 0;
+    }
+    if (!vm.count("measured")) throw po::error("missing --measured TRACE... (traces from scripts/record.py)");
+    if (vm.count("profile")) {
+      adjusted.push_back("--set");
+      adjusted.push_back("machine.profile=" + vm["profile"].as<std::string>());
+      vm = parse_command_line(adjusted, options, "");
+    }
+    tolerances.makespan = read_fraction(vm, "makespan-tolerance");
+    tolerances.step_completion = read_fraction(vm, "step-tolerance");
+    for (const char* pass : {"log", "cfg"})
+      if (vm.count(pass))
+        for (const auto& v : vm[pass].as<std::vector<std::string>>()) simgrid_args.push_back(std::string("--") + pass + "=" + v);
+    scenarios = load_selected_scenarios(vm);
+    for (const std::string& file : vm["measured"].as<std::vector<std::string>>()) {
+      MeasuredTrace trace = read_trace(file);
+      bool known = false;
+      for (const Scenario& s : scenarios) known |= s.name == trace.scenario && s.variant == trace.variant;
+      if (!known)
+        throw ScenarioError(file, "the trace is from scenario '" + trace.scenario + "'" +
+                                      (trace.variant.empty() ? "" : " variant '" + trace.variant + "'") +
+                                      ", which " + vm["file"].as<std::string>() + " does not have");
+      traces.push_back(std::move(trace));
+    }
+  } catch (const po::error& e) {
+    std::cerr << "gilsim validate: error: " << e.what() << "\n(try 'gilsim validate --help')\n";
+    return 2;
+  } catch (const ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+
+  const bool json = vm["json"].as<bool>();
+  const std::string svg = vm.count("svg") ? vm["svg"].as<std::string>() : "";
+  bool all_passed = true;
+  std::vector<std::string> outputs;
+  for (const Scenario& scenario : scenarios) {
+    std::vector<MeasuredTrace> mine;
+    for (const MeasuredTrace& t : traces)
+      if (t.variant == scenario.variant) mine.push_back(t);
+    if (mine.empty()) continue;
+    IsolatedResult r = run_isolated([&] {
+      Timeline timeline = simulate(scenario, simgrid_args);
+      ValidationReport report = compare(timeline, mine, tolerances);
+      if (!svg.empty()) {
+        std::ofstream out(variant_output_path(svg, scenario.variant, scenarios.size() > 1), std::ios::binary);
+        write_activity_svg(side_by_side(timeline, mine.front()), out);
+      }
+      std::ostringstream text;
+      if (json) report.write_json(text);
+      else report.write_text(text);
+      return std::string(report.passed() ? "P" : "F") + text.str();
+    });
+    if (!r.ok) {
+      std::cerr << scenario.file << ": error: variant '" << scenario.variant << "': " << r.output << "\n";
+      return 1;
+    }
+    all_passed &= r.output[0] == 'P';
+    outputs.push_back(r.output.substr(1));
+  }
+  if (json) {
+    std::cout << "{\"passed\": " << (all_passed ? "true" : "false") << ", \"reports\": [\n";
+    for (std::size_t i = 0; i < outputs.size(); ++i) std::cout << outputs[i] << (i + 1 < outputs.size() ? ",\n" : "\n");
+    std::cout << "]}\n";
+  } else {
+    for (const std::string& o : outputs) std::cout << o;
+  }
+  return all_passed ? 0 : 1;
+}
+
+}  // namespace gilsim

@@ -1,0 +1,39 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace gilsim {
+
+// One step span of a trace (docs/trace-format.md), identified by process, thread, step index
+// and iteration. step == -1 is the thread's start.
+struct TraceStep {
+  std::string process;
+  std::string thread;
+  int step = 0;
+  long long iteration = 0;
+  std::string kind;
+  std::string label;
+  double start = 0;  // seconds
+  double end = 0;
+};
+
+// A trace read back from disk: usually a measured run of real CPython (scripts/record.py), but
+// any trace in gilsim's format reads the same way.
+struct MeasuredTrace {
+  std::string file;
+  std::string source;  // "measured" or "simulated"
+  std::string scenario;
+  std::string variant;
+  int cores = 0;
+  int smt = 0;
+  double switch_interval = 0;
+  std::string host_summary;  // e.g. "Intel Xeon, 2 cores x 1, CPython 3.11.2"
+  std::vector<TraceStep> steps;
+
+  double makespan() const;  // latest step end
+};
+
+// Reads and checks a trace file; throws ScenarioError naming the file and what is wrong.
+MeasuredTrace read_trace(const std::string& file);
+
+}  // namespace gilsim
