@@ -95,6 +95,13 @@ void Machine::run(int thread, double work) {
   if (work > 0) wait(start(thread, work));
 }
 
+void Machine::run_parallel(int thread, double work, int parts) {
+  if (parts <= 1) return run(thread, work);
+  std::vector<CpuJobPtr> jobs;
+  for (int i = 0; i < parts; ++i) jobs.push_back(start(thread, work / parts));
+  for (const CpuJobPtr& job : jobs) wait(job);
+}
+
 void Machine::interrupt(const CpuJobPtr& job) {
   // A job that completed at this very instant cannot be cancelled: its wait() succeeds.
   if (job->exec->get_state() != sg4::Activity::State::STARTED) return;

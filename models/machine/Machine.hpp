@@ -37,6 +37,8 @@ class Machine {
   CpuJobPtr start(int thread, double work);
   // Runs work to completion (not interruptible).
   void run(int thread, double work);
+  // Runs `work` split evenly over `parts` parallel jobs (a native call's internal threads).
+  void run_parallel(int thread, double work, int parts);
   // Blocks until the job completes; returns false if it was interrupted.
   bool wait(const CpuJobPtr& job);
   // Cancels a running job, remembering the work left; its wait() returns false.

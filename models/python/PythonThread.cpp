@@ -87,7 +87,7 @@ void PythonThread::run_step(const Step& step) {
   } else if (const auto* native = std::get_if<NativeStep>(&step.action)) {
     solo += native->seconds / speed_;
     enter(ThreadState::Native);
-    machine_.run(id_, native->seconds);
+    machine_.run_parallel(id_, native->seconds, native->threads);
   } else if (const auto* sleep = std::get_if<SleepStep>(&step.action)) {
     solo += sleep->seconds;
     enter(ThreadState::Sleep);

@@ -17,5 +17,6 @@ constexpr int kMaxNesting = 16;
 // (~72 bytes together): 10^7 executions stay under 1 GB.
 constexpr double kMaxStepExecutions = 1e7;
 constexpr int kMaxVariants = 64;
+constexpr int kMaxNativeThreads = 1024;
 
 }  // namespace gilsim::limits

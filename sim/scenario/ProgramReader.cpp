@@ -49,8 +49,18 @@ Step read_step(const ValueReader& values, const YAML::Node& node, const std::str
     double s = values.duration(value, step_path);
     step = {CpuStep{s}, "cpu " + format_duration(s)};
   } else if (kind == "native") {
-    double s = values.duration(value, step_path);
-    step = {NativeStep{s}, "native " + format_duration(s)};
+    NativeStep native;
+    if (value.IsMap()) {
+      MapReader map(values.source, value, step_path);
+      native.seconds = values.duration(map.require("time"), map.path_of("time"));
+      if (auto t = map.get("threads"); t.IsDefined())
+        native.threads = static_cast<int>(values.integer(t, map.path_of("threads"), 1, limits::kMaxNativeThreads));
+      map.reject_unknown_keys();
+    } else {
+      native.seconds = values.duration(value, step_path);
+    }
+    step = {native, "native " + format_duration(native.seconds) +
+                        (native.threads > 1 ? " x" + std::to_string(native.threads) : "")};
   } else if (kind == "sleep") {
     double s = values.duration(value, step_path, true);
     step = {SleepStep{s}, "sleep " + format_duration(s)};

@@ -18,8 +18,11 @@ struct CpuStep {
 struct IoStep {
   Latency latency;
 };
+// GIL-releasing native code; `threads` > 1 splits the work over internal threads (BLAS-like),
+// each competing for cores like any other thread.
 struct NativeStep {
   double seconds = 0;
+  int threads = 1;
 };
 struct SleepStep {
   double seconds = 0;

@@ -30,7 +30,8 @@ void write_program(std::ostream& out, const std::vector<Step>& program, const st
     if (const auto* cpu = std::get_if<CpuStep>(&step.action)) {
       out << "\"kind\": \"cpu\", \"seconds\": " << json::seconds(cpu->seconds) << "}";
     } else if (const auto* native = std::get_if<NativeStep>(&step.action)) {
-      out << "\"kind\": \"native\", \"seconds\": " << json::seconds(native->seconds) << "}";
+      out << "\"kind\": \"native\", \"seconds\": " << json::seconds(native->seconds)
+          << ", \"threads\": " << native->threads << "}";
     } else if (const auto* sleep = std::get_if<SleepStep>(&step.action)) {
       out << "\"kind\": \"sleep\", \"seconds\": " << json::seconds(sleep->seconds) << "}";
     } else if (const auto* io = std::get_if<IoStep>(&step.action)) {

@@ -148,3 +148,17 @@ TEST_CASE("the same scenario and seed give identical summaries") {
   };
   CHECK(json() == json());
 }
+
+TEST_CASE("native code releasing the GIL: threads scale, BLAS-threaded processes oversubscribe and gain nothing") {
+  const char* file = "scenarios/seed/native_blas.yaml";
+  Summary sequential = simulate_summary(load_variant(file, "sequential"));
+  Summary threads = simulate_summary(load_variant(file, "threads-8"));
+  Summary blas = simulate_summary(load_variant(file, "sequential-blas8"));
+  Summary pool = simulate_summary(load_variant(file, "processes-8-blas8"));
+  CHECK(sequential.makespan == doctest::Approx(6.4).epsilon(1e-6));
+  CHECK(threads.makespan == doctest::Approx(0.8).epsilon(1e-3));  // 8 threads, 8 cores, GIL released
+  CHECK(blas.makespan == doctest::Approx(0.8).epsilon(1e-6));     // each call spreads over 8 cores
+  CHECK(pool.makespan == doctest::Approx(0.8).epsilon(1e-3));     // 64 jobs on 8 cores: no gain over blas
+  CHECK(pool.cpu_utilisation == doctest::Approx(1.0).epsilon(1e-3));
+  CHECK(threads.state_total(ThreadState::Native) == doctest::Approx(6.4).epsilon(1e-3));
+}
