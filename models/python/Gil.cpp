@@ -4,10 +4,12 @@ namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
 
-Gil::Gil(int process, const GilConfig& config, uint64_t seed, Machine& machine, Timeline& timeline)
+Gil::Gil(int process, uint64_t stream, const GilConfig& config, uint64_t seed, bool enabled, Machine& machine,
+         Timeline& timeline)
     : process_(process),
       config_(config),
-      rng_(Rng::for_stream(seed, 0x6111ULL + static_cast<uint64_t>(process))),
+      enabled_(enabled),
+      rng_(Rng::for_stream(seed, 0x6111ULL + stream)),
       machine_(machine),
       timeline_(timeline),
       mutex_(sg4::Mutex::create()),
@@ -28,6 +30,7 @@ void Gil::request_drop() {
 }
 
 void Gil::take(int thread) {
+  if (!enabled_) return;
   std::unique_lock<sg4::Mutex> lock(*mutex_);
   bool drop_requested = false;
   while (locked_) {
@@ -57,6 +60,7 @@ void Gil::take(int thread) {
 }
 
 void Gil::drop(int thread, bool final_release) {
+  if (!enabled_) return;
   std::unique_lock<sg4::Mutex> lock(*mutex_);
   locked_ = false;
   holder_job_.reset();

@@ -20,7 +20,10 @@ namespace gilsim {
 // CPython's mutexes (gil->mutex and gil->switch_mutex) without changing any interleaving.
 class Gil {
  public:
-  Gil(int process, const GilConfig& config, uint64_t seed, Machine& machine, Timeline& timeline);
+  // `stream` picks this GIL's jitter stream (its index among all GILs). A disabled GIL
+  // (free-threaded build) lets every take() and drop() through at once.
+  Gil(int process, uint64_t stream, const GilConfig& config, uint64_t seed, bool enabled, Machine& machine,
+      Timeline& timeline);
 
   void take(int thread);
   void drop(int thread, bool final_release);
@@ -35,6 +38,7 @@ class Gil {
 
   int process_;
   GilConfig config_;
+  bool enabled_;
   Rng rng_;
   Machine& machine_;
   Timeline& timeline_;

@@ -26,6 +26,7 @@ PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, Machine& ma
       machine_(machine),
       timeline_(timeline),
       speed_(scenario.machine.speed),
+      bytecode_cost_(scenario.runtime.build == PythonBuild::FreeThreaded ? scenario.runtime.free_threaded_slowdown : 1.0),
       drop_latency_(scenario.runtime.gil.drop_latency),
       rng_(rng) {}
 
@@ -71,8 +72,8 @@ void PythonThread::run_program(const std::vector<Step>& program, int first_index
 void PythonThread::run_step(const Step& step) {
   double& solo = timeline_.solo_seconds[id_];
   if (const auto* cpu = std::get_if<CpuStep>(&step.action)) {
-    solo += cpu->seconds / speed_;
-    run_python(cpu->seconds);
+    solo += cpu->seconds / speed_;  // the baseline is the default build, alone
+    run_python(cpu->seconds * bytecode_cost_);
     return;
   }
   // Every other step is a call that releases the GIL around a blocking wait or native code

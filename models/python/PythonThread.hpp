@@ -35,6 +35,7 @@ class PythonThread {
   Machine& machine_;
   Timeline& timeline_;
   double speed_;
+  double bytecode_cost_;  // work multiplier of Python bytecode (free-threaded build > 1)
   double drop_latency_;
   Rng rng_;
   // The step being executed (kStartStep before the first), and the span open since `since_`.

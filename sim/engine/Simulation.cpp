@@ -1,5 +1,6 @@
 #include "sim/engine/Simulation.hpp"
 
+#include <map>
 #include <memory>
 
 #include <simgrid/s4u.hpp>
@@ -65,20 +66,25 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   machine.build(zone);
   zone->seal();
 
+  // One GIL per interpreter of each process (sub-interpreters have their own, PEP 684).
+  const bool gil_enabled = scenario.runtime.build == PythonBuild::Default;
   std::vector<std::unique_ptr<Gil>> gils;
-  for (std::size_t p = 0; p < timeline.processes.size(); ++p)
-    gils.push_back(std::make_unique<Gil>(static_cast<int>(p), scenario.runtime.gil, scenario.runtime.seed,
-                                         machine, timeline));
-
   std::vector<std::unique_ptr<PythonThread>> threads;
   int id = 0;
   int process_index = 0;
   for (const ProcessSpec& process : scenario.processes) {
     for (int64_t p = 0; p < process.count; ++p, ++process_index) {
+      std::map<std::string, Gil*> interpreters;
       for (const ThreadSpec& spec : process.threads) {
+        Gil*& gil = interpreters[spec.interpreter];
+        if (!gil) {
+          gils.push_back(std::make_unique<Gil>(process_index, gils.size(), scenario.runtime.gil,
+                                               scenario.runtime.seed, gil_enabled, machine, timeline));
+          gil = gils.back().get();
+        }
         for (int64_t t = 0; t < spec.count; ++t, ++id) {
           threads.push_back(std::make_unique<PythonThread>(
-              id, spec, *gils[process_index], machine, timeline, scenario,
+              id, spec, *gil, machine, timeline, scenario,
               Rng::for_stream(scenario.runtime.seed, static_cast<uint64_t>(id))));
           PythonThread* thread = threads.back().get();
           sg4::Actor::create(timeline.threads[id].name, machine.any_host(), [thread] { (*thread)(); });

@@ -41,6 +41,7 @@ struct Step {
 struct ThreadSpec {
   std::string name;
   int64_t count = 1;
+  std::string interpreter = "main";  // sub-interpreters: one GIL per interpreter of a process
   std::vector<Step> program;
 };
 
@@ -50,9 +51,14 @@ struct ProcessSpec {
   std::vector<ThreadSpec> threads;
 };
 
+enum class PythonBuild { Default, FreeThreaded };
+
 struct RuntimeConfig {
   GilConfig gil;
   uint64_t seed = 1;
+  PythonBuild build = PythonBuild::Default;
+  // Python bytecode runs this much slower in the free-threaded build (README "GIL").
+  double free_threaded_slowdown = 1.08;
 };
 
 // One simulation's input: a scenario with its variant (if any) applied.

@@ -56,7 +56,9 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
       << ",\n  \"machine\": {\"cores\": " << s.machine.cores << ", \"smt\": " << s.machine.smt
       << ", \"smt_yield\": " << json::number(s.machine.smt_yield) << ", \"speed\": " << json::number(s.machine.speed)
       << "},\n  \"runtime\": {\"switch_interval_s\": " << json::seconds(gil.switch_interval)
-      << ", \"seed\": " << s.runtime.seed << ", \"gil\": {\"timer_slack_s\": " << json::seconds(gil.timer_slack)
+      << ", \"seed\": " << s.runtime.seed << ", \"build\": "
+      << (s.runtime.build == PythonBuild::FreeThreaded ? "\"free-threaded\"" : "\"default\"")
+      << ", \"free_threaded_slowdown\": " << json::number(s.runtime.free_threaded_slowdown) << ", \"gil\": {\"timer_slack_s\": " << json::seconds(gil.timer_slack)
       << ", \"drop_latency_s\": " << json::seconds(gil.drop_latency)
       << ", \"wakeup_latency_s\": " << json::seconds(gil.wakeup_latency)
       << ", \"tie_jitter_s\": " << json::seconds(gil.tie_jitter) << "}},\n  \"processes\": [";
@@ -67,7 +69,7 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
     for (std::size_t t = 0; t < process.threads.size(); ++t) {
       const ThreadSpec& thread = process.threads[t];
       out << (t ? "," : "") << "\n      {\"name\": " << json::quote(thread.name) << ", \"count\": " << thread.count
-          << ", \"program\": ";
+          << ", \"interpreter\": " << json::quote(thread.interpreter) << ", \"program\": ";
       write_program(out, thread.program, "        ");
       out << "}";
     }

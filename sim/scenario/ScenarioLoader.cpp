@@ -205,6 +205,14 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   if (auto n = map.get("switch_interval"); n.IsDefined())
     gil.switch_interval = values.duration(n, "runtime.switch_interval");
   if (auto n = map.get("seed"); n.IsDefined()) runtime.seed = values.seed(n, "runtime.seed");
+  if (auto n = map.get("build"); n.IsDefined()) {
+    const std::string build = values.string(n, "runtime.build");
+    if (build == "default") runtime.build = PythonBuild::Default;
+    else if (build == "free-threaded") runtime.build = PythonBuild::FreeThreaded;
+    else values.source.fail(n, "runtime.build", "expected 'default' or 'free-threaded', got '" + build + "'");
+  }
+  if (auto n = map.get("free_threaded_slowdown"); n.IsDefined())
+    runtime.free_threaded_slowdown = values.number(n, "runtime.free_threaded_slowdown", 1.0, 10.0);
   if (auto g = map.get("gil"); g.IsDefined()) {
     MapReader gmap(values.source, g, "runtime.gil");
     read_gil_keys(values, gmap, gil);
@@ -223,6 +231,10 @@ ThreadSpec read_thread(const ValueReader& values, const YAML::Node& node, const 
   if (auto n = map.get("count"); n.IsDefined())
     thread.count = values.integer(n, map.path_of("count"), 1, limits::kMaxThreads,
                                   "limit: " + std::to_string(limits::kMaxThreads) + " threads");
+  if (auto n = map.get("interpreter"); n.IsDefined()) {
+    thread.interpreter = values.string(n, map.path_of("interpreter"));
+    if (thread.interpreter.empty()) values.source.fail(n, map.path_of("interpreter"), "expected an interpreter name");
+  }
   thread.program = read_program(values, map.require("program"), map.path_of("program"));
   map.reject_unknown_keys();
   return thread;

@@ -162,3 +162,25 @@ TEST_CASE("native code releasing the GIL: threads scale, BLAS-threaded processes
   CHECK(pool.cpu_utilisation == doctest::Approx(1.0).epsilon(1e-3));
   CHECK(threads.state_total(ThreadState::Native) == doctest::Approx(6.4).epsilon(1e-3));
 }
+
+TEST_CASE("free-threaded build runs threads in parallel at its bytecode slowdown; sub-interpreters have a GIL each") {
+  const char* file = "scenarios/seed/free_threaded.yaml";
+  Summary threads = simulate_summary(load_variant(file, "threads"));
+  Summary free_threaded = simulate_summary(load_variant(file, "free-threaded"));
+  Summary interpreters = simulate_summary(load_variant(file, "subinterpreters"));
+  Summary processes = simulate_summary(load_variant(file, "processes"));
+  CHECK(threads.makespan > 4.0);
+  CHECK(threads.makespan < 4.0 * 1.02);
+  CHECK(free_threaded.makespan == doctest::Approx(1.08).epsilon(1e-6));
+  CHECK(free_threaded.gil_switches == 0);
+  CHECK(free_threaded.speedup == doctest::Approx(4.0 / 1.08).epsilon(1e-6));  // against the default build, alone
+  CHECK(interpreters.makespan == doctest::Approx(1.0).epsilon(1e-6));
+  CHECK(interpreters.gil_switches == 4);  // each interpreter's GIL taken once by its only thread
+  CHECK(processes.makespan == doctest::Approx(1.0).epsilon(1e-6));
+}
+
+TEST_CASE("the free-threaded slowdown is a parameter") {
+  Summary s = simulate_summary(load_variant("scenarios/seed/free_threaded.yaml", "free-threaded",
+                                            {parse_override("runtime.free_threaded_slowdown=1.4")}));
+  CHECK(s.makespan == doctest::Approx(1.4).epsilon(1e-6));
+}
