@@ -18,11 +18,12 @@ int subtree_size(const std::vector<Step>& program) {
 
 }  // namespace
 
-PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, Machine& machine,
+PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, ProcessRuntime& process, Machine& machine,
                            Timeline& timeline, const Scenario& scenario, Rng rng)
     : id_(id),
       spec_(spec),
       gil_(gil),
+      process_(process),
       machine_(machine),
       timeline_(timeline),
       speed_(scenario.machine.speed),
@@ -31,10 +32,11 @@ PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, Machine& ma
       rng_(rng) {}
 
 void PythonThread::describe_steps(const std::vector<Step>& program, ThreadInfo& info) {
-  static const char* const kKinds[] = {"cpu", "io", "native", "sleep", "repeat"};
+  static const char* const kKinds[] = {"cpu", "io", "native", "sleep", "repeat", "lock"};
   for (const Step& step : program) {
     info.step_labels.push_back(step.label);
-    info.step_kinds.push_back(kKinds[step.action.index()]);
+    const auto* lock = std::get_if<LockStep>(&step.action);
+    info.step_kinds.push_back(lock && !lock->acquire ? "unlock" : kKinds[step.action.index()]);
     if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) describe_steps(repeat->body, info);
   }
 }
@@ -49,6 +51,7 @@ void PythonThread::operator()() {
   gil_.drop(id_, true);
   close_span();
   timeline_.finish_time[id_] = sg4::Engine::get_clock();
+  finished_ = true;
 }
 
 void PythonThread::run_program(const std::vector<Step>& program, int first_index) {
@@ -74,6 +77,10 @@ void PythonThread::run_step(const Step& step) {
   if (const auto* cpu = std::get_if<CpuStep>(&step.action)) {
     solo += cpu->seconds / speed_;  // the baseline is the default build, alone
     run_python(cpu->seconds * bytecode_cost_);
+    return;
+  }
+  if (const auto* lock = std::get_if<LockStep>(&step.action)) {
+    run_lock_step(*lock);
     return;
   }
   // Every other step is a call that releases the GIL around a blocking wait or native code
@@ -115,6 +122,24 @@ void PythonThread::run_python(double work) {
     work -= tail;
     yield_gil();
   }
+}
+
+void PythonThread::run_lock_step(const LockStep& step) {
+  ThreadingLock& lock = process_.lock(step.lock);
+  if (!step.acquire) {
+    lock.release(id_);  // quick, with the GIL held
+    return;
+  }
+  if (lock.try_acquire(id_)) return;  // uncontended: no GIL release
+  // Contended: lock.acquire() releases the GIL while it blocks, and takes it back after.
+  enter(ThreadState::GilWait);
+  gil_.drop(id_, false);
+  enter(ThreadState::LockWait);
+  blocked_on_ = "lock '" + step.lock + "' held by " + timeline_.threads[lock.holder()].name;
+  lock.acquire_blocking(id_);
+  blocked_on_.clear();
+  enter(ThreadState::GilWait);
+  gil_.take(id_);
 }
 
 void PythonThread::yield_gil() {

@@ -3,6 +3,7 @@
 
 #include "models/machine/Machine.hpp"
 #include "models/python/Gil.hpp"
+#include "models/python/ProcessRuntime.hpp"
 #include "sim/scenario/Scenario.hpp"
 #include "sim/trace/Timeline.hpp"
 #include "sim/util/Rng.hpp"
@@ -13,8 +14,12 @@ namespace gilsim {
 // and records its states in the timeline.
 class PythonThread {
  public:
-  PythonThread(int id, const ThreadSpec& spec, Gil& gil, Machine& machine, Timeline& timeline,
-               const Scenario& scenario, Rng rng);
+  PythonThread(int id, const ThreadSpec& spec, Gil& gil, ProcessRuntime& process, Machine& machine,
+               Timeline& timeline, const Scenario& scenario, Rng rng);
+
+  bool finished() const { return finished_; }
+  // What the thread is blocked on, for deadlock reports ("" when not blocked on a lock).
+  const std::string& blocked_on() const { return blocked_on_; }
 
   void operator()();
 
@@ -25,6 +30,7 @@ class PythonThread {
   void run_program(const std::vector<Step>& program, int first_index);
   void run_step(const Step& step);
   void run_python(double work);
+  void run_lock_step(const LockStep& step);
   void yield_gil();
   void enter(ThreadState state);
   void close_span();
@@ -32,6 +38,7 @@ class PythonThread {
   int id_;
   const ThreadSpec& spec_;
   Gil& gil_;
+  ProcessRuntime& process_;
   Machine& machine_;
   Timeline& timeline_;
   double speed_;
@@ -46,6 +53,8 @@ class PythonThread {
   int open_step_ = kStartStep;
   int64_t open_iteration_ = 0;
   double since_ = 0;
+  bool finished_ = false;
+  std::string blocked_on_;
 };
 
 }  // namespace gilsim

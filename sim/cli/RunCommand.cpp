@@ -116,7 +116,8 @@ int run_command(const std::vector<std::string>& args) {
   for (const Scenario& scenario : scenarios) {
     IsolatedResult r = run_isolated([&] { return simulate_variant(scenario, o, many); });
     if (!r.ok) {
-      std::cerr << o.file << ": error: variant '" << scenario.variant << "': " << r.output << "\n";
+      std::cerr << o.file << ": error: " << (scenario.variant.empty() ? "" : "variant '" + scenario.variant + "': ")
+                << r.output << "\n";
       return 1;
     }
     summaries.push_back(Summary::from_json(YAML::Load(r.output)));

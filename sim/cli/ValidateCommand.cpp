@@ -115,7 +115,8 @@ int validate_command(const std::vector<std::string>& args) {
       return std::string(report.passed() ? "P" : "F") + text.str();
     });
     if (!r.ok) {
-      std::cerr << scenario.file << ": error: variant '" << scenario.variant << "': " << r.output << "\n";
+      std::cerr << scenario.file << ": error: "
+                << (scenario.variant.empty() ? "" : "variant '" + scenario.variant + "': ") << r.output << "\n";
       return 1;
     }
     all_passed &= r.output[0] == 'P';

@@ -1,6 +1,7 @@
 #include "sim/engine/Simulation.hpp"
 
 #include <map>
+#include <stdexcept>
 #include <memory>
 
 #include <simgrid/s4u.hpp>
@@ -43,6 +44,23 @@ void describe_instances(const Scenario& scenario, Timeline& timeline) {
   timeline.process_gil_switches.assign(timeline.processes.size(), 0);
 }
 
+// Threads still blocked when the engine runs out of events can never finish.
+void report_deadlock(const std::vector<std::unique_ptr<PythonThread>>& threads, const Timeline& timeline) {
+  std::string blocked;
+  int count = 0;
+  for (std::size_t i = 0; i < threads.size(); ++i) {
+    if (threads[i]->finished()) continue;
+    if (count++ < 8) {
+      const ThreadInfo& info = timeline.threads[i];
+      blocked += "\n  " + timeline.processes[info.process].name + "/" + info.name + ": waiting for " +
+                 (threads[i]->blocked_on().empty() ? std::string("the GIL") : threads[i]->blocked_on());
+    }
+  }
+  if (count > 8) blocked += "\n  ... and " + std::to_string(count - 8) + " more";
+  if (count > 0)
+    throw std::runtime_error("deadlock: " + std::to_string(count) + " thread(s) can never finish:" + blocked);
+}
+
 }  // namespace
 
 Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simgrid_args) {
@@ -69,12 +87,14 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   // One GIL per interpreter of each process (sub-interpreters have their own, PEP 684).
   const bool gil_enabled = scenario.runtime.build == PythonBuild::Default;
   std::vector<std::unique_ptr<Gil>> gils;
+  std::vector<std::unique_ptr<ProcessRuntime>> runtimes;
   std::vector<std::unique_ptr<PythonThread>> threads;
   int id = 0;
   int process_index = 0;
   for (const ProcessSpec& process : scenario.processes) {
     for (int64_t p = 0; p < process.count; ++p, ++process_index) {
       std::map<std::string, Gil*> interpreters;
+      runtimes.push_back(std::make_unique<ProcessRuntime>(scenario.runtime.gil.wakeup_latency));
       for (const ThreadSpec& spec : process.threads) {
         Gil*& gil = interpreters[spec.interpreter];
         if (!gil) {
@@ -84,7 +104,7 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
         }
         for (int64_t t = 0; t < spec.count; ++t, ++id) {
           threads.push_back(std::make_unique<PythonThread>(
-              id, spec, *gil, machine, timeline, scenario,
+              id, spec, *gil, *runtimes.back(), machine, timeline, scenario,
               Rng::for_stream(scenario.runtime.seed, static_cast<uint64_t>(id))));
           PythonThread* thread = threads.back().get();
           sg4::Actor::create(timeline.threads[id].name, machine.any_host(), [thread] { (*thread)(); });
@@ -93,6 +113,7 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
     }
   }
   engine.run();
+  report_deadlock(threads, timeline);
   return timeline;
 }
 

@@ -1,12 +1,26 @@
 #include "sim/scenario/ProgramReader.hpp"
 
+#include <algorithm>
+
 #include "sim/scenario/Limits.hpp"
 #include "sim/scenario/Units.hpp"
 
 namespace gilsim {
 namespace {
 
-const char* const kStepKinds = "cpu, io, native, sleep, repeat";
+const char* const kStepKinds = "cpu, io, native, sleep, repeat, lock, unlock";
+
+// Locks held at the current point of the program being read, in acquisition order.
+using HeldLocks = std::vector<std::string>;
+
+std::vector<Step> read_program(const ValueReader& values, const YAML::Node& node, const std::string& path,
+                               int depth, HeldLocks& held);
+
+std::string list_locks(const HeldLocks& held) {
+  std::string out;
+  for (const auto& l : held) out += (out.empty() ? "'" : ", '") + l + "'";
+  return out;
+}
 
 Latency read_latency(const ValueReader& values, const YAML::Node& node, const std::string& path) {
   if (node.IsScalar()) return Latency::fixed(values.duration(node, path, true));
@@ -35,7 +49,7 @@ Latency read_latency(const ValueReader& values, const YAML::Node& node, const st
 }
 
 Step read_step(const ValueReader& values, const YAML::Node& node, const std::string& path,
-               int depth) {
+               int depth, HeldLocks& held) {
   if (!node.IsMap() || node.size() != 1)
     values.source.fail(node, path,
                        std::string("expected a step: a mapping with one key among ") + kStepKinds +
@@ -73,24 +87,53 @@ Step read_step(const ValueReader& values, const YAML::Node& node, const std::str
     MapReader map(values.source, value, step_path);
     RepeatStep repeat;
     repeat.count = values.integer(map.require("count"), map.path_of("count"), 1, limits::kMaxRepeat);
-    repeat.body = read_program(values, map.require("steps"), map.path_of("steps"), depth + 1);
+    const HeldLocks before = held;
+    repeat.body = read_program(values, map.require("steps"), map.path_of("steps"), depth + 1, held);
+    if (held != before)
+      values.source.fail(key, step_path, "the repeated steps must release every lock they take (an iteration ends holding " +
+                                             list_locks(held) + ")");
     map.reject_unknown_keys();
     step = {repeat, "repeat x" + std::to_string(repeat.count)};
+  } else if (kind == "lock" || kind == "unlock") {
+    const std::string name = values.string(value, step_path);
+    if (name.empty()) values.source.fail(value, step_path, "expected a lock name");
+    auto it = std::find(held.begin(), held.end(), name);
+    if (kind == "lock") {
+      if (it != held.end())
+        values.source.fail(value, step_path, "lock '" + name + "' is already held by this thread here; threading.Lock "
+                                             "is not re-entrant, so this would deadlock");
+      held.push_back(name);
+    } else {
+      if (it == held.end())
+        values.source.fail(value, step_path, "unlock of '" + name + "', which this thread does not hold here (expected "
+                                             "a 'lock: " + name + "' step before it)");
+      held.erase(it);
+    }
+    step = {LockStep{name, kind == "lock"}, kind + " " + name};
   } else {
     values.source.fail(key, path + "." + kind, std::string("unknown step kind; expected one of: ") + kStepKinds);
   }
   return step;
 }
 
-}  // namespace
 
-std::vector<Step> read_program(const ValueReader& values, const YAML::Node& node,
-                               const std::string& path, int depth) {
+std::vector<Step> read_program(const ValueReader& values, const YAML::Node& node, const std::string& path,
+                               int depth, HeldLocks& held) {
   values.expect_sequence(node, path);
   if (node.size() == 0) values.source.fail(node, path, "expected at least one step, got an empty list");
   std::vector<Step> program;
   for (std::size_t i = 0; i < node.size(); ++i)
-    program.push_back(read_step(values, node[i], path + "[" + std::to_string(i) + "]", depth));
+    program.push_back(read_step(values, node[i], path + "[" + std::to_string(i) + "]", depth, held));
+  return program;
+}
+
+}  // namespace
+
+std::vector<Step> read_thread_program(const ValueReader& values, const YAML::Node& node, const std::string& path) {
+  HeldLocks held;
+  std::vector<Step> program = read_program(values, node, path, 0, held);
+  if (!held.empty())
+    values.source.fail(node, path, "the thread ends holding " + list_locks(held) + "; release every lock it takes");
   return program;
 }
 

@@ -27,6 +27,12 @@ struct NativeStep {
 struct SleepStep {
   double seconds = 0;
 };
+// threading.Lock: `acquire` true for lock.acquire(), false for lock.release(). Locks are named
+// per process.
+struct LockStep {
+  std::string lock;
+  bool acquire = true;
+};
 struct Step;
 struct RepeatStep {
   int64_t count = 0;
@@ -34,7 +40,7 @@ struct RepeatStep {
 };
 
 struct Step {
-  std::variant<CpuStep, IoStep, NativeStep, SleepStep, RepeatStep> action;
+  std::variant<CpuStep, IoStep, NativeStep, SleepStep, RepeatStep, LockStep> action;
   std::string label;  // e.g. "cpu 1s", shown in traces and summaries
 };
 

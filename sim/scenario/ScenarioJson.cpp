@@ -38,6 +38,8 @@ void write_program(std::ostream& out, const std::vector<Step>& program, const st
       out << "\"kind\": \"io\", \"latency\": ";
       write_latency(out, io->latency);
       out << "}";
+    } else if (const auto* lock = std::get_if<LockStep>(&step.action)) {
+      out << "\"kind\": \"" << (lock->acquire ? "lock" : "unlock") << "\", \"lock\": " << json::quote(lock->lock) << "}";
     } else if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) {
       out << "\"kind\": \"repeat\", \"count\": " << repeat->count << ", \"steps\": ";
       write_program(out, repeat->body, pad + "  ");

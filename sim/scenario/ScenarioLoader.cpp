@@ -235,7 +235,7 @@ ThreadSpec read_thread(const ValueReader& values, const YAML::Node& node, const 
     thread.interpreter = values.string(n, map.path_of("interpreter"));
     if (thread.interpreter.empty()) values.source.fail(n, map.path_of("interpreter"), "expected an interpreter name");
   }
-  thread.program = read_program(values, map.require("program"), map.path_of("program"));
+  thread.program = read_thread_program(values, map.require("program"), map.path_of("program"));
   map.reject_unknown_keys();
   return thread;
 }

@@ -82,9 +82,9 @@ void write_thread_table(std::ostream& out, const Summary& s, bool per_thread) {
   }
   std::size_t width = 8;
   for (const Row& r : rows) width = std::max(width, r.label.size() + 2);
-  out << pad(per_thread ? "thread" : "group", width) << pad("threads", 8) << pad("python", 11)
-      << pad("gil-wait", 11) << pad("io", 11) << pad("native", 11) << pad("sleep", 11)
-      << pad("switches-in", 12) << "last-finish\n";
+  out << pad(per_thread ? "thread" : "group", width) << pad("threads", 8);
+  for (int st = 0; st < kThreadStateCount; ++st) out << pad(state_name(static_cast<ThreadState>(st)), 11);
+  out << pad("switches-in", 12) << "last-finish\n";
   for (const Row& r : rows) {
     out << pad(r.label, width) << pad(std::to_string(r.count), 8);
     for (int st = 0; st < kThreadStateCount; ++st) out << pad(format_duration(r.seconds[st] / r.count), 11);

@@ -34,6 +34,7 @@ constexpr std::array<const char*, kThreadStateCount> kStateColours = {
     "#4a7fd6",  // io
     "#f0a030",  // native
     "#cccccc",  // sleep
+    "#9b59b6",  // lock-wait
 };
 
 // Fixed two-decimal coordinates; -0.00 is folded into 0.00 so output does not hinge on signs.

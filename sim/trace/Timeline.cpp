@@ -9,6 +9,7 @@ const char* state_name(ThreadState state) {
     case ThreadState::Io: return "io";
     case ThreadState::Native: return "native";
     case ThreadState::Sleep: return "sleep";
+    case ThreadState::LockWait: return "lock-wait";
   }
   return "?";
 }

@@ -5,8 +5,8 @@
 
 namespace gilsim {
 
-enum class ThreadState : uint8_t { Python, GilWait, Io, Native, Sleep };
-constexpr int kThreadStateCount = 5;
+enum class ThreadState : uint8_t { Python, GilWait, Io, Native, Sleep, LockWait };
+constexpr int kThreadStateCount = 6;
 const char* state_name(ThreadState state);
 
 struct ProcessInfo {

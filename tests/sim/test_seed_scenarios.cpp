@@ -184,3 +184,34 @@ TEST_CASE("the free-threaded slowdown is a parameter") {
                                             {parse_override("runtime.free_threaded_slowdown=1.4")}));
   CHECK(s.makespan == doctest::Approx(1.4).epsilon(1e-6));
 }
+
+TEST_CASE("lock contention: the lock serialises critical sections; under the GIL all Python is serialised anyway") {
+  const char* file = "scenarios/seed/lock_contention.yaml";
+  Summary gil = simulate_summary(load_variant(file, "gil"));
+  Summary free_threaded = simulate_summary(load_variant(file, "free-threaded"));
+  // 800 ms of Python on one GIL, plus a wake-up latency lost per hand-over.
+  CHECK(gil.makespan > 0.8);
+  CHECK(gil.makespan < 0.8 * 1.05);
+  // Without a GIL only the 400 critical sections serialise (x 1.08 bytecode slowdown), plus the
+  // last thread's 1 ms outside, plus one wake-up latency per contended hand-over of the lock.
+  CHECK(free_threaded.makespan > 0.432);
+  CHECK(free_threaded.makespan < 0.432 * 1.08);
+  CHECK(free_threaded.state_total(ThreadState::LockWait) > 0.5);  // threads queue on the lock
+}
+
+TEST_CASE("a thread blocked on a lock releases the GIL for the others") {
+  Summary s = simulate_summary(load_variant("scenarios/seed/lock_releases_gil.yaml", ""));
+  // cruncher's 200 ms run while holder is in I/O and waiter blocks on the lock; then waiter's
+  // 50 ms once holder releases at 200 ms: 0.25 s plus latencies.
+  CHECK(s.makespan == doctest::Approx(0.25).epsilon(0.02));
+  const ThreadSummary& waiter = s.threads[1];
+  CHECK(waiter.seconds[static_cast<int>(ThreadState::LockWait)] == doctest::Approx(0.199).epsilon(0.01));
+}
+
+TEST_CASE("a lock-order deadlock is reported with the blocked threads named, not a hang") {
+  Scenario scenario = load_variant("tests/fixtures/lock_order_deadlock.yaml", "");
+  IsolatedResult r = run_isolated([&] { simulate(scenario, {}); return std::string(); });
+  CHECK_FALSE(r.ok);
+  CHECK(r.output == "deadlock: 2 thread(s) can never finish:\n  app/first: waiting for lock 'b' held by second\n"
+                    "  app/second: waiting for lock 'a' held by first");
+}

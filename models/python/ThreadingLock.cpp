@@ -1,0 +1,37 @@
+#include "models/python/ThreadingLock.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace gilsim {
+
+ThreadingLock::ThreadingLock(std::string name, double wakeup_latency)
+    : name_(std::move(name)),
+      wakeup_latency_(wakeup_latency),
+      mutex_(sg4::Mutex::create()),
+      cond_(sg4::ConditionVariable::create()) {}
+
+bool ThreadingLock::try_acquire(int thread) {
+  if (holder_ != -1) return false;
+  holder_ = thread;
+  return true;
+}
+
+void ThreadingLock::acquire_blocking(int thread) {
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  while (holder_ != -1) {
+    cond_->wait(lock);
+    // The woken thread runs only after the OS wakes it; meanwhile another may take the lock.
+    lock.unlock();
+    sg4::this_actor::sleep_for(wakeup_latency_);
+    lock.lock();
+  }
+  holder_ = thread;
+}
+
+void ThreadingLock::release(int thread) {
+  (void)thread;  // the scenario loader guarantees the holder releases (balanced programs)
+  holder_ = -1;
+  cond_->notify_one();
+}
+
+}  // namespace gilsim
