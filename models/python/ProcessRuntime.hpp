@@ -3,24 +3,46 @@
 #include <memory>
 #include <string>
 
+#include <simgrid/s4u.hpp>
+
+#include "models/machine/Machine.hpp"
 #include "models/python/ThreadingLock.hpp"
 
 namespace gilsim {
 
-// The Python objects a process's threads share: its threading.Locks, by name.
+// One process instance's shared state: its threading.Locks, and its life cycle when a parent
+// starts it: threads wait until the child has booted, and the last thread to finish runs the
+// interpreter's finalisation, after which the parent's join() returns.
 class ProcessRuntime {
  public:
-  explicit ProcessRuntime(double wakeup_latency) : wakeup_latency_(wakeup_latency) {}
+  ProcessRuntime(std::string name, bool started_by_parent, int threads, double wakeup_latency, double exit_work,
+                 Machine& machine);
 
-  ThreadingLock& lock(const std::string& name) {
-    auto& slot = locks_[name];
-    if (!slot) slot = std::make_unique<ThreadingLock>(name, wakeup_latency_);
-    return *slot;
-  }
+  ThreadingLock& lock(const std::string& name);
+
+  // Child side.
+  void wait_until_running();
+  double launched_at() const { return launched_at_; }
+  void thread_finished(int thread);
+
+  // Parent side: Process.start() began at `now`; the child boots (`boot_work` of CPU on
+  // `boot_thread`'s behalf, concurrently with the parent) and then runs its threads.
+  void mark_launched(double now) { launched_at_ = now; }
+  void launch(double boot_work, int boot_thread);
+  void wait_exited();
 
  private:
+  std::string name_;
   double wakeup_latency_;
+  double exit_work_;
+  Machine& machine_;
   std::map<std::string, std::unique_ptr<ThreadingLock>> locks_;
+  simgrid::s4u::MutexPtr mutex_;
+  simgrid::s4u::ConditionVariablePtr changed_;
+  bool running_;
+  bool exited_ = false;
+  int live_threads_;
+  double launched_at_ = 0;
 };
 
 }  // namespace gilsim

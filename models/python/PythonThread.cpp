@@ -18,21 +18,23 @@ int subtree_size(const std::vector<Step>& program) {
 
 }  // namespace
 
-PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, ProcessRuntime& process, Machine& machine,
-                           Timeline& timeline, const Scenario& scenario, Rng rng)
+PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, PythonWorld& world, Rng rng)
     : id_(id),
       spec_(spec),
       gil_(gil),
-      process_(process),
-      machine_(machine),
-      timeline_(timeline),
-      speed_(scenario.machine.speed),
-      bytecode_cost_(scenario.runtime.build == PythonBuild::FreeThreaded ? scenario.runtime.free_threaded_slowdown : 1.0),
-      drop_latency_(scenario.runtime.gil.drop_latency),
+      world_(world),
+      process_(*world.processes[world.timeline.threads[id].process]),
+      machine_(world.machine),
+      timeline_(world.timeline),
+      speed_(world.scenario.machine.speed),
+      bytecode_cost_(world.scenario.runtime.build == PythonBuild::FreeThreaded
+                         ? world.scenario.runtime.free_threaded_slowdown
+                         : 1.0),
+      drop_latency_(world.scenario.runtime.gil.drop_latency),
       rng_(rng) {}
 
 void PythonThread::describe_steps(const std::vector<Step>& program, ThreadInfo& info) {
-  static const char* const kKinds[] = {"cpu", "io", "native", "sleep", "repeat", "lock"};
+  static const char* const kKinds[] = {"cpu", "io", "native", "sleep", "repeat", "lock", "process_start", "join"};
   for (const Step& step : program) {
     info.step_labels.push_back(step.label);
     const auto* lock = std::get_if<LockStep>(&step.action);
@@ -42,16 +44,20 @@ void PythonThread::describe_steps(const std::vector<Step>& program, ThreadInfo& 
 }
 
 void PythonThread::operator()() {
+  process_.wait_until_running();  // a child process's threads exist once it has booted
   since_ = sg4::Engine::get_clock();
   executions_.assign(timeline_.threads[id_].step_labels.size(), 0);
   enter(ThreadState::GilWait);
   gil_.take(id_);  // t_bootstrap: a new thread takes the GIL before running Python
-  timeline_.step_spans.push_back({id_, kStartStep, 0, since_, sg4::Engine::get_clock()});
+  // The start span begins when the parent called Process.start() (0 for processes running
+  // from the start), as the recorder measures it.
+  timeline_.step_spans.push_back({id_, kStartStep, 0, process_.launched_at(), sg4::Engine::get_clock()});
   run_program(spec_.program, 0);
   gil_.drop(id_, true);
   close_span();
   timeline_.finish_time[id_] = sg4::Engine::get_clock();
   finished_ = true;
+  process_.thread_finished(id_);
 }
 
 void PythonThread::run_program(const std::vector<Step>& program, int first_index) {
@@ -83,26 +89,27 @@ void PythonThread::run_step(const Step& step) {
     run_lock_step(*lock);
     return;
   }
+  if (const auto* start = std::get_if<ProcessStartStep>(&step.action)) {
+    start_process(*start);
+    return;
+  }
+  if (const auto* join = std::get_if<ProcessJoinStep>(&step.action)) {
+    join_process(*join);
+    return;
+  }
   // Every other step is a call that releases the GIL around a blocking wait or native code
   // (Py_BEGIN_ALLOW_THREADS) and takes it back before returning to bytecode.
-  enter(ThreadState::GilWait);
-  gil_.drop(id_, false);
   if (const auto* io = std::get_if<IoStep>(&step.action)) {
-    double latency = io->latency.sample(rng_);
+    const double latency = io->latency.sample(rng_);
     solo += latency;
-    enter(ThreadState::Io);
-    sg4::this_actor::sleep_for(latency);
+    without_gil(ThreadState::Io, [&] { sg4::this_actor::sleep_for(latency); });
   } else if (const auto* native = std::get_if<NativeStep>(&step.action)) {
     solo += native->seconds / speed_;
-    enter(ThreadState::Native);
-    machine_.run_parallel(id_, native->seconds, native->threads);
+    without_gil(ThreadState::Native, [&] { machine_.run_parallel(id_, native->seconds, native->threads); });
   } else if (const auto* sleep = std::get_if<SleepStep>(&step.action)) {
     solo += sleep->seconds;
-    enter(ThreadState::Sleep);
-    sg4::this_actor::sleep_for(sleep->seconds);
+    without_gil(ThreadState::Sleep, [&] { sg4::this_actor::sleep_for(sleep->seconds); });
   }
-  enter(ThreadState::GilWait);
-  gil_.take(id_);
 }
 
 void PythonThread::run_python(double work) {
@@ -132,14 +139,40 @@ void PythonThread::run_lock_step(const LockStep& step) {
   }
   if (lock.try_acquire(id_)) return;  // uncontended: no GIL release
   // Contended: lock.acquire() releases the GIL while it blocks, and takes it back after.
+  blocked_on_ = "lock '" + step.lock + "' held by " + timeline_.threads[lock.holder()].name;
+  without_gil(ThreadState::LockWait, [&] { lock.acquire_blocking(id_); });
+  blocked_on_.clear();
+}
+
+template <class Wait>
+void PythonThread::without_gil(ThreadState state, Wait wait) {
   enter(ThreadState::GilWait);
   gil_.drop(id_, false);
-  enter(ThreadState::LockWait);
-  blocked_on_ = "lock '" + step.lock + "' held by " + timeline_.threads[lock.holder()].name;
-  lock.acquire_blocking(id_);
-  blocked_on_.clear();
+  enter(state);
+  wait();
   enter(ThreadState::GilWait);
   gil_.take(id_);
+}
+
+void PythonThread::start_process(const ProcessStartStep& step) {
+  ProcessRuntime& child = *world_.processes[step.process];
+  const ProcessCosts& costs = world_.scenario.runtime.processes;
+  child.mark_launched(sg4::Engine::get_clock());
+  if (step.method == StartMethod::Forkserver && !world_.forkserver_started) {
+    // The first forkserver start waits for the server process to come up.
+    world_.forkserver_started = true;
+    without_gil(ThreadState::Wait, [&] { machine_.run(id_, costs.forkserver_server); });
+  }
+  enter(ThreadState::Python);
+  machine_.run(id_, costs.of(step.method).parent);
+  child.launch(costs.of(step.method).child, world_.layout.first_thread_of(step.process));
+}
+
+void PythonThread::join_process(const ProcessJoinStep& step) {
+  ProcessRuntime& child = *world_.processes[step.process];
+  blocked_on_ = "process " + timeline_.processes[step.process].name + " to exit";
+  without_gil(ThreadState::Wait, [&] { child.wait_exited(); });
+  blocked_on_.clear();
 }
 
 void PythonThread::yield_gil() {

@@ -4,6 +4,7 @@
 #include "models/machine/Machine.hpp"
 #include "models/python/Gil.hpp"
 #include "models/python/ProcessRuntime.hpp"
+#include "models/python/PythonWorld.hpp"
 #include "sim/scenario/Scenario.hpp"
 #include "sim/trace/Timeline.hpp"
 #include "sim/util/Rng.hpp"
@@ -14,8 +15,7 @@ namespace gilsim {
 // and records its states in the timeline.
 class PythonThread {
  public:
-  PythonThread(int id, const ThreadSpec& spec, Gil& gil, ProcessRuntime& process, Machine& machine,
-               Timeline& timeline, const Scenario& scenario, Rng rng);
+  PythonThread(int id, const ThreadSpec& spec, Gil& gil, PythonWorld& world, Rng rng);
 
   bool finished() const { return finished_; }
   // What the thread is blocked on, for deadlock reports ("" when not blocked on a lock).
@@ -31,6 +31,11 @@ class PythonThread {
   void run_step(const Step& step);
   void run_python(double work);
   void run_lock_step(const LockStep& step);
+  void start_process(const ProcessStartStep& step);
+  void join_process(const ProcessJoinStep& step);
+  // Leaves the GIL while blocked in `state` (Py_BEGIN_ALLOW_THREADS ... END) around `wait`.
+  template <class Wait>
+  void without_gil(ThreadState state, Wait wait);
   void yield_gil();
   void enter(ThreadState state);
   void close_span();
@@ -38,6 +43,7 @@ class PythonThread {
   int id_;
   const ThreadSpec& spec_;
   Gil& gil_;
+  PythonWorld& world_;
   ProcessRuntime& process_;
   Machine& machine_;
   Timeline& timeline_;

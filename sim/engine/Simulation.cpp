@@ -1,41 +1,32 @@
 #include "sim/engine/Simulation.hpp"
 
 #include <map>
-#include <stdexcept>
 #include <memory>
+#include <stdexcept>
 
 #include <simgrid/s4u.hpp>
 
 #include "models/machine/Machine.hpp"
 #include "models/python/Gil.hpp"
 #include "models/python/PythonThread.hpp"
+#include "models/python/PythonWorld.hpp"
+#include "sim/engine/WorkloadLayout.hpp"
 
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
 namespace {
 
-std::string instance_name(const std::string& name, int64_t count, int64_t index) {
-  return count == 1 ? name : name + "[" + std::to_string(index) + "]";
-}
-
-// Fills the timeline's process and thread tables, one entry per replicated instance.
-void describe_instances(const Scenario& scenario, Timeline& timeline) {
-  for (const ProcessSpec& process : scenario.processes) {
-    for (int64_t p = 0; p < process.count; ++p) {
-      timeline.processes.push_back({instance_name(process.name, process.count, p)});
-      const int process_index = static_cast<int>(timeline.processes.size()) - 1;
-      for (const ThreadSpec& thread : process.threads) {
-        for (int64_t t = 0; t < thread.count; ++t) {
-          ThreadInfo info;
-          info.process = process_index;
-          info.name = instance_name(thread.name, thread.count, t);
-          info.group = process.name + "/" + thread.name;
-          PythonThread::describe_steps(thread.program, info);
-          timeline.threads.push_back(std::move(info));
-        }
-      }
-    }
+// Fills the timeline's process and thread tables from the layout.
+void describe_instances(const WorkloadLayout& layout, Timeline& timeline) {
+  for (const ProcessInstance& process : layout.processes()) timeline.processes.push_back({process.name});
+  for (const ThreadInstance& thread : layout.threads()) {
+    ThreadInfo info;
+    info.process = thread.process;
+    info.name = thread.name;
+    info.group = thread.group;
+    PythonThread::describe_steps(thread.spec->program, info);
+    timeline.threads.push_back(std::move(info));
   }
   const std::size_t threads = timeline.threads.size();
   timeline.gil_switches_in.assign(threads, 0);
@@ -64,13 +55,14 @@ void report_deadlock(const std::vector<std::unique_ptr<PythonThread>>& threads, 
 }  // namespace
 
 Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simgrid_args) {
+  const WorkloadLayout layout(scenario);
   Timeline timeline;
   timeline.scenario = scenario.name;
   timeline.variant = scenario.variant;
   timeline.cores = scenario.machine.cores;
   timeline.smt = scenario.machine.smt;
   timeline.switch_interval = scenario.runtime.gil.switch_interval;
-  describe_instances(scenario, timeline);
+  describe_instances(layout, timeline);
 
   std::vector<std::string> args = {"gilsim", "--log=root.thresh:critical", "--log=root.app:file:/dev/null"};
   args.insert(args.end(), simgrid_args.begin(), simgrid_args.end());
@@ -84,36 +76,35 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   machine.build(zone);
   zone->seal();
 
-  // One GIL per interpreter of each process (sub-interpreters have their own, PEP 684).
+  PythonWorld world{scenario, layout, machine, timeline, {}};
+  std::vector<int> thread_counts(layout.processes().size(), 0);
+  for (const ThreadInstance& t : layout.threads()) ++thread_counts[t.process];
+  for (std::size_t p = 0; p < layout.processes().size(); ++p)
+    world.processes.push_back(std::make_unique<ProcessRuntime>(
+        layout.processes()[p].name, layout.processes()[p].start_method.has_value(), thread_counts[p],
+        scenario.runtime.gil.wakeup_latency,
+        // Only a child the parent joins pays for finalisation before the run can end.
+        layout.processes()[p].start_method ? scenario.runtime.processes.exit : 0.0, machine));
+
+  // One GIL per interpreter of each process (sub-interpreters have their own, PEP 684), in
+  // order of first use: the GIL's index picks its jitter stream.
   const bool gil_enabled = scenario.runtime.build == PythonBuild::Default;
-  std::vector<std::unique_ptr<Gil>> gils;
-  std::vector<std::unique_ptr<ProcessRuntime>> runtimes;
+  std::map<std::pair<int, std::string>, std::unique_ptr<Gil>> gils;
   std::vector<std::unique_ptr<PythonThread>> threads;
-  int id = 0;
-  int process_index = 0;
-  for (const ProcessSpec& process : scenario.processes) {
-    for (int64_t p = 0; p < process.count; ++p, ++process_index) {
-      std::map<std::string, Gil*> interpreters;
-      runtimes.push_back(std::make_unique<ProcessRuntime>(scenario.runtime.gil.wakeup_latency));
-      for (const ThreadSpec& spec : process.threads) {
-        Gil*& gil = interpreters[spec.interpreter];
-        if (!gil) {
-          gils.push_back(std::make_unique<Gil>(process_index, gils.size(), scenario.runtime.gil,
-                                               scenario.runtime.seed, gil_enabled, machine, timeline));
-          gil = gils.back().get();
-        }
-        for (int64_t t = 0; t < spec.count; ++t, ++id) {
-          threads.push_back(std::make_unique<PythonThread>(
-              id, spec, *gil, *runtimes.back(), machine, timeline, scenario,
-              Rng::for_stream(scenario.runtime.seed, static_cast<uint64_t>(id))));
-          PythonThread* thread = threads.back().get();
-          sg4::Actor::create(timeline.threads[id].name, machine.any_host(), [thread] { (*thread)(); });
-        }
-      }
-    }
+  for (std::size_t id = 0; id < layout.threads().size(); ++id) {
+    const ThreadInstance& instance = layout.threads()[id];
+    auto& gil = gils[{instance.process, instance.spec->interpreter}];
+    if (!gil)
+      gil = std::make_unique<Gil>(instance.process, gils.size() - 1, scenario.runtime.gil, scenario.runtime.seed,
+                                  gil_enabled, machine, timeline);
+    threads.push_back(std::make_unique<PythonThread>(static_cast<int>(id), *instance.spec, *gil, world,
+                                                     Rng::for_stream(scenario.runtime.seed, id)));
+    PythonThread* thread = threads.back().get();
+    sg4::Actor::create(instance.name, machine.any_host(), [thread] { (*thread)(); });
   }
   engine.run();
   report_deadlock(threads, timeline);
+  timeline.end_time = sg4::Engine::get_clock();
   return timeline;
 }
 

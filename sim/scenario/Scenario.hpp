@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -33,6 +34,19 @@ struct LockStep {
   std::string lock;
   bool acquire = true;
 };
+// multiprocessing start methods (Lib/multiprocessing/context.py).
+enum class StartMethod { Fork, Spawn, Forkserver };
+const char* start_method_name(StartMethod method);
+
+// Steps of the parent's synthesized main thread: Process.start() and Process.join() of one
+// process instance (index into the simulation's process table). Never read from YAML.
+struct ProcessStartStep {
+  int process = 0;
+  StartMethod method = StartMethod::Fork;
+};
+struct ProcessJoinStep {
+  int process = 0;
+};
 struct Step;
 struct RepeatStep {
   int64_t count = 0;
@@ -40,7 +54,7 @@ struct RepeatStep {
 };
 
 struct Step {
-  std::variant<CpuStep, IoStep, NativeStep, SleepStep, RepeatStep, LockStep> action;
+  std::variant<CpuStep, IoStep, NativeStep, SleepStep, RepeatStep, LockStep, ProcessStartStep, ProcessJoinStep> action;
   std::string label;  // e.g. "cpu 1s", shown in traces and summaries
 };
 
@@ -54,7 +68,26 @@ struct ThreadSpec {
 struct ProcessSpec {
   std::string name;
   int64_t count = 1;
+  // Started by the parent with this method (one after another, in order); running at time 0
+  // when absent.
+  std::optional<StartMethod> start_method;
   std::vector<ThreadSpec> threads;
+};
+
+// Costs of starting and ending processes (README "Processes").
+struct StartCost {
+  double parent = 0;  // Python + system calls in the parent's Process.start(): serial
+  double child = 0;   // interpreter start-up and re-import of __main__ in the child, before its code runs
+};
+struct ProcessCosts {
+  StartCost fork{3e-3, 0};
+  StartCost spawn{5e-3, 135e-3};
+  StartCost forkserver{2e-3, 38e-3};
+  double forkserver_server = 25e-3;  // the server's own start, before the first forkserver start
+  double exit = 1e-3;                // interpreter finalisation before join() returns
+  const StartCost& of(StartMethod method) const {
+    return method == StartMethod::Fork ? fork : method == StartMethod::Spawn ? spawn : forkserver;
+  }
 };
 
 enum class PythonBuild { Default, FreeThreaded };
@@ -65,6 +98,7 @@ struct RuntimeConfig {
   PythonBuild build = PythonBuild::Default;
   // Python bytecode runs this much slower in the free-threaded build (README "GIL").
   double free_threaded_slowdown = 1.08;
+  ProcessCosts processes;
 };
 
 // One simulation's input: a scenario with its variant (if any) applied.

@@ -67,6 +67,8 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
   for (std::size_t p = 0; p < s.processes.size(); ++p) {
     const ProcessSpec& process = s.processes[p];
     out << (p ? "," : "") << "\n    {\"name\": " << json::quote(process.name) << ", \"count\": " << process.count
+        << ", \"start_method\": "
+        << (process.start_method ? json::quote(start_method_name(*process.start_method)) : std::string("null"))
         << ", \"threads\": [";
     for (std::size_t t = 0; t < process.threads.size(); ++t) {
       const ThreadSpec& thread = process.threads[t];

@@ -196,6 +196,31 @@ MachineConfig read_machine(const ValueReader& values, const YAML::Node& node, Gi
   return machine;
 }
 
+std::optional<StartMethod> parse_start_method(const std::string& text) {
+  if (text == "fork") return StartMethod::Fork;
+  if (text == "spawn") return StartMethod::Spawn;
+  if (text == "forkserver") return StartMethod::Forkserver;
+  return std::nullopt;
+}
+
+// runtime.process_start: {fork: {parent, child}, spawn: {...}, forkserver: {parent, child, server}}
+void read_process_start(const ValueReader& values, const YAML::Node& node, ProcessCosts& costs) {
+  MapReader map(values.source, node, "runtime.process_start");
+  for (StartMethod method : {StartMethod::Fork, StartMethod::Spawn, StartMethod::Forkserver}) {
+    const std::string name = start_method_name(method);
+    YAML::Node entry = map.get(name);
+    if (!entry.IsDefined()) continue;
+    MapReader cost(values.source, entry, map.path_of(name));
+    StartCost& target = method == StartMethod::Fork ? costs.fork : method == StartMethod::Spawn ? costs.spawn : costs.forkserver;
+    if (auto n = cost.get("parent"); n.IsDefined()) target.parent = values.duration(n, cost.path_of("parent"), true);
+    if (auto n = cost.get("child"); n.IsDefined()) target.child = values.duration(n, cost.path_of("child"), true);
+    if (method == StartMethod::Forkserver)
+      if (auto n = cost.get("server"); n.IsDefined()) costs.forkserver_server = values.duration(n, cost.path_of("server"), true);
+    cost.reject_unknown_keys();
+  }
+  map.reject_unknown_keys();
+}
+
 RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, const GilConfig& gil_defaults) {
   RuntimeConfig runtime;
   runtime.gil = gil_defaults;
@@ -211,6 +236,9 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
     else if (build == "free-threaded") runtime.build = PythonBuild::FreeThreaded;
     else values.source.fail(n, "runtime.build", "expected 'default' or 'free-threaded', got '" + build + "'");
   }
+  if (auto n = map.get("process_start"); n.IsDefined()) read_process_start(values, n, runtime.processes);
+  if (auto n = map.get("process_exit"); n.IsDefined())
+    runtime.processes.exit = values.duration(n, "runtime.process_exit", true);
   if (auto n = map.get("free_threaded_slowdown"); n.IsDefined())
     runtime.free_threaded_slowdown = values.number(n, "runtime.free_threaded_slowdown", 1.0, 10.0);
   if (auto g = map.get("gil"); g.IsDefined()) {
@@ -249,6 +277,11 @@ ProcessSpec read_process(const ValueReader& values, const YAML::Node& node, cons
   if (auto n = map.get("count"); n.IsDefined())
     process.count = values.integer(n, map.path_of("count"), 1, limits::kMaxProcesses,
                                    "limit: " + std::to_string(limits::kMaxProcesses) + " processes");
+  if (auto n = map.get("start_method"); n.IsDefined()) {
+    process.start_method = parse_start_method(values.string(n, map.path_of("start_method")));
+    if (!process.start_method)
+      values.source.fail(n, map.path_of("start_method"), "expected one of fork, spawn, forkserver, got '" + n.Scalar() + "'");
+  }
   YAML::Node threads = map.require("threads");
   values.expect_sequence(threads, map.path_of("threads"));
   if (threads.size() == 0) values.source.fail(threads, map.path_of("threads"), "expected at least one thread");

@@ -51,6 +51,7 @@ Summary Summary::from_timeline(const Timeline& timeline) {
   s.cores = timeline.cores;
   s.smt = timeline.smt;
   s.switch_interval = timeline.switch_interval;
+  s.makespan = timeline.end_time;
   for (double finish : timeline.finish_time) s.makespan = std::max(s.makespan, finish);
   for (double solo : timeline.solo_seconds) s.sequential += solo;
   s.speedup = s.makespan > 0 ? s.sequential / s.makespan : 0;

@@ -35,6 +35,7 @@ constexpr std::array<const char*, kThreadStateCount> kStateColours = {
     "#f0a030",  // native
     "#cccccc",  // sleep
     "#9b59b6",  // lock-wait
+    "#8c6d31",  // wait
 };
 
 // Fixed two-decimal coordinates; -0.00 is folded into 0.00 so output does not hinge on signs.

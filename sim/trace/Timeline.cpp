@@ -10,6 +10,7 @@ const char* state_name(ThreadState state) {
     case ThreadState::Native: return "native";
     case ThreadState::Sleep: return "sleep";
     case ThreadState::LockWait: return "lock-wait";
+    case ThreadState::Wait: return "wait";
   }
   return "?";
 }

@@ -5,8 +5,9 @@
 
 namespace gilsim {
 
-enum class ThreadState : uint8_t { Python, GilWait, Io, Native, Sleep, LockWait };
-constexpr int kThreadStateCount = 6;
+// Wait: blocked on another thread or process (join, and later queues).
+enum class ThreadState : uint8_t { Python, GilWait, Io, Native, Sleep, LockWait, Wait };
+constexpr int kThreadStateCount = 7;
 const char* state_name(ThreadState state);
 
 struct ProcessInfo {
@@ -71,6 +72,7 @@ struct Timeline {
   std::vector<int64_t> process_gil_switches;   // per process: CPython's gil->switch_number
   std::vector<double> solo_seconds;            // per thread: its work run alone on one core
   std::vector<double> finish_time;             // per thread
+  double end_time = 0;                         // when the last activity ended (joins included)
 };
 
 }  // namespace gilsim

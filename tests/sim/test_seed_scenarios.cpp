@@ -215,3 +215,24 @@ TEST_CASE("a lock-order deadlock is reported with the blocked threads named, not
   CHECK(r.output == "deadlock: 2 thread(s) can never finish:\n  app/first: waiting for lock 'b' held by second\n"
                     "  app/second: waiting for lock 'a' held by first");
 }
+
+TEST_CASE("start methods: processes started one after another pay the parent's and the child's start-up costs") {
+  const char* file = "scenarios/seed/start_methods.yaml";
+  CHECK(simulate_summary(load_variant(file, "running")).makespan == doctest::Approx(1.0).epsilon(1e-6));
+  // Last child: started after 8 parent costs, boots, computes 1 s, finalises 1 ms.
+  CHECK(simulate_summary(load_variant(file, "fork")).makespan == doctest::Approx(0.024 + 1.0 + 0.001).epsilon(1e-6));
+  CHECK(simulate_summary(load_variant(file, "spawn")).makespan == doctest::Approx(0.040 + 0.135 + 1.0 + 0.001).epsilon(1e-6));
+  CHECK(simulate_summary(load_variant(file, "forkserver")).makespan ==
+        doctest::Approx(0.025 + 0.016 + 0.038 + 1.0 + 0.001).epsilon(1e-6));
+}
+
+TEST_CASE("start costs are parameters, and the parent thread shows in the summary") {
+  Summary s = simulate_summary(load_variant("scenarios/seed/start_methods.yaml", "spawn",
+                                            {parse_override("runtime.process_start={spawn: {parent: 10ms, child: 200ms}}"),
+                                             parse_override("runtime.process_exit=0s")}));
+  CHECK(s.makespan == doctest::Approx(0.080 + 0.200 + 1.0).epsilon(1e-6));
+  REQUIRE(s.threads.size() == 9);
+  CHECK(s.threads[0].process == "main");
+  CHECK(s.threads[0].name == "MainThread");
+  CHECK(s.threads[0].seconds[static_cast<int>(ThreadState::Python)] == doctest::Approx(0.080).epsilon(1e-6));
+}

@@ -1,0 +1,51 @@
+#include "models/python/ProcessRuntime.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace gilsim {
+
+ProcessRuntime::ProcessRuntime(std::string name, bool started_by_parent, int threads, double wakeup_latency,
+                               double exit_work, Machine& machine)
+    : name_(std::move(name)),
+      wakeup_latency_(wakeup_latency),
+      exit_work_(exit_work),
+      machine_(machine),
+      mutex_(sg4::Mutex::create()),
+      changed_(sg4::ConditionVariable::create()),
+      running_(!started_by_parent),
+      live_threads_(threads) {}
+
+ThreadingLock& ProcessRuntime::lock(const std::string& name) {
+  auto& slot = locks_[name];
+  if (!slot) slot = std::make_unique<ThreadingLock>(name, wakeup_latency_);
+  return *slot;
+}
+
+void ProcessRuntime::wait_until_running() {
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  while (!running_) changed_->wait(lock);
+}
+
+void ProcessRuntime::launch(double boot_work, int boot_thread) {
+  sg4::Actor::create("boot " + name_, machine_.any_host(), [this, boot_work, boot_thread] {
+    machine_.run(boot_thread, boot_work);
+    std::unique_lock<sg4::Mutex> lock(*mutex_);
+    running_ = true;
+    changed_->notify_all();
+  });
+}
+
+void ProcessRuntime::thread_finished(int thread) {
+  if (--live_threads_ > 0) return;
+  machine_.run(thread, exit_work_);
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  exited_ = true;
+  changed_->notify_all();
+}
+
+void ProcessRuntime::wait_exited() {
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  while (!exited_) changed_->wait(lock);
+}
+
+}  // namespace gilsim
