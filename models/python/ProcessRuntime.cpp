@@ -15,10 +15,8 @@ ProcessRuntime::ProcessRuntime(std::string name, bool started_by_parent, int thr
       running_(!started_by_parent),
       live_threads_(threads) {}
 
-ThreadingLock& ProcessRuntime::lock(const std::string& name) {
-  auto& slot = locks_[name];
-  if (!slot) slot = std::make_unique<ThreadingLock>(name, wakeup_latency_);
-  return *slot;
+void ProcessRuntime::add_lock(const std::string& name) {
+  if (!locks_.count(name)) locks_[name] = std::make_unique<ThreadingLock>(name, wakeup_latency_);
 }
 
 void ProcessRuntime::wait_until_running() {

@@ -18,7 +18,10 @@ class ProcessRuntime {
   ProcessRuntime(std::string name, bool started_by_parent, int threads, double wakeup_latency, double exit_work,
                  Machine& machine);
 
-  ThreadingLock& lock(const std::string& name);
+  // Locks are created before the simulation runs: creating one makes simcalls, and an actor
+  // that yields halfway through a lazy creation lets another create a second lock.
+  void add_lock(const std::string& name);
+  ThreadingLock& lock(const std::string& name) { return *locks_.at(name); }
 
   // Child side.
   void wait_until_running();

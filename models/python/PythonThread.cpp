@@ -12,9 +12,16 @@ int subtree_size(const std::vector<Step>& program) {
   for (const Step& step : program) {
     ++size;
     if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) size += subtree_size(repeat->body);
+    if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) size += subtree_size(consume->body);
   }
   return size;
 }
+
+// Thrown when a thread waits on a channel that can never deliver: the thread stops there and
+// the end-of-run check reports it with the other blocked threads.
+struct ChannelClosed {
+  std::string channel;
+};
 
 }  // namespace
 
@@ -34,12 +41,14 @@ PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, PythonWorld
       rng_(rng) {}
 
 void PythonThread::describe_steps(const std::vector<Step>& program, ThreadInfo& info) {
-  static const char* const kKinds[] = {"cpu", "io", "native", "sleep", "repeat", "lock", "process_start", "join"};
+  static const char* const kKinds[] = {"cpu",  "io",  "native", "sleep",   "repeat", "lock",
+                                       "process_start", "join", "put", "get", "consume", "feed"};
   for (const Step& step : program) {
     info.step_labels.push_back(step.label);
     const auto* lock = std::get_if<LockStep>(&step.action);
     info.step_kinds.push_back(lock && !lock->acquire ? "unlock" : kKinds[step.action.index()]);
     if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) describe_steps(repeat->body, info);
+    if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) describe_steps(consume->body, info);
   }
 }
 
@@ -52,7 +61,15 @@ void PythonThread::operator()() {
   // The start span begins when the parent called Process.start() (0 for processes running
   // from the start), as the recorder measures it.
   timeline_.step_spans.push_back({id_, kStartStep, 0, process_.launched_at(), sg4::Engine::get_clock()});
-  run_program(spec_.program, 0);
+  try {
+    run_program(spec_.program, 0);
+  } catch (const ChannelClosed& closed) {
+    blocked_on_ = "channel '" + closed.channel + "', whose writers have all finished (nothing left to get)";
+    gil_.drop(id_, true);
+    close_span();
+    return;
+  }
+  finish_writing();
   gil_.drop(id_, true);
   close_span();
   timeline_.finish_time[id_] = sg4::Engine::get_clock();
@@ -67,6 +84,9 @@ void PythonThread::run_program(const std::vector<Step>& program, int first_index
       const int body_size = subtree_size(repeat->body);
       for (int64_t i = 0; i < repeat->count; ++i) run_program(repeat->body, index + 1);
       index += 1 + body_size;
+    } else if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) {
+      this->consume(*consume, index);
+      index += 1 + subtree_size(consume->body);
     } else {
       const double started = sg4::Engine::get_clock();
       step_ = index;
@@ -95,6 +115,18 @@ void PythonThread::run_step(const Step& step) {
   }
   if (const auto* join = std::get_if<ProcessJoinStep>(&step.action)) {
     join_process(*join);
+    return;
+  }
+  if (const auto* p = std::get_if<PutStep>(&step.action)) {
+    put(*p);
+    return;
+  }
+  if (const auto* g = std::get_if<GetStep>(&step.action)) {
+    get(*g);
+    return;
+  }
+  if (const auto* f = std::get_if<FeederStep>(&step.action)) {
+    feed(*f);
     return;
   }
   // Every other step is a call that releases the GIL around a blocking wait or native code
@@ -166,6 +198,109 @@ void PythonThread::start_process(const ProcessStartStep& step) {
   enter(ThreadState::Python);
   machine_.run(id_, costs.of(step.method).parent);
   child.launch(costs.of(step.method).child, world_.layout.first_thread_of(step.process));
+}
+
+double PythonThread::pickle_cost(const Message& m) const {
+  const IpcConfig& ipc = world_.scenario.runtime.ipc;
+  return m.bytes / ipc.pickle_bandwidth + m.objects * ipc.pickle_per_object;
+}
+
+double PythonThread::unpickle_cost(const Message& m) const {
+  const IpcConfig& ipc = world_.scenario.runtime.ipc;
+  return m.bytes / ipc.unpickle_bandwidth + m.objects * ipc.unpickle_per_object;
+}
+
+void PythonThread::put(const PutStep& step) {
+  const int process = timeline_.threads[id_].process;
+  const IpcConfig& ipc = world_.scenario.runtime.ipc;
+  Channel& channel = world_.channel(process, step.channel);
+  const Message message{step.bytes, step.objects};
+  switch (channel.kind()) {
+    case ChannelKind::Queue:
+      run_python(ipc.queue_op);
+      channel.deliver(message);
+      break;
+    case ChannelKind::InterpreterQueue:
+      run_python(pickle_cost(message));
+      channel.deliver(message);
+      break;
+    case ChannelKind::Pipe:
+      run_python(pickle_cost(message));
+      without_gil(ThreadState::Io, [&] { sg4::this_actor::sleep_for(step.bytes / ipc.pipe_bandwidth + ipc.pipe_latency); });
+      channel.deliver(message);
+      break;
+    case ChannelKind::MpQueue:  // put() buffers; the feeder thread pickles and writes
+      run_python(ipc.queue_op);
+      world_.feeder_buffer(process, step.channel).deliver(message);
+      break;
+  }
+}
+
+bool PythonThread::receive(const std::string& name, Message& message) {
+  Channel& channel = world_.channel(timeline_.threads[id_].process, name);
+  if (!channel.try_receive(message)) {
+    bool open = true;
+    blocked_on_ = "channel '" + name + "'";
+    without_gil(ThreadState::Wait, [&] { open = channel.receive(message); });
+    blocked_on_.clear();
+    if (!open) return false;
+  }
+  enter(ThreadState::Python);
+  run_python(channel.kind() == ChannelKind::Queue ? world_.scenario.runtime.ipc.queue_op : unpickle_cost(message));
+  return true;
+}
+
+void PythonThread::get(const GetStep& step) {
+  Message message;
+  if (!receive(step.channel, message)) throw ChannelClosed{step.channel};
+}
+
+void PythonThread::consume(const ConsumeStep& step, int index) {
+  Message message;
+  for (;;) {
+    step_ = index;
+    iteration_ = executions_[index]++;
+    const double started = sg4::Engine::get_clock();
+    const bool got = receive(step.channel, message);
+    timeline_.step_spans.push_back({id_, index, iteration_, started, sg4::Engine::get_clock()});
+    if (!got) return;
+    run_program(step.body, index + 1);
+  }
+}
+
+void PythonThread::feed(const FeederStep& step) {
+  const int process = timeline_.threads[id_].process;
+  const IpcConfig& ipc = world_.scenario.runtime.ipc;
+  Channel& buffer = world_.feeder_buffer(process, step.channel);
+  Channel& channel = world_.channel(process, step.channel);
+  Message message;
+  for (;;) {
+    // Lib/multiprocessing/queues.py _feed: waits on the buffer only when it is empty.
+    if (!buffer.try_receive(message)) {
+      bool open = true;
+      without_gil(ThreadState::Wait, [&] { open = buffer.receive(message); });
+      if (!open) return;
+    }
+    enter(ThreadState::Python);
+    run_python(pickle_cost(message));
+    without_gil(ThreadState::Io,
+                [&] { sg4::this_actor::sleep_for(message.bytes / ipc.pipe_bandwidth + ipc.pipe_latency); });
+    channel.deliver(message);
+  }
+}
+
+// A finished thread no longer writes to its channels: readers may see them close.
+void PythonThread::finish_writing() {
+  const int process = timeline_.threads[id_].process;
+  if (const auto* feeder = spec_.program.empty() ? nullptr : std::get_if<FeederStep>(&spec_.program[0].action)) {
+    world_.channel(process, feeder->channel).writer_finished();
+    return;
+  }
+  for (const std::string& name : WorkloadLayout::channels_put_by(spec_.program)) {
+    Channel& channel = world_.channel(process, name);
+    if (channel.kind() == ChannelKind::MpQueue) world_.feeder_buffer(process, name).writer_finished();
+    else channel.writer_finished();
+  }
 }
 
 void PythonThread::join_process(const ProcessJoinStep& step) {

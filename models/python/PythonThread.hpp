@@ -32,6 +32,16 @@ class PythonThread {
   void run_python(double work);
   void run_lock_step(const LockStep& step);
   void start_process(const ProcessStartStep& step);
+  void put(const PutStep& step);
+  void get(const GetStep& step);
+  // Takes the next message (blocking with the GIL released when none is ready) and pays for
+  // unpickling it; false when the channel is closed.
+  bool receive(const std::string& channel, Message& message);
+  void consume(const ConsumeStep& step, int index);
+  void feed(const FeederStep& step);
+  void finish_writing();
+  double pickle_cost(const Message& m) const;
+  double unpickle_cost(const Message& m) const;
   void join_process(const ProcessJoinStep& step);
   // Leaves the GIL while blocked in `state` (Py_BEGIN_ALLOW_THREADS ... END) around `wait`.
   template <class Wait>

@@ -1,7 +1,10 @@
 #pragma once
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "models/ipc/Channel.hpp"
 #include "models/machine/Machine.hpp"
 #include "models/python/ProcessRuntime.hpp"
 #include "sim/engine/WorkloadLayout.hpp"
@@ -19,6 +22,17 @@ struct PythonWorld {
   Timeline& timeline;
   std::vector<std::unique_ptr<ProcessRuntime>> processes;
   bool forkserver_started = false;
+  // Pipes and multiprocessing.Queues are shared by processes; queue.Queue and interpreter
+  // queues exist once per process instance, as do the feeder buffers of multiprocessing.Queues.
+  std::map<std::string, std::unique_ptr<Channel>> shared_channels;
+  std::map<std::pair<int, std::string>, std::unique_ptr<Channel>> local_channels;
+  std::map<std::pair<int, std::string>, std::unique_ptr<Channel>> feeder_buffers;
+
+  Channel& channel(int process, const std::string& name) {
+    auto shared = shared_channels.find(name);
+    return shared != shared_channels.end() ? *shared->second : *local_channels.at({process, name});
+  }
+  Channel& feeder_buffer(int process, const std::string& name) { return *feeder_buffers.at({process, name}); }
 };
 
 }  // namespace gilsim

@@ -52,6 +52,42 @@ void report_deadlock(const std::vector<std::unique_ptr<PythonThread>>& threads, 
     throw std::runtime_error("deadlock: " + std::to_string(count) + " thread(s) can never finish:" + blocked);
 }
 
+// Every channel with the number of threads that put to it, so it knows when it is closed.
+void create_channels(const Scenario& scenario, const WorkloadLayout& layout, PythonWorld& world) {
+  std::map<std::string, int> shared_writers;
+  std::map<std::pair<int, std::string>, int> local_writers, feeder_writers;
+  auto kind_of = [&](const std::string& name) {
+    for (const ChannelSpec& c : scenario.channels)
+      if (c.name == name) return c.kind;
+    return ChannelKind::Queue;
+  };
+  for (const ThreadInstance& thread : layout.threads()) {
+    const auto* feeder = thread.spec->program.empty() ? nullptr : std::get_if<FeederStep>(&thread.spec->program[0].action);
+    if (feeder) {
+      ++shared_writers[feeder->channel];
+      continue;
+    }
+    for (const std::string& name : WorkloadLayout::channels_put_by(thread.spec->program)) {
+      switch (kind_of(name)) {
+        case ChannelKind::Pipe: ++shared_writers[name]; break;
+        case ChannelKind::MpQueue: ++feeder_writers[{thread.process, name}]; break;
+        default: ++local_writers[{thread.process, name}]; break;
+      }
+    }
+  }
+  for (const ChannelSpec& c : scenario.channels) {
+    if (c.kind == ChannelKind::Pipe || c.kind == ChannelKind::MpQueue) {
+      world.shared_channels[c.name] = std::make_unique<Channel>(c.name, c.kind, shared_writers[c.name]);
+      continue;
+    }
+    for (std::size_t p = 0; p < layout.processes().size(); ++p)
+      world.local_channels[{static_cast<int>(p), c.name}] =
+          std::make_unique<Channel>(c.name, c.kind, local_writers[{static_cast<int>(p), c.name}]);
+  }
+  for (const auto& [key, writers] : feeder_writers)
+    world.feeder_buffers[key] = std::make_unique<Channel>(key.second, ChannelKind::Queue, writers);
+}
+
 }  // namespace
 
 Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simgrid_args) {
@@ -76,7 +112,7 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   machine.build(zone);
   zone->seal();
 
-  PythonWorld world{scenario, layout, machine, timeline, {}};
+  PythonWorld world{scenario, layout, machine, timeline, {}, false, {}, {}, {}};
   std::vector<int> thread_counts(layout.processes().size(), 0);
   for (const ThreadInstance& t : layout.threads()) ++thread_counts[t.process];
   for (std::size_t p = 0; p < layout.processes().size(); ++p)
@@ -85,6 +121,11 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
         scenario.runtime.gil.wakeup_latency,
         // Only a child the parent joins pays for finalisation before the run can end.
         layout.processes()[p].start_method ? scenario.runtime.processes.exit : 0.0, machine));
+
+  for (const ThreadInstance& thread : layout.threads())
+    for (const std::string& lock : WorkloadLayout::locks_taken_by(thread.spec->program))
+      world.processes[thread.process]->add_lock(lock);
+  create_channels(scenario, layout, world);
 
   // One GIL per interpreter of each process (sub-interpreters have their own, PEP 684), in
   // order of first use: the GIL's index picks its jitter stream.

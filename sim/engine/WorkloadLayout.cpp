@@ -18,6 +18,32 @@ const char* start_method_name(StartMethod method) {
   return "?";
 }
 
+namespace {
+
+// Names a program's steps of kind T refer to, through nested repeat and consume bodies.
+template <class T, class Name>
+void collect_names(const std::vector<Step>& program, Name name, std::set<std::string>& out) {
+  for (const Step& step : program) {
+    if (const auto* s = std::get_if<T>(&step.action)) out.insert(name(*s));
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) collect_names<T>(repeat->body, name, out);
+    if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) collect_names<T>(consume->body, name, out);
+  }
+}
+
+}  // namespace
+
+std::set<std::string> WorkloadLayout::channels_put_by(const std::vector<Step>& program) {
+  std::set<std::string> channels;
+  collect_names<PutStep>(program, [](const PutStep& s) { return s.channel; }, channels);
+  return channels;
+}
+
+std::set<std::string> WorkloadLayout::locks_taken_by(const std::vector<Step>& program) {
+  std::set<std::string> locks;
+  collect_names<LockStep>(program, [](const LockStep& s) { return s.lock; }, locks);
+  return locks;
+}
+
 WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
   bool any_started = false;
   for (const ProcessSpec& p : scenario.processes) any_started |= p.start_method.has_value();
@@ -31,9 +57,23 @@ WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
     for (int64_t p = 0; p < process.count; ++p) {
       const int index = static_cast<int>(processes_.size());
       processes_.push_back({instance_name(process.name, process.count, p), process.start_method});
-      for (const ThreadSpec& thread : process.threads)
+      std::set<std::string> puts;
+      for (const ThreadSpec& thread : process.threads) {
+        for (const std::string& c : channels_put_by(thread.program)) puts.insert(c);
         for (int64_t t = 0; t < thread.count; ++t)
           threads_.push_back({index, &thread, instance_name(thread.name, thread.count, t), process.name + "/" + thread.name});
+      }
+      // multiprocessing.Queue: one feeder thread per process and queue it puts to.
+      for (const ChannelSpec& channel : scenario.channels) {
+        if (channel.kind != ChannelKind::MpQueue || !puts.count(channel.name)) continue;
+        auto& feeder = feeders_[channel.name];
+        if (!feeder) {
+          feeder = std::make_unique<ThreadSpec>();
+          feeder->name = "QueueFeederThread";
+          feeder->program.push_back({FeederStep{channel.name}, "feed " + channel.name});
+        }
+        threads_.push_back({index, feeder.get(), "QueueFeederThread " + channel.name, process.name + "/QueueFeederThread"});
+      }
     }
   }
   if (!parent_) return;

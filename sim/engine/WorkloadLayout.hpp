@@ -1,5 +1,7 @@
 #pragma once
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,11 +34,15 @@ class WorkloadLayout {
   bool has_parent() const { return parent_ != nullptr; }
   // The first thread of a process instance (it runs the child's start-up work).
   int first_thread_of(int process) const;
+  // Channels a program puts to, and locks it takes (directly or in nested steps).
+  static std::set<std::string> channels_put_by(const std::vector<Step>& program);
+  static std::set<std::string> locks_taken_by(const std::vector<Step>& program);
 
  private:
   std::vector<ProcessInstance> processes_;
   std::vector<ThreadInstance> threads_;
   std::unique_ptr<ThreadSpec> parent_;
+  std::map<std::string, std::unique_ptr<ThreadSpec>> feeders_;  // by channel
 };
 
 }  // namespace gilsim

@@ -8,13 +8,20 @@
 namespace gilsim {
 namespace {
 
-const char* const kStepKinds = "cpu, io, native, sleep, repeat, lock, unlock";
+const char* const kStepKinds = "cpu, io, native, sleep, repeat, lock, unlock, put, get, consume";
 
 // Locks held at the current point of the program being read, in acquisition order.
 using HeldLocks = std::vector<std::string>;
 
-std::vector<Step> read_program(const ValueReader& values, const YAML::Node& node, const std::string& path,
-                               int depth, HeldLocks& held);
+// What reading one thread's program needs besides the YAML: the declared channels, and the
+// locks held at the current point.
+struct ProgramReading {
+  const ValueReader& values;
+  const std::vector<ChannelSpec>& channels;
+  HeldLocks held;
+};
+
+std::vector<Step> read_program(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth);
 
 std::string list_locks(const HeldLocks& held) {
   std::string out;
@@ -48,8 +55,29 @@ Latency read_latency(const ValueReader& values, const YAML::Node& node, const st
   return latency;
 }
 
-Step read_step(const ValueReader& values, const YAML::Node& node, const std::string& path,
-               int depth, HeldLocks& held) {
+std::string read_channel_name(ProgramReading& r, const YAML::Node& node, const std::string& path) {
+  const std::string name = r.values.string(node, path);
+  for (const ChannelSpec& c : r.channels)
+    if (c.name == name) return name;
+  std::string known;
+  for (const ChannelSpec& c : r.channels) known += (known.empty() ? "" : ", ") + c.name;
+  r.values.source.fail(node, path, "no channel named '" + name + "' in workload.channels" +
+                                       (known.empty() ? " (there are none)" : " (channels: " + known + ")"));
+}
+
+double read_size(const ValueReader& values, const YAML::Node& node, const std::string& path) {
+  if (!node.IsScalar()) values.source.fail(node, path, "expected a size such as '64KiB', got " + describe_node(node));
+  auto size = parse_size(node.Scalar());
+  if (!size || *size < 0)
+    values.source.fail(node, path, "expected a size such as '64KiB' (units: B, KB, MB, GB, KiB, MiB, GiB), got '" +
+                                       node.Scalar() + "'");
+  if (*size > 1e12) values.source.fail(node, path, "size '" + node.Scalar() + "' is larger than 1 TB");
+  return *size;
+}
+
+Step read_step(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth) {
+  const ValueReader& values = r.values;
+  HeldLocks& held = r.held;
   if (!node.IsMap() || node.size() != 1)
     values.source.fail(node, path,
                        std::string("expected a step: a mapping with one key among ") + kStepKinds +
@@ -88,12 +116,36 @@ Step read_step(const ValueReader& values, const YAML::Node& node, const std::str
     RepeatStep repeat;
     repeat.count = values.integer(map.require("count"), map.path_of("count"), 1, limits::kMaxRepeat);
     const HeldLocks before = held;
-    repeat.body = read_program(values, map.require("steps"), map.path_of("steps"), depth + 1, held);
+    repeat.body = read_program(r, map.require("steps"), map.path_of("steps"), depth + 1);
     if (held != before)
       values.source.fail(key, step_path, "the repeated steps must release every lock they take (an iteration ends holding " +
                                              list_locks(held) + ")");
     map.reject_unknown_keys();
     step = {repeat, "repeat x" + std::to_string(repeat.count)};
+  } else if (kind == "put") {
+    MapReader map(values.source, value, step_path);
+    PutStep put;
+    put.channel = read_channel_name(r, map.require("channel"), map.path_of("channel"));
+    if (auto b = map.get("bytes"); b.IsDefined()) put.bytes = read_size(values, b, map.path_of("bytes"));
+    if (auto o = map.get("objects"); o.IsDefined())
+      put.objects = static_cast<double>(values.integer(o, map.path_of("objects"), 0, 1000000000000LL));
+    map.reject_unknown_keys();
+    step = {put, "put " + put.channel};
+  } else if (kind == "get") {
+    step = {GetStep{read_channel_name(r, value, step_path)}, "get " + value.Scalar()};
+  } else if (kind == "consume") {
+    if (depth >= limits::kMaxNesting)
+      values.source.fail(key, step_path, "steps nested deeper than " + std::to_string(limits::kMaxNesting) + " levels");
+    MapReader map(values.source, value, step_path);
+    ConsumeStep consume;
+    consume.channel = read_channel_name(r, map.require("channel"), map.path_of("channel"));
+    const HeldLocks before = held;
+    consume.body = read_program(r, map.require("steps"), map.path_of("steps"), depth + 1);
+    if (held != before)
+      values.source.fail(key, step_path, "the steps must release every lock they take (a message ends holding " +
+                                             list_locks(held) + ")");
+    map.reject_unknown_keys();
+    step = {consume, "consume " + consume.channel};
   } else if (kind == "lock" || kind == "unlock") {
     const std::string name = values.string(value, step_path);
     if (name.empty()) values.source.fail(value, step_path, "expected a lock name");
@@ -117,23 +169,23 @@ Step read_step(const ValueReader& values, const YAML::Node& node, const std::str
 }
 
 
-std::vector<Step> read_program(const ValueReader& values, const YAML::Node& node, const std::string& path,
-                               int depth, HeldLocks& held) {
-  values.expect_sequence(node, path);
-  if (node.size() == 0) values.source.fail(node, path, "expected at least one step, got an empty list");
+std::vector<Step> read_program(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth) {
+  r.values.expect_sequence(node, path);
+  if (node.size() == 0) r.values.source.fail(node, path, "expected at least one step, got an empty list");
   std::vector<Step> program;
   for (std::size_t i = 0; i < node.size(); ++i)
-    program.push_back(read_step(values, node[i], path + "[" + std::to_string(i) + "]", depth, held));
+    program.push_back(read_step(r, node[i], path + "[" + std::to_string(i) + "]", depth));
   return program;
 }
 
 }  // namespace
 
-std::vector<Step> read_thread_program(const ValueReader& values, const YAML::Node& node, const std::string& path) {
-  HeldLocks held;
-  std::vector<Step> program = read_program(values, node, path, 0, held);
-  if (!held.empty())
-    values.source.fail(node, path, "the thread ends holding " + list_locks(held) + "; release every lock it takes");
+std::vector<Step> read_thread_program(const ValueReader& values, const std::vector<ChannelSpec>& channels,
+                                      const YAML::Node& node, const std::string& path) {
+  ProgramReading r{values, channels, {}};
+  std::vector<Step> program = read_program(r, node, path, 0);
+  if (!r.held.empty())
+    values.source.fail(node, path, "the thread ends holding " + list_locks(r.held) + "; release every lock it takes");
   return program;
 }
 
@@ -142,6 +194,8 @@ double count_step_executions(const std::vector<Step>& program) {
   for (const Step& step : program) {
     if (const auto* repeat = std::get_if<RepeatStep>(&step.action))
       total += static_cast<double>(repeat->count) * count_step_executions(repeat->body);
+    else if (const auto* consume = std::get_if<ConsumeStep>(&step.action))
+      total += 1 + count_step_executions(consume->body);  // per message; bounded by the puts
     else
       total += 1;
   }

@@ -8,7 +8,8 @@ namespace gilsim {
 
 // Reads a thread's program: a list of steps, each a mapping with exactly one step kind, and
 // checks that it takes and releases its locks in a balanced way.
-std::vector<Step> read_thread_program(const ValueReader& values, const YAML::Node& node, const std::string& path);
+std::vector<Step> read_thread_program(const ValueReader& values, const std::vector<ChannelSpec>& channels,
+                                      const YAML::Node& node, const std::string& path);
 
 // Number of step executions a program performs (repeat multiplies), for the size limit.
 double count_step_executions(const std::vector<Step>& program);

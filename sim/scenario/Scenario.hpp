@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "models/io/Latency.hpp"
+#include "models/ipc/Channel.hpp"
+#include "models/ipc/IpcConfig.hpp"
 #include "models/machine/MachineConfig.hpp"
 #include "models/python/GilConfig.hpp"
 
@@ -47,14 +49,35 @@ struct ProcessStartStep {
 struct ProcessJoinStep {
   int process = 0;
 };
+// put/get of one message on a channel; `objects` adds the per-object pickling cost.
+struct PutStep {
+  std::string channel;
+  double bytes = 0;
+  double objects = 0;
+};
+struct GetStep {
+  std::string channel;
+};
+// A multiprocessing.Queue's feeder thread draining the process's buffer for `channel`.
+struct FeederStep {
+  std::string channel;
+};
 struct Step;
+// Gets messages from `channel` and runs `body` for each, until the channel is closed (every
+// writer finished and nothing left): a worker's loop over a task queue.
+struct ConsumeStep {
+  std::string channel;
+  std::vector<Step> body;
+};
 struct RepeatStep {
   int64_t count = 0;
   std::vector<Step> body;
 };
 
 struct Step {
-  std::variant<CpuStep, IoStep, NativeStep, SleepStep, RepeatStep, LockStep, ProcessStartStep, ProcessJoinStep> action;
+  std::variant<CpuStep, IoStep, NativeStep, SleepStep, RepeatStep, LockStep, ProcessStartStep, ProcessJoinStep,
+               PutStep, GetStep, ConsumeStep, FeederStep>
+      action;
   std::string label;  // e.g. "cpu 1s", shown in traces and summaries
 };
 
@@ -99,6 +122,12 @@ struct RuntimeConfig {
   // Python bytecode runs this much slower in the free-threaded build (README "GIL").
   double free_threaded_slowdown = 1.08;
   ProcessCosts processes;
+  IpcConfig ipc;
+};
+
+struct ChannelSpec {
+  std::string name;
+  ChannelKind kind = ChannelKind::Queue;
 };
 
 // One simulation's input: a scenario with its variant (if any) applied.
@@ -109,6 +138,7 @@ struct Scenario {
   std::string description;
   MachineConfig machine;
   RuntimeConfig runtime;
+  std::vector<ChannelSpec> channels;
   std::vector<ProcessSpec> processes;
 };
 

@@ -38,6 +38,15 @@ void write_program(std::ostream& out, const std::vector<Step>& program, const st
       out << "\"kind\": \"io\", \"latency\": ";
       write_latency(out, io->latency);
       out << "}";
+    } else if (const auto* put = std::get_if<PutStep>(&step.action)) {
+      out << "\"kind\": \"put\", \"channel\": " << json::quote(put->channel) << ", \"bytes\": " << json::number(put->bytes, 0)
+          << ", \"objects\": " << json::number(put->objects, 0) << "}";
+    } else if (const auto* get = std::get_if<GetStep>(&step.action)) {
+      out << "\"kind\": \"get\", \"channel\": " << json::quote(get->channel) << "}";
+    } else if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) {
+      out << "\"kind\": \"consume\", \"channel\": " << json::quote(consume->channel) << ", \"steps\": ";
+      write_program(out, consume->body, pad + "  ");
+      out << "}";
     } else if (const auto* lock = std::get_if<LockStep>(&step.action)) {
       out << "\"kind\": \"" << (lock->acquire ? "lock" : "unlock") << "\", \"lock\": " << json::quote(lock->lock) << "}";
     } else if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) {

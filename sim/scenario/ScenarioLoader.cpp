@@ -221,6 +221,21 @@ void read_process_start(const ValueReader& values, const YAML::Node& node, Proce
   map.reject_unknown_keys();
 }
 
+// runtime.ipc: bandwidths in bytes per second (numbers), costs as durations.
+void read_ipc(const ValueReader& values, const YAML::Node& node, IpcConfig& ipc) {
+  MapReader map(values.source, node, "runtime.ipc");
+  for (auto [key, field] : {std::pair<const char*, double*>{"pickle_bandwidth", &ipc.pickle_bandwidth},
+                            {"unpickle_bandwidth", &ipc.unpickle_bandwidth},
+                            {"pipe_bandwidth", &ipc.pipe_bandwidth}})
+    if (auto n = map.get(key); n.IsDefined()) *field = values.number(n, map.path_of(key), 1e3, 1e13);
+  for (auto [key, field] : {std::pair<const char*, double*>{"pickle_per_object", &ipc.pickle_per_object},
+                            {"unpickle_per_object", &ipc.unpickle_per_object},
+                            {"pipe_latency", &ipc.pipe_latency},
+                            {"queue_op", &ipc.queue_op}})
+    if (auto n = map.get(key); n.IsDefined()) *field = values.duration(n, map.path_of(key), true);
+  map.reject_unknown_keys();
+}
+
 RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, const GilConfig& gil_defaults) {
   RuntimeConfig runtime;
   runtime.gil = gil_defaults;
@@ -239,6 +254,7 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   if (auto n = map.get("process_start"); n.IsDefined()) read_process_start(values, n, runtime.processes);
   if (auto n = map.get("process_exit"); n.IsDefined())
     runtime.processes.exit = values.duration(n, "runtime.process_exit", true);
+  if (auto n = map.get("ipc"); n.IsDefined()) read_ipc(values, n, runtime.ipc);
   if (auto n = map.get("free_threaded_slowdown"); n.IsDefined())
     runtime.free_threaded_slowdown = values.number(n, "runtime.free_threaded_slowdown", 1.0, 10.0);
   if (auto g = map.get("gil"); g.IsDefined()) {
@@ -250,8 +266,8 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   return runtime;
 }
 
-ThreadSpec read_thread(const ValueReader& values, const YAML::Node& node, const std::string& path,
-                       std::size_t index) {
+ThreadSpec read_thread(const ValueReader& values, const std::vector<ChannelSpec>& channels, const YAML::Node& node,
+                       const std::string& path, std::size_t index) {
   MapReader map(values.source, node, path);
   ThreadSpec thread;
   thread.name = "t" + std::to_string(index);
@@ -263,13 +279,13 @@ ThreadSpec read_thread(const ValueReader& values, const YAML::Node& node, const 
     thread.interpreter = values.string(n, map.path_of("interpreter"));
     if (thread.interpreter.empty()) values.source.fail(n, map.path_of("interpreter"), "expected an interpreter name");
   }
-  thread.program = read_thread_program(values, map.require("program"), map.path_of("program"));
+  thread.program = read_thread_program(values, channels, map.require("program"), map.path_of("program"));
   map.reject_unknown_keys();
   return thread;
 }
 
-ProcessSpec read_process(const ValueReader& values, const YAML::Node& node, const std::string& path,
-                         std::size_t index) {
+ProcessSpec read_process(const ValueReader& values, const std::vector<ChannelSpec>& channels, const YAML::Node& node,
+                         const std::string& path, std::size_t index) {
   MapReader map(values.source, node, path);
   ProcessSpec process;
   process.name = "p" + std::to_string(index);
@@ -286,20 +302,53 @@ ProcessSpec read_process(const ValueReader& values, const YAML::Node& node, cons
   values.expect_sequence(threads, map.path_of("threads"));
   if (threads.size() == 0) values.source.fail(threads, map.path_of("threads"), "expected at least one thread");
   for (std::size_t i = 0; i < threads.size(); ++i)
-    process.threads.push_back(read_thread(values, threads[i], map.path_of("threads") + "[" + std::to_string(i) + "]", i));
+    process.threads.push_back(
+        read_thread(values, channels, threads[i], map.path_of("threads") + "[" + std::to_string(i) + "]", i));
   map.reject_unknown_keys();
   return process;
 }
 
-std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::Node& node) {
+std::vector<ChannelSpec> read_channels(const ValueReader& values, const YAML::Node& node) {
+  std::vector<ChannelSpec> channels;
+  if (!node.IsDefined()) return channels;
+  values.expect_sequence(node, "workload.channels");
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string path = "workload.channels[" + std::to_string(i) + "]";
+    MapReader map(values.source, node[i], path);
+    ChannelSpec channel;
+    YAML::Node name = map.require("name");
+    channel.name = values.string(name, map.path_of("name"));
+    for (const ChannelSpec& c : channels)
+      if (c.name == channel.name) values.source.fail(name, map.path_of("name"), "duplicate channel name '" + c.name + "'");
+    YAML::Node kind = map.require("kind");
+    const std::string text = values.string(kind, map.path_of("kind"));
+    bool known = false;
+    for (ChannelKind k : {ChannelKind::Queue, ChannelKind::Pipe, ChannelKind::MpQueue, ChannelKind::InterpreterQueue})
+      if (text == channel_kind_name(k)) {
+        channel.kind = k;
+        known = true;
+      }
+    if (!known)
+      values.source.fail(kind, map.path_of("kind"),
+                         "expected one of queue (queue.Queue), pipe (multiprocessing.Pipe), mp_queue "
+                         "(multiprocessing.Queue), interpreter_queue, got '" + text + "'");
+    map.reject_unknown_keys();
+    channels.push_back(channel);
+  }
+  return channels;
+}
+
+std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::Node& node,
+                                       const std::vector<ChannelSpec>& channels) {
   MapReader map(values.source, node, "workload");
+  map.get("channels");  // read first by read_scenario: programs refer to them
   YAML::Node list = map.require("processes");
   values.expect_sequence(list, "workload.processes");
   if (list.size() == 0) values.source.fail(list, "workload.processes", "expected at least one process");
   std::vector<ProcessSpec> processes;
   double threads = 0, processes_total = 0, executions = 0;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    processes.push_back(read_process(values, list[i], "workload.processes[" + std::to_string(i) + "]", i));
+    processes.push_back(read_process(values, channels, list[i], "workload.processes[" + std::to_string(i) + "]", i));
     const ProcessSpec& p = processes.back();
     processes_total += static_cast<double>(p.count);
     for (const ThreadSpec& t : p.threads) {
@@ -335,7 +384,11 @@ Scenario read_scenario(const YamlSource& source, const YAML::Node& root, const s
   GilConfig gil_defaults;
   scenario.machine = read_machine(values, map.get("machine"), gil_defaults);
   scenario.runtime = read_runtime(values, map.get("runtime"), gil_defaults);
-  scenario.processes = read_workload(values, map.require("workload"));
+  YAML::Node workload = map.require("workload");
+  // Through a const reference: operator[] on a non-const node would insert the key.
+  const YAML::Node& const_workload = workload;
+  if (workload.IsMap()) scenario.channels = read_channels(values, const_workload["channels"]);
+  scenario.processes = read_workload(values, workload, scenario.channels);
   map.reject_unknown_keys();
   if (scenario.name.empty()) {
     std::string base = source.file().substr(source.file().find_last_of('/') + 1);

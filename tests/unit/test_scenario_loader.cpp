@@ -112,7 +112,7 @@ TEST_CASE("a malformed override is refused before anything runs") {
                        ScenarioError);
 }
 
-TEST_CASE("a machine profile supplies the machine and the GIL latencies; the scenario's own keys win") {
+TEST_CASE("a machine profile supplies the machine and the GIL latencies - the scenario's own keys win") {
   auto scenarios = load_scenarios("tests/fixtures/uses_profile.yaml", {});
   REQUIRE(scenarios.size() == 2);
   const Scenario& profiled = scenarios[0];

@@ -1,0 +1,51 @@
+#include "models/ipc/Channel.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace gilsim {
+
+const char* channel_kind_name(ChannelKind kind) {
+  switch (kind) {
+    case ChannelKind::Queue: return "queue";
+    case ChannelKind::Pipe: return "pipe";
+    case ChannelKind::MpQueue: return "mp_queue";
+    case ChannelKind::InterpreterQueue: return "interpreter_queue";
+  }
+  return "?";
+}
+
+Channel::Channel(std::string name, ChannelKind kind, int writers)
+    : name_(std::move(name)),
+      kind_(kind),
+      writers_(writers),
+      mutex_(sg4::Mutex::create()),
+      changed_(sg4::ConditionVariable::create()) {}
+
+void Channel::deliver(const Message& message) {
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  messages_.push_back(message);
+  changed_->notify_one();
+}
+
+bool Channel::receive(Message& out) {
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  while (messages_.empty() && writers_ > 0) changed_->wait(lock);
+  if (messages_.empty()) return false;
+  out = messages_.front();
+  messages_.pop_front();
+  return true;
+}
+
+bool Channel::try_receive(Message& out) {
+  if (messages_.empty()) return false;
+  out = messages_.front();
+  messages_.pop_front();
+  return true;
+}
+
+void Channel::writer_finished() {
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  if (--writers_ == 0) changed_->notify_all();
+}
+
+}  // namespace gilsim

@@ -1,0 +1,48 @@
+#pragma once
+#include <deque>
+#include <string>
+
+#include <simgrid/s4u.hpp>
+
+namespace gilsim {
+
+// How a channel moves a message, which decides who pays what:
+//  - Queue: queue.Queue between threads of one process: the object itself, no copy.
+//  - Pipe: multiprocessing Connection/SimpleQueue: the writer pickles and writes the bytes
+//    (blocking, GIL released); the reader unpickles.
+//  - MpQueue: multiprocessing.Queue: put() only buffers; the process's feeder thread pickles
+//    and writes (competing for the GIL); the reader unpickles.
+//  - InterpreterQueue: between sub-interpreters of a process: pickled and unpickled, no pipe.
+enum class ChannelKind { Queue, Pipe, MpQueue, InterpreterQueue };
+const char* channel_kind_name(ChannelKind kind);
+
+struct Message {
+  double bytes = 0;
+  double objects = 0;
+};
+
+// The messages in flight on one channel, and when it is closed: every thread that puts to it
+// has finished and nothing is left, so readers can stop.
+class Channel {
+ public:
+  Channel(std::string name, ChannelKind kind, int writers);
+
+  const std::string& name() const { return name_; }
+  ChannelKind kind() const { return kind_; }
+
+  void deliver(const Message& message);  // the message is now readable
+  // Blocks until a message is readable or the channel is closed; false when closed.
+  bool receive(Message& out);
+  bool try_receive(Message& out);  // never blocks
+  void writer_finished();  // one putting thread is done with the channel
+
+ private:
+  std::string name_;
+  ChannelKind kind_;
+  int writers_;
+  std::deque<Message> messages_;
+  simgrid::s4u::MutexPtr mutex_;
+  simgrid::s4u::ConditionVariablePtr changed_;
+};
+
+}  // namespace gilsim
