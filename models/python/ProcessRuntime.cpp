@@ -29,6 +29,7 @@ void ProcessRuntime::launch(double boot_work, int boot_thread) {
     machine_.run(boot_thread, boot_work);
     std::unique_lock<sg4::Mutex> lock(*mutex_);
     running_ = true;
+    ready_at_ = sg4::Engine::get_clock();
     changed_->notify_all();
   });
 }

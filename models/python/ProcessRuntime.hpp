@@ -26,6 +26,7 @@ class ProcessRuntime {
   // Child side.
   void wait_until_running();
   double launched_at() const { return launched_at_; }
+  double ready_at() const { return ready_at_; }
   void thread_finished(int thread);
 
   // Parent side: Process.start() began at `now`; the child boots (`boot_work` of CPU on
@@ -46,6 +47,7 @@ class ProcessRuntime {
   bool exited_ = false;
   int live_threads_;
   double launched_at_ = 0;
+  double ready_at_ = 0;
 };
 
 }  // namespace gilsim

@@ -146,6 +146,7 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   engine.run();
   report_deadlock(threads, timeline);
   timeline.end_time = sg4::Engine::get_clock();
+  for (const auto& process : world.processes) timeline.process_ready.push_back(process->ready_at());
   return timeline;
 }
 

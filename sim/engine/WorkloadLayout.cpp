@@ -45,11 +45,16 @@ std::set<std::string> WorkloadLayout::locks_taken_by(const std::vector<Step>& pr
 }
 
 WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
-  bool any_started = false;
-  for (const ProcessSpec& p : scenario.processes) any_started |= p.start_method.has_value();
+  bool any_started = false, has_parent = false;
+  for (const ProcessSpec& p : scenario.processes) {
+    any_started |= p.start_method.has_value();
+    has_parent |= p.is_parent;
+  }
   if (any_started) {
     parent_ = std::make_unique<ThreadSpec>();
     parent_->name = "MainThread";
+  }
+  if (parent_ && !has_parent) {
     processes_.push_back({"main", std::nullopt});
     threads_.push_back({0, parent_.get(), "MainThread", "main/MainThread"});
   }
@@ -57,6 +62,8 @@ WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
     for (int64_t p = 0; p < process.count; ++p) {
       const int index = static_cast<int>(processes_.size());
       processes_.push_back({instance_name(process.name, process.count, p), process.start_method});
+      if (parent_ && process.is_parent)
+        threads_.push_back({index, parent_.get(), "MainThread", process.name + "/MainThread"});
       std::set<std::string> puts;
       for (const ThreadSpec& thread : process.threads) {
         for (const std::string& c : channels_put_by(thread.program)) puts.insert(c);

@@ -94,6 +94,9 @@ struct ProcessSpec {
   // Started by the parent with this method (one after another, in order); running at time 0
   // when absent.
   std::optional<StartMethod> start_method;
+  // The process whose MainThread starts and joins the others (set by strategy expansion);
+  // without one, a separate process "main" does.
+  bool is_parent = false;
   std::vector<ThreadSpec> threads;
 };
 

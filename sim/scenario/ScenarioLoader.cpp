@@ -7,6 +7,7 @@
 #include "sim/scenario/NodeReader.hpp"
 #include "sim/scenario/ProgramReader.hpp"
 #include "sim/scenario/ScenarioError.hpp"
+#include "sim/scenario/Strategies.hpp"
 
 namespace gilsim {
 namespace {
@@ -372,7 +373,8 @@ std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::No
   return processes;
 }
 
-Scenario read_scenario(const YamlSource& source, const YAML::Node& root, const std::string& variant) {
+// One scenario, or one per strategy when the file describes a batch.
+std::vector<Scenario> read_scenario(const YamlSource& source, const YAML::Node& root, const std::string& variant) {
   ValueReader values{source};
   MapReader map(source, root, "");
   Scenario scenario;
@@ -384,17 +386,33 @@ Scenario read_scenario(const YamlSource& source, const YAML::Node& root, const s
   GilConfig gil_defaults;
   scenario.machine = read_machine(values, map.get("machine"), gil_defaults);
   scenario.runtime = read_runtime(values, map.get("runtime"), gil_defaults);
+  if (scenario.name.empty()) {
+    std::string base = source.file().substr(source.file().find_last_of('/') + 1);
+    scenario.name = base.substr(0, base.find('.'));
+  }
+  YAML::Node batch = map.get("batch");
+  YAML::Node strategies = map.get("strategies");
+  if (batch.IsDefined()) {
+    if (map.get("workload").IsDefined())
+      source.fail(map.get("workload"), "workload", "give either a workload or a batch with strategies, not both");
+    if (!strategies.IsDefined()) source.fail(batch, "batch", "a batch needs a list of strategies to compare");
+    map.reject_unknown_keys();
+    const BatchSpec spec = read_batch(values, batch, {});
+    if (static_cast<double>(spec.tasks) * count_step_executions(spec.program) > limits::kMaxStepExecutions)
+      source.fail(batch, "batch", "the tasks execute more than 10000000 steps in total (reduce batch.tasks)");
+    std::vector<Scenario> expanded;
+    for (const StrategySpec& strategy : read_strategies(values, strategies, spec))
+      expanded.push_back(expand_strategy(scenario, spec, strategy));
+    return expanded;
+  }
+  if (strategies.IsDefined()) source.fail(strategies, "strategies", "strategies compare a batch: add a 'batch' section");
   YAML::Node workload = map.require("workload");
   // Through a const reference: operator[] on a non-const node would insert the key.
   const YAML::Node& const_workload = workload;
   if (workload.IsMap()) scenario.channels = read_channels(values, const_workload["channels"]);
   scenario.processes = read_workload(values, workload, scenario.channels);
   map.reject_unknown_keys();
-  if (scenario.name.empty()) {
-    std::string base = source.file().substr(source.file().find_last_of('/') + 1);
-    scenario.name = base.substr(0, base.find('.'));
-  }
-  return scenario;
+  return {scenario};
 }
 
 YAML::Node load_file(const std::string& file) {
@@ -438,6 +456,10 @@ std::vector<Scenario> load_scenarios(const std::string& file, const std::vector<
   }
 
   std::vector<std::pair<std::string, YAML::Node>> trees;
+  if (variants.IsDefined())
+    for (const auto& entry : root)
+      if (entry.first.Scalar() == "batch")
+        source.fail(entry.first, "batch", "a batch makes one variant per strategy; it cannot be combined with variants");
   if (!variants.IsDefined()) {
     trees.push_back({"", base});
   } else {
@@ -467,7 +489,7 @@ std::vector<Scenario> load_scenarios(const std::string& file, const std::vector<
   std::vector<Scenario> scenarios;
   for (auto& [variant, tree] : trees) {
     for (const Override& o : overrides) apply_override(tree, o, source);
-    scenarios.push_back(read_scenario(source, tree, variant));
+    for (Scenario& s : read_scenario(source, tree, variant)) scenarios.push_back(std::move(s));
   }
   return scenarios;
 }

@@ -67,8 +67,14 @@ Summary Summary::from_timeline(const Timeline& timeline) {
     s.threads.push_back(t);
   }
   std::vector<double> python_per_process(timeline.processes.size(), 0);
+  for (double ready : timeline.process_ready) s.startup = std::max(s.startup, ready);
   for (const StateSpan& span : timeline.spans) {
     s.threads[span.thread].seconds[static_cast<int>(span.state)] += span.end - span.start;
+    const auto& kinds = timeline.threads[span.thread].step_kinds;
+    const std::string kind = span.step >= 0 && span.step < static_cast<int>(kinds.size()) ? kinds[span.step] : "";
+    const bool moves_data = kind == "put" || kind == "get" || kind == "consume" || kind == "feed";
+    if (moves_data && span.state == ThreadState::Python) s.pickling += span.end - span.start;
+    if (moves_data && span.state == ThreadState::Io) s.transfer += span.end - span.start;
     if (span.state == ThreadState::Python)
       python_per_process[timeline.threads[span.thread].process] += span.end - span.start;
   }
@@ -99,6 +105,9 @@ void Summary::write_json(std::ostream& out, int indent) const {
   out << pad << "  \"speedup\": " << json::number(speedup) << ",\n";
   out << pad << "  \"cpu_utilisation\": " << json::number(cpu_utilisation) << ",\n";
   out << pad << "  \"gil_switches\": " << gil_switches << ",\n";
+  out << pad << "  \"startup_s\": " << json::seconds(startup) << ",\n";
+  out << pad << "  \"pickling_s\": " << json::seconds(pickling) << ",\n";
+  out << pad << "  \"transfer_s\": " << json::seconds(transfer) << ",\n";
   out << pad << "  \"per_core\": [";
   for (std::size_t c = 0; c < per_core.size(); ++c)
     out << (c ? ", " : "") << "{\"busy\": " << json::number(per_core[c].busy)
@@ -136,6 +145,9 @@ Summary Summary::from_json(const YAML::Node& node) {
   s.speedup = node["speedup"].as<double>();
   s.cpu_utilisation = node["cpu_utilisation"].as<double>();
   s.gil_switches = node["gil_switches"].as<int64_t>();
+  s.startup = node["startup_s"].as<double>();
+  s.pickling = node["pickling_s"].as<double>();
+  s.transfer = node["transfer_s"].as<double>();
   for (const auto& c : node["per_core"]) s.per_core.push_back({c["busy"].as<double>(), c["siblings_busy"].as<double>()});
   for (const auto& p : node["processes"])
     s.processes.push_back({p["name"].as<std::string>(), p["gil_switches"].as<int64_t>(), p["gil_held"].as<double>()});

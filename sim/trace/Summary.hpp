@@ -27,6 +27,9 @@ struct CoreSummary {
 struct ProcessSummary {
   std::string name;
   int64_t gil_switches = 0;
+  double startup = 0;   // when the last process started by a parent was ready to run
+  double pickling = 0;  // thread-seconds of Python moving objects: pickling, unpickling, queue ops
+  double transfer = 0;  // thread-seconds writing to pipes
   double gil_held = 0;  // fraction of the makespan some thread held the GIL running Python
 };
 
@@ -42,6 +45,9 @@ struct Summary {
   double speedup = 0;     // sequential / makespan
   double cpu_utilisation = 0;  // busy hardware threads / all hardware threads, over the makespan
   int64_t gil_switches = 0;
+  double startup = 0;   // when the last process started by a parent was ready to run
+  double pickling = 0;  // thread-seconds of Python moving objects: pickling, unpickling, queue ops
+  double transfer = 0;  // thread-seconds writing to pipes
   double wall_seconds = 0;  // host time the simulation took
   std::vector<CoreSummary> per_core;
   std::vector<ProcessSummary> processes;

@@ -25,8 +25,8 @@ void write_variant_table(std::ostream& out, const std::vector<Summary>& variants
   std::size_t width = 8;
   for (const auto& s : variants) width = std::max(width, variant_label(s).size() + 2);
   out << pad("variant", width) << pad("machine", 9) << pad("interval", 9) << pad("makespan", 11)
-      << pad("speedup", 9) << pad("cpu-util", 9) << pad("gil-switches", 13) << pad("python", 10)
-      << pad("gil-wait", 10) << pad("io", 10) << "native\n";
+      << pad("speedup", 9) << pad("cpu-util", 9) << pad("python", 10) << pad("gil-wait", 10) << pad("io", 10)
+      << pad("native", 10) << pad("start-up", 10) << pad("pickling", 10) << pad("transfer", 10) << "gil-switches\n";
   std::size_t fastest = 0;
   for (std::size_t i = 0; i < variants.size(); ++i)
     if (variants[i].makespan < variants[fastest].makespan) fastest = i;
@@ -35,14 +35,17 @@ void write_variant_table(std::ostream& out, const std::vector<Summary>& variants
     out << pad(variant_label(s), width) << pad(std::to_string(s.cores) + "x" + std::to_string(s.smt), 9)
         << pad(format_duration(s.switch_interval), 9) << pad(format_duration(s.makespan), 11)
         << pad(fixed(s.speedup, "%.2fx"), 9) << pad(fixed(100 * s.cpu_utilisation, "%.1f%%"), 9)
-        << pad(std::to_string(s.gil_switches), 13) << pad(fixed(s.state_total(ThreadState::Python), "%.3fs"), 10)
+        << pad(fixed(s.state_total(ThreadState::Python), "%.3fs"), 10)
         << pad(fixed(s.state_total(ThreadState::GilWait), "%.3fs"), 10)
         << pad(fixed(s.state_total(ThreadState::Io), "%.3fs"), 10)
-        << fixed(s.state_total(ThreadState::Native), "%.3fs")
-        << (variants.size() > 1 && i == fastest ? "   <- fastest" : "") << "\n";
+        << pad(fixed(s.state_total(ThreadState::Native), "%.3fs"), 10) << pad(fixed(s.startup, "%.3fs"), 10)
+        << pad(fixed(s.pickling, "%.3fs"), 10) << pad(fixed(s.transfer, "%.3fs"), 10)
+        << pad(std::to_string(s.gil_switches), 12)
+        << (variants.size() > 1 && i == fastest ? " <- fastest" : "") << "\n";
   }
-  out << "(speedup: against the same work run sequentially in one thread; python, gil-wait, io,\n"
-         " native: thread-seconds summed over all threads)\n";
+  out << "(speedup: against the same work run in one thread, one step after another; python, gil-wait,\n"
+         " io, native, pickling (incl. queue operations), transfer (pipe writes): thread-seconds summed over\n"
+         " threads; start-up: when the last process started by a parent was ready to run)\n";
 }
 
 // Per physical core: % of the makespan with a sibling busy (and, with SMT, all siblings busy).

@@ -73,6 +73,7 @@ struct Timeline {
   std::vector<double> solo_seconds;            // per thread: its work run alone on one core
   std::vector<double> finish_time;             // per thread
   double end_time = 0;                         // when the last activity ended (joins included)
+  std::vector<double> process_ready;           // per process: when its threads could start (0: from the start)
 };
 
 }  // namespace gilsim

@@ -261,3 +261,46 @@ TEST_CASE("a get on a channel nobody writes is reported as a deadlock naming the
   CHECK(r.output == "deadlock: 1 thread(s) can never finish:\n  app/reader: waiting for channel 'results', whose "
                     "writers have all finished (nothing left to get)");
 }
+
+TEST_CASE("strategy comparison, CPU-bound batch: threads stay at the sequential time, processes and free-threading scale") {
+  const char* file = "scenarios/seed/cpu_batch.yaml";
+  CHECK(simulate_summary(load_variant(file, "sequential")).makespan == doctest::Approx(2.0).epsilon(1e-6));
+  for (const char* threads : {"threads-2", "threads-4", "threads-8"}) {
+    CAPTURE(threads);
+    const double makespan = simulate_summary(load_variant(file, threads)).makespan;
+    CHECK(makespan > 2.0);
+    CHECK(makespan < 2.0 * 1.015);  // one GIL: only hand-over latencies added
+  }
+  // 8 workers forked one after another (3 ms each), 250 ms of work each, 1 ms to exit.
+  CHECK(simulate_summary(load_variant(file, "processes-8-fork")).makespan == doctest::Approx(0.275).epsilon(0.002));
+  // spawn: 5 ms per start in the parent, then 135 ms of start-up in each child.
+  CHECK(simulate_summary(load_variant(file, "processes-8-spawn")).makespan == doctest::Approx(0.426).epsilon(0.002));
+  CHECK(simulate_summary(load_variant(file, "processes-2-fork")).makespan == doctest::Approx(1.007).epsilon(0.002));
+  CHECK(simulate_summary(load_variant(file, "free-threaded-8")).makespan == doctest::Approx(0.27).epsilon(0.001));
+  CHECK(simulate_summary(load_variant(file, "free-threaded-1")).makespan == doctest::Approx(2.16).epsilon(0.001));
+}
+
+TEST_CASE("strategy comparison, tiny function over big data: the process pool is slower than a loop") {
+  const char* file = "scenarios/seed/tiny_function_big_data.yaml";
+  Summary sequential = simulate_summary(load_variant(file, "sequential"));
+  Summary pool = simulate_summary(load_variant(file, "processes-4-fork"));
+  CHECK(sequential.makespan == doctest::Approx(0.020).epsilon(1e-6));
+  // The parent's task-handler alone: 1000 x (100 KiB pickled at 4 GB/s + written at 1.5 GB/s + 20 us).
+  const double task_handler = 1000 * (102400 / 4e9 + 102400 / 1.5e9 + 20e-6);
+  CHECK(pool.makespan > task_handler);
+  CHECK(pool.makespan > 5 * sequential.makespan);
+  CHECK(pool.pickling > 0.1);
+  CHECK(pool.transfer > 2 * 1000 * 102400 / 1.5e9);  // arguments and results both cross a pipe
+}
+
+TEST_CASE("strategy comparison, HTTP requests: threads and processes overlap the network waits") {
+  const char* file = "scenarios/seed/http_requests.yaml";
+  CHECK(simulate_summary(load_variant(file, "sequential")).makespan == doctest::Approx(5.3).epsilon(1e-6));
+  const double threads = simulate_summary(load_variant(file, "threads-10")).makespan;
+  CHECK(threads > 0.53);
+  CHECK(threads < 0.60);
+  Summary processes = simulate_summary(load_variant(file, "processes-10-fork"));
+  CHECK(processes.makespan > 0.53);
+  CHECK(processes.makespan < 0.60);
+  CHECK(processes.startup == doctest::Approx(0.030).epsilon(1e-6));  // 10 forks of 3 ms
+}

@@ -1,0 +1,187 @@
+#include "sim/scenario/Strategies.hpp"
+
+#include "sim/scenario/Limits.hpp"
+#include "sim/scenario/ProgramReader.hpp"
+#include "sim/scenario/Units.hpp"
+
+namespace gilsim {
+namespace {
+
+Step repeat(int64_t count, std::vector<Step> body) {
+  return {RepeatStep{count, std::move(body)}, "repeat x" + std::to_string(count)};
+}
+Step put(const std::string& channel, double bytes, double objects) {
+  return {PutStep{channel, bytes, objects}, "put " + channel};
+}
+Step get(const std::string& channel) { return {GetStep{channel}, "get " + channel}; }
+Step consume(const std::string& channel, std::vector<Step> body) {
+  return {ConsumeStep{channel, std::move(body)}, "consume " + channel};
+}
+ThreadSpec thread(const std::string& name, int64_t count, std::vector<Step> program,
+                  const std::string& interpreter = "main") {
+  ThreadSpec t;
+  t.name = name;
+  t.count = count;
+  t.interpreter = interpreter;
+  t.program = std::move(program);
+  return t;
+}
+ProcessSpec process(const std::string& name, int64_t count, std::vector<ThreadSpec> threads) {
+  ProcessSpec p;
+  p.name = name;
+  p.count = count;
+  p.threads = std::move(threads);
+  return p;
+}
+
+double read_bytes(const ValueReader& values, const YAML::Node& node, const std::string& path) {
+  if (!node.IsScalar()) values.source.fail(node, path, "expected a size such as '64KiB', got " + describe_node(node));
+  auto size = parse_size(node.Scalar());
+  if (!size || *size < 0 || *size > 1e12)
+    values.source.fail(node, path, "expected a size such as '64KiB' (units: B, KB, MB, GB, KiB, MiB, GiB), got '" +
+                                       node.Scalar() + "'");
+  return *size;
+}
+
+StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, const std::string& path,
+                           const BatchSpec& batch) {
+  const char* const kKinds = "sequential, threads, processes, free_threaded, subinterpreters";
+  StrategySpec s;
+  if (node.IsScalar()) {
+    if (node.Scalar() == "sequential") return s;
+    if (node.Scalar() == "asyncio")
+      values.source.fail(node, path, "the asyncio strategy is not modelled yet; expected one of " + std::string(kKinds));
+    values.source.fail(node, path, "expected a strategy (" + std::string(kKinds) + "), got '" + node.Scalar() + "'");
+  }
+  if (!node.IsMap() || node.size() != 1)
+    values.source.fail(node, path, "expected a strategy such as 'sequential', 'threads: 8' or 'processes: {workers: 8}'");
+  const YAML::Node key = node.begin()->first;
+  const YAML::Node value = node.begin()->second;
+  const std::string kind = key.Scalar();
+  const std::string kind_path = path + "." + kind;
+  const int64_t max_workers = limits::kMaxThreads;
+  if (kind == "threads" || kind == "free_threaded" || kind == "subinterpreters") {
+    s.kind = kind == "threads" ? StrategyKind::Threads
+             : kind == "free_threaded" ? StrategyKind::FreeThreaded
+                                       : StrategyKind::Subinterpreters;
+    s.workers = values.integer(value, kind_path, 1, max_workers);
+  } else if (kind == "processes") {
+    s.kind = StrategyKind::Processes;
+    MapReader map(values.source, value, kind_path);
+    s.workers = values.integer(map.require("workers"), map.path_of("workers"), 1, limits::kMaxProcesses);
+    if (auto m = map.get("start_method"); m.IsDefined()) {
+      const std::string method = values.string(m, map.path_of("start_method"));
+      if (method == "fork") s.start_method = StartMethod::Fork;
+      else if (method == "spawn") s.start_method = StartMethod::Spawn;
+      else if (method == "forkserver") s.start_method = StartMethod::Forkserver;
+      else values.source.fail(m, map.path_of("start_method"), "expected one of fork, spawn, forkserver, got '" + method + "'");
+    }
+    if (auto c = map.get("chunksize"); c.IsDefined()) {
+      s.chunksize = values.integer(c, map.path_of("chunksize"), 1, batch.tasks);
+      if (batch.tasks % s.chunksize != 0)
+        values.source.fail(c, map.path_of("chunksize"), "batch.tasks (" + std::to_string(batch.tasks) +
+                                                            ") must be a multiple of the chunksize (" +
+                                                            std::to_string(s.chunksize) + ")");
+    }
+    map.reject_unknown_keys();
+  } else if (kind == "asyncio" || kind == "asyncio+threads") {
+    values.source.fail(key, kind_path, "the asyncio strategies are not modelled yet; expected one of " + std::string(kKinds));
+  } else {
+    values.source.fail(key, kind_path, "unknown strategy; expected one of " + std::string(kKinds));
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string StrategySpec::name() const {
+  switch (kind) {
+    case StrategyKind::Sequential: return "sequential";
+    case StrategyKind::Threads: return "threads-" + std::to_string(workers);
+    case StrategyKind::FreeThreaded: return "free-threaded-" + std::to_string(workers);
+    case StrategyKind::Subinterpreters: return "subinterpreters-" + std::to_string(workers);
+    case StrategyKind::Processes:
+      return "processes-" + std::to_string(workers) + "-" + start_method_name(start_method) +
+             (chunksize > 1 ? "-chunk" + std::to_string(chunksize) : "");
+  }
+  return "?";
+}
+
+BatchSpec read_batch(const ValueReader& values, const YAML::Node& node, const std::vector<ChannelSpec>& channels) {
+  MapReader map(values.source, node, "batch");
+  BatchSpec batch;
+  batch.tasks = values.integer(map.require("tasks"), "batch.tasks", 1, static_cast<int64_t>(limits::kMaxStepExecutions));
+  batch.program = read_thread_program(values, channels, map.require("program"), "batch.program");
+  if (auto n = map.get("input"); n.IsDefined()) batch.input_bytes = read_bytes(values, n, "batch.input");
+  if (auto n = map.get("output"); n.IsDefined()) batch.output_bytes = read_bytes(values, n, "batch.output");
+  if (auto n = map.get("objects"); n.IsDefined())
+    batch.objects = static_cast<double>(values.integer(n, "batch.objects", 0, 1000000000000LL));
+  map.reject_unknown_keys();
+  return batch;
+}
+
+std::vector<StrategySpec> read_strategies(const ValueReader& values, const YAML::Node& node, const BatchSpec& batch) {
+  values.expect_sequence(node, "strategies");
+  if (node.size() == 0) values.source.fail(node, "strategies", "expected at least one strategy");
+  std::vector<StrategySpec> strategies;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string path = "strategies[" + std::to_string(i) + "]";
+    StrategySpec s = read_strategy(values, node[i], path, batch);
+    for (const StrategySpec& other : strategies)
+      if (other.name() == s.name()) values.source.fail(node[i], path, "the strategy " + s.name() + " is listed twice");
+    strategies.push_back(s);
+  }
+  return strategies;
+}
+
+Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const StrategySpec& strategy) {
+  Scenario s = base;
+  s.variant = strategy.name();
+  s.channels.clear();
+  s.processes.clear();
+  const int64_t n = strategy.workers;
+  switch (strategy.kind) {
+    case StrategyKind::Sequential:
+      s.processes = {process("main", 1, {thread("MainThread", 1, {repeat(batch.tasks, batch.program)})})};
+      break;
+    case StrategyKind::Threads:
+    case StrategyKind::FreeThreaded:
+      if (strategy.kind == StrategyKind::FreeThreaded) s.runtime.build = PythonBuild::FreeThreaded;
+      s.channels = {{"tasks", ChannelKind::Queue}};
+      s.processes = {process("main", 1, {thread("MainThread", 1, {repeat(batch.tasks, {put("tasks", 0, 0)})}),
+                                         thread("worker", n, {consume("tasks", batch.program)})})};
+      break;
+    case StrategyKind::Subinterpreters: {
+      s.channels = {{"tasks", ChannelKind::InterpreterQueue}, {"results", ChannelKind::InterpreterQueue}};
+      std::vector<Step> task = batch.program;
+      task.push_back(put("results", batch.output_bytes, batch.objects));
+      std::vector<ThreadSpec> threads = {thread("MainThread", 1,
+                                                {repeat(batch.tasks, {put("tasks", batch.input_bytes, batch.objects)}),
+                                                 repeat(batch.tasks, {get("results")})})};
+      for (int64_t i = 0; i < n; ++i)
+        threads.push_back(thread("worker" + std::to_string(i), 1, {consume("tasks", task)}, "interpreter" + std::to_string(i)));
+      s.processes = {process("main", 1, threads)};
+      break;
+    }
+    case StrategyKind::Processes: {
+      const int64_t c = strategy.chunksize;
+      const int64_t chunks = batch.tasks / c;
+      s.channels = {{"tasks", ChannelKind::Pipe}, {"results", ChannelKind::Pipe}};
+      ProcessSpec parent = process(
+          "main", 1,
+          {thread("task-handler", 1, {repeat(chunks, {put("tasks", batch.input_bytes * c, batch.objects * c)})}),
+           thread("result-handler", 1, {repeat(chunks, {get("results")})})});
+      parent.is_parent = true;
+      ProcessSpec workers = process(
+          "worker", n,
+          {thread("main", 1,
+                  {consume("tasks", {repeat(c, batch.program), put("results", batch.output_bytes * c, batch.objects * c)})})});
+      workers.start_method = strategy.start_method;
+      s.processes = {parent, workers};
+      break;
+    }
+  }
+  return s;
+}
+
+}  // namespace gilsim

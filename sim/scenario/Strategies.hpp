@@ -1,0 +1,43 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "sim/scenario/NodeReader.hpp"
+#include "sim/scenario/Scenario.hpp"
+
+namespace gilsim {
+
+// A batch of identical tasks described once, to be run under several strategies.
+struct BatchSpec {
+  int64_t tasks = 1;
+  std::vector<Step> program;  // one task
+  double input_bytes = 0;     // pickled arguments of one task (processes, sub-interpreters)
+  double output_bytes = 0;    // pickled result of one task
+  double objects = 0;         // objects in one task's arguments and result (pickling cost)
+};
+
+enum class StrategyKind { Sequential, Threads, Processes, FreeThreaded, Subinterpreters };
+
+struct StrategySpec {
+  StrategyKind kind = StrategyKind::Sequential;
+  int64_t workers = 1;
+  StartMethod start_method = StartMethod::Fork;
+  int64_t chunksize = 1;
+  std::string name() const;  // the variant name: "threads-8", "processes-8-spawn", ...
+};
+
+BatchSpec read_batch(const ValueReader& values, const YAML::Node& node, const std::vector<ChannelSpec>& channels);
+std::vector<StrategySpec> read_strategies(const ValueReader& values, const YAML::Node& node, const BatchSpec& batch);
+
+// The scenario that runs `batch` with `strategy` (README "Strategies"):
+//  - sequential: one thread runs every task in turn;
+//  - threads: N (ThreadPoolExecutor): the main thread submits tasks to a queue.Queue that N
+//    worker threads consume; free_threaded: N is the same on the free-threaded build;
+//  - subinterpreters: N (InterpreterPoolExecutor): each worker in its own interpreter (its own
+//    GIL); arguments and results are pickled between interpreters;
+//  - processes (multiprocessing.Pool): the parent's task-handler thread pickles chunks of tasks
+//    into a pipe, N worker processes started with the start method consume them and pickle
+//    results back, and the parent's result-handler thread unpickles them.
+Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const StrategySpec& strategy);
+
+}  // namespace gilsim
