@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/asyncio/EventLoopQueue.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
@@ -42,7 +44,7 @@ PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, PythonWorld
 
 void PythonThread::describe_steps(const std::vector<Step>& program, ThreadInfo& info) {
   static const char* const kKinds[] = {"cpu",  "io",  "native", "sleep",   "repeat", "lock",
-                                       "process_start", "join", "put", "get", "consume", "feed"};
+                                       "process_start", "join", "put", "get", "consume", "feed", "asyncio"};
   for (const Step& step : program) {
     info.step_labels.push_back(step.label);
     const auto* lock = std::get_if<LockStep>(&step.action);
@@ -127,6 +129,10 @@ void PythonThread::run_step(const Step& step) {
   }
   if (const auto* f = std::get_if<FeederStep>(&step.action)) {
     feed(*f);
+    return;
+  }
+  if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
+    run_event_loop(*loop);
     return;
   }
   // Every other step is a call that releases the GIL around a blocking wait or native code
@@ -301,6 +307,56 @@ void PythonThread::finish_writing() {
     if (channel.kind() == ChannelKind::MpQueue) world_.feeder_buffer(process, name).writer_finished();
     else channel.writer_finished();
   }
+}
+
+// asyncio's BaseEventLoop._run_once, for `step.tasks` coroutines sharing one program: run every
+// ready task until its next await (paying the loop's per-step overhead), then, with nothing
+// ready, wait in the selector with the GIL released until the next timer is due.
+void PythonThread::run_event_loop(const AsyncioStep& step) {
+  EventLoopQueue loop;
+  std::vector<int> pc(static_cast<std::size_t>(step.tasks), 0);
+  for (int task = 0; task < step.tasks; ++task) loop.make_ready(task);
+  double& solo = timeline_.solo_seconds[id_];
+  for (const Step& s : step.program) {
+    if (const auto* cpu = std::get_if<CpuStep>(&s.action)) solo += step.tasks * cpu->seconds / speed_;
+    if (const auto* native = std::get_if<NativeStep>(&s.action)) solo += step.tasks * native->seconds / speed_;
+    if (const auto* sleep = std::get_if<SleepStep>(&s.action)) solo += step.tasks * sleep->seconds;
+  }
+  while (!loop.idle()) {
+    if (!loop.has_ready()) {
+      const double until = loop.next_timer();
+      without_gil(ThreadState::Io, [&] { sg4::this_actor::sleep_until(until); });
+    }
+    loop.release_due(sg4::Engine::get_clock());
+    for (std::size_t n = loop.ready_count(); n > 0; --n) {
+      const int task = loop.pop_ready();
+      enter(ThreadState::Python);
+      run_python(world_.scenario.runtime.asyncio.task_step_overhead * bytecode_cost_);
+      step_coroutine(step.program, pc[task], loop, task);
+    }
+  }
+}
+
+bool PythonThread::step_coroutine(const std::vector<Step>& program, int& pc, EventLoopQueue& loop, int task) {
+  while (pc < static_cast<int>(program.size())) {
+    const Step& step = program[pc++];
+    if (const auto* cpu = std::get_if<CpuStep>(&step.action)) {
+      enter(ThreadState::Python);
+      run_python(cpu->seconds * bytecode_cost_);  // blocks the loop
+    } else if (const auto* native = std::get_if<NativeStep>(&step.action)) {
+      // A blocking call inside a coroutine: the loop stalls, but the GIL is released.
+      without_gil(ThreadState::Native, [&] { machine_.run_parallel(id_, native->seconds, native->threads); });
+    } else if (const auto* io = std::get_if<IoStep>(&step.action)) {
+      const double latency = io->latency.sample(rng_);
+      timeline_.solo_seconds[id_] += latency;
+      loop.wait_until(task, sg4::Engine::get_clock() + latency);
+      return true;
+    } else if (const auto* sleep = std::get_if<SleepStep>(&step.action)) {
+      loop.wait_until(task, sg4::Engine::get_clock() + sleep->seconds);
+      return true;
+    }
+  }
+  return false;
 }
 
 void PythonThread::join_process(const ProcessJoinStep& step) {

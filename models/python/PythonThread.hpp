@@ -39,6 +39,9 @@ class PythonThread {
   bool receive(const std::string& channel, Message& message);
   void consume(const ConsumeStep& step, int index);
   void feed(const FeederStep& step);
+  void run_event_loop(const AsyncioStep& step);
+  // Runs one task until its next await; false when the task has finished.
+  bool step_coroutine(const std::vector<Step>& program, int& pc, class EventLoopQueue& loop, int task);
   void finish_writing();
   double pickle_cost(const Message& m) const;
   double unpickle_cost(const Message& m) const;

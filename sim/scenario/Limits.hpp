@@ -18,5 +18,6 @@ constexpr int kMaxNesting = 16;
 constexpr double kMaxStepExecutions = 1e7;
 constexpr int kMaxVariants = 64;
 constexpr int kMaxNativeThreads = 1024;
+constexpr int64_t kMaxAsyncioTasks = 1000000;  // ~16 bytes each
 
 }  // namespace gilsim::limits

@@ -8,7 +8,7 @@
 namespace gilsim {
 namespace {
 
-const char* const kStepKinds = "cpu, io, native, sleep, repeat, lock, unlock, put, get, consume";
+const char* const kStepKinds = "cpu, io, native, sleep, repeat, lock, unlock, put, get, consume, asyncio";
 
 // Locks held at the current point of the program being read, in acquisition order.
 using HeldLocks = std::vector<std::string>;
@@ -122,6 +122,21 @@ Step read_step(ProgramReading& r, const YAML::Node& node, const std::string& pat
                                              list_locks(held) + ")");
     map.reject_unknown_keys();
     step = {repeat, "repeat x" + std::to_string(repeat.count)};
+  } else if (kind == "asyncio") {
+    MapReader map(values.source, value, step_path);
+    AsyncioStep loop;
+    loop.tasks = values.integer(map.require("tasks"), map.path_of("tasks"), 1, limits::kMaxAsyncioTasks);
+    YAML::Node program = map.require("program");
+    loop.program = read_program(r, program, map.path_of("program"), depth + 1);
+    for (std::size_t i = 0; i < loop.program.size(); ++i) {
+      const auto& action = loop.program[i].action;
+      if (!std::holds_alternative<CpuStep>(action) && !std::holds_alternative<IoStep>(action) &&
+          !std::holds_alternative<SleepStep>(action) && !std::holds_alternative<NativeStep>(action))
+        values.source.fail(program[i], map.path_of("program") + "[" + std::to_string(i) + "]",
+                           "a coroutine's steps must be cpu, io, sleep or native (others are not modelled in asyncio yet)");
+    }
+    map.reject_unknown_keys();
+    step = {loop, "asyncio x" + std::to_string(loop.tasks)};
   } else if (kind == "put") {
     MapReader map(values.source, value, step_path);
     PutStep put;
@@ -196,6 +211,8 @@ double count_step_executions(const std::vector<Step>& program) {
       total += static_cast<double>(repeat->count) * count_step_executions(repeat->body);
     else if (const auto* consume = std::get_if<ConsumeStep>(&step.action))
       total += 1 + count_step_executions(consume->body);  // per message; bounded by the puts
+    else if (const auto* loop = std::get_if<AsyncioStep>(&step.action))
+      total += 1 + static_cast<double>(loop->tasks) * static_cast<double>(loop->program.size());
     else
       total += 1;
   }

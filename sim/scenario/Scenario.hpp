@@ -5,6 +5,7 @@
 #include <variant>
 #include <vector>
 
+#include "models/asyncio/AsyncioConfig.hpp"
 #include "models/io/Latency.hpp"
 #include "models/ipc/Channel.hpp"
 #include "models/ipc/IpcConfig.hpp"
@@ -69,6 +70,12 @@ struct ConsumeStep {
   std::string channel;
   std::vector<Step> body;
 };
+// asyncio.run(gather(*tasks)): `tasks` coroutines, each running `program` (leaf steps only) on
+// this thread's event loop: cpu runs on the loop, io and sleep are awaited.
+struct AsyncioStep {
+  int64_t tasks = 1;
+  std::vector<Step> program;
+};
 struct RepeatStep {
   int64_t count = 0;
   std::vector<Step> body;
@@ -76,7 +83,7 @@ struct RepeatStep {
 
 struct Step {
   std::variant<CpuStep, IoStep, NativeStep, SleepStep, RepeatStep, LockStep, ProcessStartStep, ProcessJoinStep,
-               PutStep, GetStep, ConsumeStep, FeederStep>
+               PutStep, GetStep, ConsumeStep, FeederStep, AsyncioStep>
       action;
   std::string label;  // e.g. "cpu 1s", shown in traces and summaries
 };
@@ -126,6 +133,7 @@ struct RuntimeConfig {
   double free_threaded_slowdown = 1.08;
   ProcessCosts processes;
   IpcConfig ipc;
+  AsyncioConfig asyncio;
 };
 
 struct ChannelSpec {

@@ -47,6 +47,10 @@ void write_program(std::ostream& out, const std::vector<Step>& program, const st
       out << "\"kind\": \"consume\", \"channel\": " << json::quote(consume->channel) << ", \"steps\": ";
       write_program(out, consume->body, pad + "  ");
       out << "}";
+    } else if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
+      out << "\"kind\": \"asyncio\", \"tasks\": " << loop->tasks << ", \"program\": ";
+      write_program(out, loop->program, pad + "  ");
+      out << "}";
     } else if (const auto* lock = std::get_if<LockStep>(&step.action)) {
       out << "\"kind\": \"" << (lock->acquire ? "lock" : "unlock") << "\", \"lock\": " << json::quote(lock->lock) << "}";
     } else if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) {

@@ -256,6 +256,12 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   if (auto n = map.get("process_exit"); n.IsDefined())
     runtime.processes.exit = values.duration(n, "runtime.process_exit", true);
   if (auto n = map.get("ipc"); n.IsDefined()) read_ipc(values, n, runtime.ipc);
+  if (auto n = map.get("asyncio"); n.IsDefined()) {
+    MapReader a(values.source, n, "runtime.asyncio");
+    if (auto o = a.get("task_step_overhead"); o.IsDefined())
+      runtime.asyncio.task_step_overhead = values.duration(o, a.path_of("task_step_overhead"), true);
+    a.reject_unknown_keys();
+  }
   if (auto n = map.get("free_threaded_slowdown"); n.IsDefined())
     runtime.free_threaded_slowdown = values.number(n, "runtime.free_threaded_slowdown", 1.0, 10.0);
   if (auto g = map.get("gil"); g.IsDefined()) {

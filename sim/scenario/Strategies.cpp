@@ -45,12 +45,18 @@ double read_bytes(const ValueReader& values, const YAML::Node& node, const std::
 
 StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, const std::string& path,
                            const BatchSpec& batch) {
-  const char* const kKinds = "sequential, threads, processes, free_threaded, subinterpreters";
+  const char* const kKinds = "sequential, asyncio, threads, processes, free_threaded, subinterpreters";
   StrategySpec s;
   if (node.IsScalar()) {
     if (node.Scalar() == "sequential") return s;
-    if (node.Scalar() == "asyncio")
-      values.source.fail(node, path, "the asyncio strategy is not modelled yet; expected one of " + std::string(kKinds));
+    if (node.Scalar() == "asyncio") {
+      for (const Step& step : batch.program)
+        if (!std::holds_alternative<CpuStep>(step.action) && !std::holds_alternative<IoStep>(step.action) &&
+            !std::holds_alternative<SleepStep>(step.action) && !std::holds_alternative<NativeStep>(step.action))
+          values.source.fail(node, path, "the asyncio strategy needs a batch program of cpu, io, sleep and native steps only");
+      s.kind = StrategyKind::Asyncio;
+      return s;
+    }
     values.source.fail(node, path, "expected a strategy (" + std::string(kKinds) + "), got '" + node.Scalar() + "'");
   }
   if (!node.IsMap() || node.size() != 1)
@@ -84,8 +90,8 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
                                                             std::to_string(s.chunksize) + ")");
     }
     map.reject_unknown_keys();
-  } else if (kind == "asyncio" || kind == "asyncio+threads") {
-    values.source.fail(key, kind_path, "the asyncio strategies are not modelled yet; expected one of " + std::string(kKinds));
+  } else if (kind == "asyncio+threads") {
+    values.source.fail(key, kind_path, "asyncio with run_in_executor is not modelled yet; expected one of " + std::string(kKinds));
   } else {
     values.source.fail(key, kind_path, "unknown strategy; expected one of " + std::string(kKinds));
   }
@@ -97,6 +103,7 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
 std::string StrategySpec::name() const {
   switch (kind) {
     case StrategyKind::Sequential: return "sequential";
+    case StrategyKind::Asyncio: return "asyncio";
     case StrategyKind::Threads: return "threads-" + std::to_string(workers);
     case StrategyKind::FreeThreaded: return "free-threaded-" + std::to_string(workers);
     case StrategyKind::Subinterpreters: return "subinterpreters-" + std::to_string(workers);
@@ -143,6 +150,10 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
   switch (strategy.kind) {
     case StrategyKind::Sequential:
       s.processes = {process("main", 1, {thread("MainThread", 1, {repeat(batch.tasks, batch.program)})})};
+      break;
+    case StrategyKind::Asyncio:
+      s.processes = {process("main", 1, {thread("MainThread", 1, {{AsyncioStep{batch.tasks, batch.program},
+                                                                   "asyncio x" + std::to_string(batch.tasks)}})})};
       break;
     case StrategyKind::Threads:
     case StrategyKind::FreeThreaded:

@@ -304,3 +304,24 @@ TEST_CASE("strategy comparison, HTTP requests: threads and processes overlap the
   CHECK(processes.makespan < 0.60);
   CHECK(processes.startup == doctest::Approx(0.030).epsilon(1e-6));  // 10 forks of 3 ms
 }
+
+TEST_CASE("asyncio: awaited I/O overlaps, Python in coroutines runs on the loop one task at a time") {
+  Summary s = simulate_summary(load_variant("scenarios/seed/http_requests.yaml", "asyncio"));
+  // The loop never idles: 100 x (1 ms + 2 ms of Python + 2 steps x 15 us of loop overhead).
+  CHECK(s.makespan == doctest::Approx(0.303).epsilon(1e-6));
+  CHECK(s.gil_switches == 1);
+  CHECK(s.threads.size() == 1);
+}
+
+TEST_CASE("asyncio: 20000 coroutines are state machines on one thread, and the loop becomes the bottleneck") {
+  Summary s = simulate_summary(load_variant("scenarios/seed/asyncio_many_tasks.yaml", ""));
+  CHECK(s.threads.size() == 1);
+  CHECK(s.makespan == doctest::Approx(20000 * (15e-6 + 15e-6 + 50e-6)).epsilon(1e-6));
+}
+
+TEST_CASE("asyncio: the loop's per-step overhead is a parameter") {
+  Summary s = simulate_summary(load_variant("scenarios/seed/asyncio_many_tasks.yaml", "",
+                                            {parse_override("runtime.asyncio.task_step_overhead=0s")}));
+  // Without overhead: 100 ms until the first task's I/O completes, then 20000 x 50 us of Python.
+  CHECK(s.makespan == doctest::Approx(0.1 + 20000 * 50e-6).epsilon(1e-6));
+}
