@@ -40,8 +40,8 @@ void write_variant_table(std::ostream& out, const std::vector<Summary>& variants
         << pad(fixed(s.state_total(ThreadState::Io), "%.3fs"), 10)
         << pad(fixed(s.state_total(ThreadState::Native), "%.3fs"), 10) << pad(fixed(s.startup, "%.3fs"), 10)
         << pad(fixed(s.pickling, "%.3fs"), 10) << pad(fixed(s.transfer, "%.3fs"), 10)
-        << pad(std::to_string(s.gil_switches), 12)
-        << (variants.size() > 1 && i == fastest ? " <- fastest" : "") << "\n";
+        << std::to_string(s.gil_switches)
+        << (variants.size() > 1 && i == fastest ? "  <- fastest" : "") << "\n";
   }
   out << "(speedup: against the same work run in one thread, one step after another; python, gil-wait,\n"
          " io, native, pickling (incl. queue operations), transfer (pipe writes): thread-seconds summed over\n"
