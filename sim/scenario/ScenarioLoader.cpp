@@ -1,5 +1,6 @@
 #include "sim/scenario/ScenarioLoader.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -146,9 +147,47 @@ std::string directory_of(const std::string& file) {
   return slash == std::string::npos ? "" : file.substr(0, slash + 1);
 }
 
+// Host-specific defaults a machine profile supplies to the runtime section.
+struct HostDefaults {
+  GilConfig gil;
+  ProcessCosts processes;
+  IpcConfig ipc;
+};
+
+// The calibration measurements that map onto model parameters; the others are informational.
+// Process start is measured from Process.start() to the child's first line: the parent's share
+// keeps its default (it cannot be separated from Python) and the child gets the rest.
+void read_calibration(const ValueReader& values, const YAML::Node& node, HostDefaults& host) {
+  if (!node.IsMap()) values.source.fail(node, "calibration", "expected a mapping of measurements");
+  auto duration = [&](const YAML::Node& map, const std::string& key, const std::string& path, double& out) {
+    if (map.IsMap() && map[key].IsDefined()) out = values.duration(map[key], path + "." + key, true);
+  };
+  if (const YAML::Node start = node["process_start"]; start.IsDefined()) {
+    double fork = -1, spawn = -1, server_first = -1, server = -1;
+    duration(start, "fork", "calibration.process_start", fork);
+    duration(start, "spawn", "calibration.process_start", spawn);
+    duration(start, "forkserver_first", "calibration.process_start", server_first);
+    duration(start, "forkserver", "calibration.process_start", server);
+    ProcessCosts& p = host.processes;
+    if (fork >= 0) p.fork = {fork, 0};
+    if (spawn >= 0) p.spawn = {std::min(p.spawn.parent, spawn), spawn - std::min(p.spawn.parent, spawn)};
+    if (server >= 0) p.forkserver = {std::min(p.forkserver.parent, server), server - std::min(p.forkserver.parent, server)};
+    if (server_first >= 0 && server >= 0) p.forkserver_server = std::max(0.0, server_first - server);
+  }
+  if (const YAML::Node join = node["process_join"]; join.IsDefined()) duration(join, "fork", "calibration.process_join", host.processes.exit);
+  auto rate = [&](const char* key, double& out) {
+    if (node[key].IsDefined()) out = values.number(node[key], std::string("calibration.") + key, 1e3, 1e13);
+  };
+  rate("pickle_bytes_per_s", host.ipc.pickle_bandwidth);
+  rate("unpickle_bytes_per_s", host.ipc.unpickle_bandwidth);
+  rate("pipe_bytes_per_s", host.ipc.pipe_bandwidth);
+}
+
 // A machine profile written by `scripts/record.py calibrate`: the host's machine and GIL
-// latencies (validated), its facts and raw measurements (informational).
-void read_profile(const std::string& file, MachineConfig& machine, GilConfig& gil) {
+// latencies, and measurements that set process and IPC costs (all validated); host facts are
+// informational.
+void read_profile(const std::string& file, MachineConfig& machine, HostDefaults& host) {
+  GilConfig& gil = host.gil;
   YAML::Node root = load_file(file);
   YamlSource source(file);
   source.set_document(root);
@@ -156,7 +195,7 @@ void read_profile(const std::string& file, MachineConfig& machine, GilConfig& gi
   MapReader map(source, root, "");
   map.get("profile");
   map.get("host");
-  map.get("calibration");
+  if (auto c = map.get("calibration"); c.IsDefined()) read_calibration(values, c, host);
   if (auto m = map.get("machine"); m.IsDefined()) {
     MapReader mm(source, m, "machine");
     read_machine_keys(values, mm, machine);
@@ -173,7 +212,7 @@ void read_profile(const std::string& file, MachineConfig& machine, GilConfig& gi
 // `machine:` is a mapping, a profile path, or a mapping with `profile:` whose keys override it.
 // A profile path in the file is relative to the scenario file; one given with --set, to the
 // working directory. The profile's GIL latencies become the defaults of runtime.gil.
-MachineConfig read_machine(const ValueReader& values, const YAML::Node& node, GilConfig& gil) {
+MachineConfig read_machine(const ValueReader& values, const YAML::Node& node, HostDefaults& host) {
   MachineConfig machine;
   if (!node.IsDefined()) return machine;
   auto load_profile = [&](const YAML::Node& path_node, const std::string& path) {
@@ -184,7 +223,7 @@ MachineConfig read_machine(const ValueReader& values, const YAML::Node& node, Gi
                                  : directory_of(values.source.file()) + relative;
     std::ifstream probe(file);
     if (!probe) values.source.fail(path_node, path, "cannot open the machine profile '" + file + "'");
-    read_profile(file, machine, gil);
+    read_profile(file, machine, host);
   };
   if (node.IsScalar()) {
     load_profile(node, "machine");
@@ -237,9 +276,11 @@ void read_ipc(const ValueReader& values, const YAML::Node& node, IpcConfig& ipc)
   map.reject_unknown_keys();
 }
 
-RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, const GilConfig& gil_defaults) {
+RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, const HostDefaults& host) {
   RuntimeConfig runtime;
-  runtime.gil = gil_defaults;
+  runtime.gil = host.gil;
+  runtime.processes = host.processes;
+  runtime.ipc = host.ipc;
   if (!node.IsDefined()) return runtime;
   MapReader map(values.source, node, "runtime");
   GilConfig& gil = runtime.gil;
@@ -389,9 +430,9 @@ std::vector<Scenario> read_scenario(const YamlSource& source, const YAML::Node& 
   if (auto n = map.get("name"); n.IsDefined()) scenario.name = values.string(n, "name");
   if (auto n = map.get("description"); n.IsDefined()) scenario.description = values.string(n, "description");
   map.get("variants");  // handled by load_scenarios
-  GilConfig gil_defaults;
-  scenario.machine = read_machine(values, map.get("machine"), gil_defaults);
-  scenario.runtime = read_runtime(values, map.get("runtime"), gil_defaults);
+  HostDefaults host;
+  scenario.machine = read_machine(values, map.get("machine"), host);
+  scenario.runtime = read_runtime(values, map.get("runtime"), host);
   if (scenario.name.empty()) {
     std::string base = source.file().substr(source.file().find_last_of('/') + 1);
     scenario.name = base.substr(0, base.find('.'));

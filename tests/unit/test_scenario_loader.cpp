@@ -139,3 +139,18 @@ TEST_CASE("errors inside a machine profile point into the profile file") {
   CHECK(load_error("tests/fixtures/uses_missing_profile.yaml") ==
         "tests/fixtures/uses_missing_profile.yaml:2:20: error: machine.profile: cannot open the machine profile 'tests/fixtures/no_such_profile.yaml'");
 }
+
+TEST_CASE("a profile's calibration sets process start, exit, pickling and pipe costs") {
+  const Scenario s = load_scenarios("tests/fixtures/uses_profile.yaml", {})[0];
+  const ProcessCosts& p = s.runtime.processes;
+  CHECK(p.fork.parent == doctest::Approx(2e-3));
+  CHECK(p.fork.child == doctest::Approx(0.0));
+  CHECK(p.spawn.parent + p.spawn.child == doctest::Approx(60e-3));  // the parent keeps its default share
+  CHECK(p.spawn.parent == doctest::Approx(5e-3));
+  CHECK(p.forkserver.parent + p.forkserver.child == doctest::Approx(30e-3));
+  CHECK(p.forkserver_server == doctest::Approx(20e-3));
+  CHECK(p.exit == doctest::Approx(700e-6));
+  CHECK(s.runtime.ipc.pickle_bandwidth == doctest::Approx(2e9));
+  CHECK(s.runtime.ipc.pipe_bandwidth == doctest::Approx(5e8));
+  CHECK(s.runtime.ipc.unpickle_bandwidth == doctest::Approx(4e9));  // not in the profile: default
+}
