@@ -5,7 +5,7 @@ set -euo pipefail
 
 GILSIM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 GILSIM_BUILD="${GILSIM_BUILD:-$GILSIM_ROOT/build}"
-GILSIM_PACKAGES=(libsimgrid-dev libyaml-cpp-dev libboost-program-options-dev doctest-dev cmake g++ pkg-config make)
+GILSIM_PACKAGES=(libsimgrid-dev libyaml-cpp-dev libboost-program-options-dev doctest-dev cmake g++ pkg-config make parallel)
 
 gilsim_install_packages() {
   local missing=()

@@ -4,6 +4,7 @@
 
 #include "sim/cli/ExportCommand.hpp"
 #include "sim/cli/RunCommand.hpp"
+#include "sim/cli/SweepCommand.hpp"
 #include "sim/cli/ValidateCommand.hpp"
 
 namespace {
@@ -16,6 +17,8 @@ const char* const kUsage =
     "  gilsim validate FILE --measured TRACE...\n"
     "                              compare the simulation with measured runs of real CPython\n"
     "  gilsim export FILE [opts]   print the resolved scenario as JSON (for scripts/record.py)\n"
+    "  gilsim sweep FILE --out DIR --cores 1,2,4,...\n"
+    "                              run a scaling sweep (cores, smt, interval, strategies) in parallel\n"
     "  gilsim COMMAND --help       options of a command\n"
     "  gilsim --help               this text\n"
     "\n"
@@ -34,6 +37,7 @@ int main(int argc, char** argv) {
   if (command == "run") return gilsim::run_command(args);
   if (command == "export") return gilsim::export_command(args);
   if (command == "validate") return gilsim::validate_command(args);
+  if (command == "sweep") return gilsim::sweep_command(args);
   std::cerr << "gilsim: error: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

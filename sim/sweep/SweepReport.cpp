@@ -1,0 +1,488 @@
+#include "sim/sweep/SweepReport.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/scenario/Units.hpp"
+#include "sim/trace/JsonWriter.hpp"
+#include "sim/trace/Summary.hpp"
+
+namespace gilsim::sweep {
+namespace {
+
+std::string format(const char* pattern, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, pattern, value);
+  return buffer;
+}
+
+std::string percent(double fraction) { return format("%.0f%%", 100 * fraction); }
+std::string times(double speedup) { return format("%.1fx", speedup); }
+
+bool read_text(const std::string& path, std::string& text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  text = buffer.str();
+  return true;
+}
+
+// One line: a multi-line stderr becomes "line 1 | line 2".
+std::string one_line(const std::string& text) {
+  std::string line;
+  std::istringstream in(text);
+  std::string part;
+  while (std::getline(in, part)) {
+    while (!part.empty() && (part.back() == '\r' || part.back() == ' ')) part.pop_back();
+    if (part.empty()) continue;
+    line += (line.empty() ? "" : " | ") + part;
+  }
+  return line;
+}
+
+// A failed run's stderr for its row: gilsim's own "...: error: ..." lines (a crash also prints a
+// SimGrid backtrace, kept in runs/<key>.err), or else its last line.
+std::string error_summary(const std::string& text) {
+  std::istringstream in(text);
+  std::string line, errors, last;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    last = line;
+    if (line.find("error: ") != std::string::npos) errors += (errors.empty() ? "" : "\n") + line;
+  }
+  return one_line(errors.empty() ? last : errors);
+}
+
+RowMetrics metrics_of(const Summary& s) {
+  RowMetrics m;
+  m.makespan = s.makespan;
+  m.cpu_utilisation = s.cpu_utilisation;
+  for (int st = 0; st < kThreadStateCount; ++st) m.thread_seconds += s.state_total(static_cast<ThreadState>(st));
+  if (m.thread_seconds > 0) {
+    m.gil_wait_share = s.state_total(ThreadState::GilWait) / m.thread_seconds;
+    m.io_share = (s.state_total(ThreadState::Io) + s.state_total(ThreadState::Sleep)) / m.thread_seconds;
+  }
+  if (s.makespan > 0)
+    m.busy_threads = (s.state_total(ThreadState::Python) + s.state_total(ThreadState::Native)) / s.makespan;
+  m.hardware_threads = s.cores * s.smt;
+  if (s.makespan > 0) {
+    m.startup_share = s.startup / s.makespan;
+    m.transfer_ratio = (s.pickling + s.transfer) / s.makespan;
+  }
+  return m;
+}
+
+void read_row(SweepRow& row, const std::string& dir) {
+  const SweepConfig& c = *row.config;
+  if (!c.error.empty()) {
+    row.error = one_line(c.error);
+    return;
+  }
+  std::string text;
+  if (read_text(result_path(dir, c), text)) {
+    try {
+      const YAML::Node doc = YAML::Load(text);
+      if (!doc["variants"] || doc["variants"].size() != 1) throw std::runtime_error("expected one variant");
+      row.metrics = metrics_of(Summary::from_json(doc["variants"][0]));
+      row.ok = true;
+    } catch (const std::exception& e) {
+      row.error = "runs/" + c.key + ".json: unreadable result: " + one_line(e.what());
+    }
+    return;
+  }
+  if (read_text(error_path(dir, c), text)) {
+    row.error = error_summary(text);
+    if (row.error.empty()) row.error = "gilsim run failed without a message";
+    return;
+  }
+  row.error = "missing: no result runs/" + c.key + ".json";
+}
+
+// The evidence for a bottleneck, from the row's metrics.
+std::string evidence(const SweepRow& row) {
+  const RowMetrics& m = row.metrics;
+  char busy[96];
+  std::snprintf(busy, sizeof busy, "%.1f busy threads for %d hardware threads", m.busy_threads, m.hardware_threads);
+  switch (row.bottleneck) {
+    case Bottleneck::Gil: return "gil-wait " + percent(m.gil_wait_share) + " of thread time";
+    case Bottleneck::Cores:
+      return "cpu utilisation " + percent(m.cpu_utilisation) +
+             (m.busy_threads > kOversubscribed * m.hardware_threads ? std::string(", ") + busy : "");
+    case Bottleneck::Io: return "I/O " + percent(m.io_share) + " of thread time";
+    case Bottleneck::Parallelism:
+      return "cpu utilisation " + percent(m.cpu_utilisation) + ": on average " + busy;
+    case Bottleneck::Startup:
+      return "the last process is ready after " + percent(m.startup_share) + " of the makespan";
+    case Bottleneck::Transfer:
+      return "pickling and pipe writes: " + format("%.2f", m.transfer_ratio) + " thread-seconds per second of makespan";
+    case Bottleneck::None: break;
+  }
+  return "";
+}
+
+std::string bound_phrase(Bottleneck b) {
+  switch (b) {
+    case Bottleneck::Gil: return "GIL-bound";
+    case Bottleneck::Cores: return "cores-bound";
+    case Bottleneck::Io: return "I/O-bound";
+    case Bottleneck::Parallelism: return "limited by parallelism";
+    case Bottleneck::Startup: return "start-up-bound";
+    case Bottleneck::Transfer: return "transfer-bound";
+    case Bottleneck::None: break;
+  }
+  return "";
+}
+
+std::string cores_text(int cores) { return std::to_string(cores) + (cores == 1 ? " core" : " cores"); }
+
+// One sentence: where the series' scaling stops and why. `rows` are one series in core order.
+std::string explain_series(const SweepPlan& plan, const std::vector<const SweepRow*>& rows) {
+  const std::string label = plan.series_label(*rows.front()->config);
+  std::vector<const SweepRow*> points;
+  for (const SweepRow* r : rows)
+    if (r->ok && r->speedup >= 0) points.push_back(r);
+  const SweepRow* baseline = rows.front();  // cores are ascending and always start at 1
+  if (!baseline->ok) return label + ": no speedup: the 1-core baseline has no result (" + baseline->error + ")";
+  if (points.size() < 2) {
+    if (rows.size() < 2) return label + ": only 1 core was swept; nothing to compare";
+    return label + ": only the 1-core baseline has a result; nothing to compare";
+  }
+
+  // The knee: the last core count reached by steps that each gain >= 10% of the ideal gain.
+  std::size_t k = 0;
+  while (k + 1 < points.size()) {
+    const double ratio = static_cast<double>(points[k + 1]->config->cores) / points[k]->config->cores;
+    if (points[k + 1]->speedup < points[k]->speedup * (1 + kScalingGainFraction * (ratio - 1))) break;
+    ++k;
+  }
+  const SweepRow* knee = points[k];
+  const SweepRow* last = points.back();
+  std::string sentence;
+  if (k + 1 == points.size()) {
+    sentence = label + ": scales up to the largest core count swept, " + std::to_string(last->config->cores) + " (" +
+               times(last->speedup) + ", efficiency " + percent(last->efficiency) + "); there it is " +
+               bound_phrase(last->bottleneck) + " (" + evidence(*last) + ")";
+    return sentence;
+  }
+  const SweepRow* stop = points[k + 1];
+  if (k == 0) {
+    double lo = points.front()->speedup, hi = lo;
+    for (const SweepRow* p : points) lo = std::min(lo, p->speedup), hi = std::max(hi, p->speedup);
+    const std::string range = times(lo) == times(hi) ? "stays at " + times(lo) : "stays between " + times(lo) + " and " + times(hi);
+    sentence = label + ": " + bound_phrase(stop->bottleneck) + ": speedup " + range + " from " +
+               std::to_string(points.front()->config->cores) + " to " + cores_text(last->config->cores) + " (" +
+               evidence(*stop) + (stop == last ? "" : " at " + cores_text(stop->config->cores)) + ")";
+  } else {
+    sentence = label + ": scales to " + cores_text(knee->config->cores) + " (" + times(knee->speedup) + ", efficiency " +
+               percent(knee->efficiency) + "); " + bound_phrase(stop->bottleneck) + " above (" + evidence(*stop) +
+               " at " + cores_text(stop->config->cores) + ")";
+  }
+  // What happens further out, when it differs.
+  const SweepRow* best = knee;
+  for (std::size_t i = k + 1; i < points.size(); ++i)
+    if (points[i]->speedup > best->speedup) best = points[i];
+  if (best != knee && best->speedup >= knee->speedup * (1 + kScalingGainFraction))
+    sentence += "; speedup rises again to " + times(best->speedup) + " at " + cores_text(best->config->cores);
+  else if (last->speedup < knee->speedup * (1 - kScalingGainFraction))
+    sentence += "; it slows down to " + times(last->speedup) + " at " + cores_text(last->config->cores);
+  if (last != stop && last->bottleneck != stop->bottleneck)
+    sentence += "; at " + cores_text(last->config->cores) + ": " + bound_phrase(last->bottleneck) + " (" +
+                evidence(*last) + ")";
+  return sentence;
+}
+
+// "1-2 cores" for a run of consecutive swept core counts.
+std::string cores_range(const std::vector<int>& cores) {
+  if (cores.size() == 1) return cores_text(cores.front());
+  return std::to_string(cores.front()) + "-" + std::to_string(cores.back()) + " cores";
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos && (text.empty() || text.front() != ' ')) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string strategy_cell(const SweepReport& report, const SweepRow& row) {
+  return report.plan->strategy_label(row.config->strategy);
+}
+
+std::string pad(const std::string& text, std::size_t width) {
+  // Widths count code points, so that "µs" and other UTF-8 keep columns aligned.
+  std::size_t length = 0;
+  for (unsigned char c : text) length += (c & 0xC0) != 0x80;
+  return length >= width ? text : text + std::string(width - length, ' ');
+}
+
+void write_aligned(std::ostream& out, const std::vector<std::vector<std::string>>& cells) {
+  std::vector<std::size_t> widths;
+  for (const auto& line : cells)
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      std::size_t length = 0;
+      for (unsigned char c : line[i]) length += (c & 0xC0) != 0x80;
+      if (widths.size() <= i) widths.push_back(0);
+      widths[i] = std::max(widths[i], length);
+    }
+  for (const auto& line : cells) {
+    std::string text;
+    for (std::size_t i = 0; i < line.size(); ++i)
+      text += i + 1 == line.size() ? line[i] : pad(line[i], widths[i] + 2);
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out << text << "\n";
+  }
+}
+
+struct BestEntry {
+  std::size_t params;
+  int cores;
+  const SweepRow* row;
+};
+
+std::vector<BestEntry> best_entries(const SweepReport& report) {
+  std::vector<BestEntry> entries;
+  for (const SweepRow& row : report.rows)
+    if (row.best) entries.push_back({row.config->params, row.config->cores, &row});
+  std::stable_sort(entries.begin(), entries.end(), [](const BestEntry& a, const BestEntry& b) {
+    return a.params != b.params ? a.params < b.params : a.cores < b.cores;
+  });
+  return entries;
+}
+
+}  // namespace
+
+const char* bottleneck_name(Bottleneck b) {
+  switch (b) {
+    case Bottleneck::Gil: return "GIL";
+    case Bottleneck::Cores: return "cores";
+    case Bottleneck::Io: return "I/O";
+    case Bottleneck::Parallelism: return "parallelism";
+    case Bottleneck::Startup: return "start-up";
+    case Bottleneck::Transfer: return "transfer";
+    case Bottleneck::None: break;
+  }
+  return "";
+}
+
+Bottleneck classify(const RowMetrics& m) {
+  const bool saturated = m.cpu_utilisation >= kCoresBoundUtilisation;
+  if (saturated && m.busy_threads > kOversubscribed * m.hardware_threads) return Bottleneck::Cores;
+  if (m.startup_share >= kStartupBoundShare) return Bottleneck::Startup;
+  if (m.transfer_ratio >= kTransferBoundRatio) return Bottleneck::Transfer;
+  if (m.gil_wait_share >= kGilBoundShare) return Bottleneck::Gil;
+  if (saturated) return Bottleneck::Cores;
+  if (m.io_share >= kIoBoundShare) return Bottleneck::Io;
+  return Bottleneck::Parallelism;
+}
+
+SweepReport build_report(const SweepPlan& plan, const std::string& dir) {
+  SweepReport report;
+  report.plan = &plan;
+  report.rows.resize(plan.configs.size());
+  for (std::size_t i = 0; i < plan.configs.size(); ++i) {
+    SweepRow& row = report.rows[i];
+    row.config = &plan.configs[i];
+    read_row(row, dir);
+    if (row.ok) row.bottleneck = classify(row.metrics);
+    else ++report.failed;
+  }
+
+  // Speedup against the same strategy and params at 1 core.
+  std::map<std::pair<std::string, std::size_t>, const SweepRow*> baseline;
+  for (const SweepRow& row : report.rows)
+    if (row.config->cores == 1) baseline[{row.config->strategy, row.config->params}] = &row;
+  for (SweepRow& row : report.rows) {
+    auto it = baseline.find({row.config->strategy, row.config->params});
+    if (!row.ok || it == baseline.end() || !it->second->ok || row.metrics.makespan <= 0) continue;
+    row.speedup = it->second->metrics.makespan / row.metrics.makespan;
+    row.efficiency = row.speedup / row.config->cores;
+  }
+
+  // The best strategy per (params, cores): lowest makespan, the first listed on a tie.
+  std::map<std::pair<std::size_t, int>, SweepRow*> best;
+  for (SweepRow& row : report.rows) {
+    if (!row.ok) continue;
+    SweepRow*& b = best[{row.config->params, row.config->cores}];
+    if (!b || row.metrics.makespan < b->metrics.makespan) b = &row;
+  }
+  for (auto& entry : best) entry.second->best = true;
+
+  // One sentence per series (rows are grouped by strategy and params, cores ascending).
+  for (std::size_t i = 0; i < report.rows.size();) {
+    std::size_t j = i;
+    std::vector<const SweepRow*> series;
+    while (j < report.rows.size() && report.rows[j].config->strategy == report.rows[i].config->strategy &&
+           report.rows[j].config->params == report.rows[i].config->params)
+      series.push_back(&report.rows[j++]);
+    report.explanation.push_back(explain_series(plan, series));
+    i = j;
+  }
+  if (plan.strategies.size() > 1) {
+    const std::vector<BestEntry> entries = best_entries(report);
+    for (std::size_t i = 0; i < entries.size();) {
+      const std::size_t params = entries[i].params;
+      std::string line;
+      while (i < entries.size() && entries[i].params == params) {
+        const std::string strategy = strategy_cell(report, *entries[i].row);
+        std::vector<int> cores;
+        // Consecutive swept core counts with the same winner form one range.
+        while (i < entries.size() && entries[i].params == params && strategy_cell(report, *entries[i].row) == strategy) {
+          const auto swept = std::find(plan.cores.begin(), plan.cores.end(), entries[i].cores);
+          if (!cores.empty() && *(swept - 1) != cores.back()) break;
+          cores.push_back(entries[i++].cores);
+        }
+        line += (line.empty() ? "" : ", ") + strategy + " at " + cores_range(cores);
+      }
+      const std::string params_label = plan.params_label(params);
+      report.explanation.push_back("best strategy" + (params_label.empty() ? "" : " (" + params_label + ")") + ": " + line);
+    }
+  }
+  if (report.failed > 0)
+    report.explanation.push_back(std::to_string(report.failed) + " of " + std::to_string(report.rows.size()) +
+                                 " configurations have no result (see the error column)");
+  return report;
+}
+
+void write_csv(std::ostream& out, const SweepReport& report) {
+  const SweepPlan& plan = *report.plan;
+  out << "strategy,cores,smt,switch_interval";
+  for (const SetAxis& axis : plan.sets) out << "," << csv_field(axis.key);
+  out << ",baseline_only,makespan_s,speedup,efficiency,cpu_utilisation,gil_wait_share,io_share,startup_share,"
+         "transfer_ratio,bottleneck,best,error\n";
+  for (const SweepRow& row : report.rows) {
+    const SweepConfig& c = *row.config;
+    out << csv_field(strategy_cell(report, row)) << "," << c.cores << "," << c.smt << "," << csv_field(c.switch_interval);
+    for (const std::string& v : c.set_values) out << "," << csv_field(v);
+    out << "," << (c.baseline_only ? "true" : "false") << ",";
+    if (row.ok) {
+      out << json::seconds(row.metrics.makespan) << ","
+          << (row.speedup >= 0 ? json::number(row.speedup, 4) : "") << ","
+          << (row.efficiency >= 0 ? json::number(row.efficiency, 4) : "") << ","
+          << json::number(row.metrics.cpu_utilisation, 4) << "," << json::number(row.metrics.gil_wait_share, 4) << ","
+          << json::number(row.metrics.io_share, 4) << "," << json::number(row.metrics.startup_share, 4) << ","
+          << json::number(row.metrics.transfer_ratio, 4) << "," << csv_field(bottleneck_name(row.bottleneck));
+    } else {
+      out << ",,,,,,,,";
+    }
+    out << "," << (row.best ? "true" : "false") << "," << csv_field(row.error) << "\n";
+  }
+}
+
+void write_json(std::ostream& out, const SweepReport& report) {
+  const SweepPlan& plan = *report.plan;
+  using json::quote;
+  out << "{\n  \"scenario\": " << quote(plan.scenario_name) << ",\n  \"file\": " << quote(plan.scenario) << ",\n";
+  out << "  \"set_keys\": [";
+  for (std::size_t i = 0; i < plan.sets.size(); ++i) out << (i ? ", " : "") << quote(plan.sets[i].key);
+  out << "],\n  \"rows\": [";
+  for (std::size_t i = 0; i < report.rows.size(); ++i) {
+    const SweepRow& row = report.rows[i];
+    const SweepConfig& c = *row.config;
+    out << (i ? ",\n" : "\n") << "    {\"key\": " << quote(c.key) << ", \"strategy\": " << quote(strategy_cell(report, row))
+        << ", \"cores\": " << c.cores << ", \"smt\": " << c.smt << ", \"switch_interval\": " << quote(c.switch_interval)
+        << ", \"set\": [";
+    for (std::size_t v = 0; v < c.set_values.size(); ++v) out << (v ? ", " : "") << quote(c.set_values[v]);
+    out << "], \"baseline_only\": " << (c.baseline_only ? "true" : "false");
+    if (row.ok) {
+      const RowMetrics& m = row.metrics;
+      out << ", \"makespan_s\": " << json::seconds(m.makespan)
+          << ", \"speedup\": " << (row.speedup >= 0 ? json::number(row.speedup) : "null")
+          << ", \"efficiency\": " << (row.efficiency >= 0 ? json::number(row.efficiency) : "null")
+          << ", \"cpu_utilisation\": " << json::number(m.cpu_utilisation)
+          << ", \"gil_wait_share\": " << json::number(m.gil_wait_share) << ", \"io_share\": " << json::number(m.io_share)
+          << ", \"startup_share\": " << json::number(m.startup_share) << ", \"transfer_ratio\": " << json::number(m.transfer_ratio)
+          << ", \"busy_threads\": " << json::number(m.busy_threads) << ", \"hardware_threads\": " << m.hardware_threads
+          << ", \"bottleneck\": " << quote(bottleneck_name(row.bottleneck));
+    } else {
+      out << ", \"makespan_s\": null, \"speedup\": null, \"efficiency\": null, \"cpu_utilisation\": null"
+             ", \"gil_wait_share\": null, \"io_share\": null, \"startup_share\": null, \"transfer_ratio\": null"
+             ", \"busy_threads\": null, \"hardware_threads\": null"
+             ", \"bottleneck\": null";
+    }
+    out << ", \"best\": " << (row.best ? "true" : "false") << ", \"error\": " << quote(row.error) << "}";
+  }
+  out << "\n  ],\n  \"best\": [";
+  const std::vector<BestEntry> entries = best_entries(report);
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    out << (i ? ",\n" : "\n") << "    {\"params\": " << quote(plan.params_label(entries[i].params))
+        << ", \"cores\": " << entries[i].cores << ", \"strategy\": " << quote(strategy_cell(report, *entries[i].row))
+        << ", \"makespan_s\": " << json::seconds(entries[i].row->metrics.makespan) << "}";
+  out << "\n  ],\n  \"explanation\": [";
+  for (std::size_t i = 0; i < report.explanation.size(); ++i)
+    out << (i ? ",\n" : "\n") << "    " << quote(report.explanation[i]);
+  out << "\n  ]\n}\n";
+}
+
+void write_table(std::ostream& out, const SweepReport& report) {
+  const SweepPlan& plan = *report.plan;
+  // Start-up and transfer columns only when some process was started by a parent or data moved.
+  bool processes_moved = false;
+  for (const SweepRow& row : report.rows)
+    processes_moved |= row.ok && (row.metrics.startup_share > 0 || row.metrics.transfer_ratio > 0);
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::string> header = {"strategy", "cores", "smt", "interval"};
+  for (const SetAxis& axis : plan.sets) header.push_back(axis.key);
+  header.insert(header.end(), {"makespan", "speedup", "efficiency", "cpu-util", "gil-wait", "io"});
+  if (processes_moved) header.insert(header.end(), {"start-up", "transfer"});
+  header.insert(header.end(), {"bottleneck", "best", "error"});
+  cells.push_back(header);
+  bool any_baseline = false;
+  for (const SweepRow& row : report.rows) {
+    const SweepConfig& c = *row.config;
+    any_baseline |= c.baseline_only;
+    std::vector<std::string> line = {strategy_cell(report, row), std::to_string(c.cores) + (c.baseline_only ? "*" : ""),
+                                     std::to_string(c.smt), c.switch_interval};
+    line.insert(line.end(), c.set_values.begin(), c.set_values.end());
+    if (row.ok) {
+      const RowMetrics& m = row.metrics;
+      line.insert(line.end(), {format_duration(m.makespan), row.speedup >= 0 ? format("%.2fx", row.speedup) : "-",
+                               row.efficiency >= 0 ? percent(row.efficiency) : "-", format("%.1f%%", 100 * m.cpu_utilisation),
+                               format("%.1f%%", 100 * m.gil_wait_share), format("%.1f%%", 100 * m.io_share)});
+      if (processes_moved)
+        line.insert(line.end(), {format("%.1f%%", 100 * m.startup_share), format("%.2f", m.transfer_ratio)});
+      line.insert(line.end(), {bottleneck_name(row.bottleneck), row.best ? "best" : "", ""});
+    } else {
+      for (int i = 0; i < (processes_moved ? 8 : 6); ++i) line.push_back("-");  // makespan to io (to transfer)
+      line.insert(line.end(), {"", "", row.error});                             // bottleneck, best, error
+    }
+    cells.push_back(line);
+  }
+  out << "sweep of " << plan.scenario_name << " (" << plan.scenario << "): " << report.rows.size() << " configurations\n\n";
+  write_aligned(out, cells);
+  out << "(speedup: makespan at 1 core / makespan, same strategy and parameters; efficiency: speedup / cores;\n"
+         " gil-wait and io (io + sleep): shares of thread time;"
+      << (processes_moved ? "\n start-up: when the last process was ready, share of the makespan; transfer: pickling and pipe\n"
+                            " writes, thread-seconds per second of makespan;"
+                          : "")
+      << " bottleneck thresholds: README, Sweeps)\n";
+  if (any_baseline) out << "* cores=1 is not in --cores: added as the speedup baseline\n";
+
+  if (plan.strategies.size() > 1) {
+    out << "\nbest strategy per core count (lowest makespan):\n";
+    std::vector<std::vector<std::string>> best = {{"cores"}};
+    if (plan.param_count > 1) best[0].push_back("parameters");
+    best[0].push_back("strategy");
+    best[0].push_back("makespan");
+    for (const BestEntry& e : best_entries(report)) {
+      std::vector<std::string> line = {std::to_string(e.cores)};
+      if (plan.param_count > 1) line.push_back(plan.params_label(e.params));
+      line.push_back(strategy_cell(report, *e.row));
+      line.push_back(format_duration(e.row->metrics.makespan));
+      best.push_back(line);
+    }
+    write_aligned(out, best);
+  }
+}
+
+void write_explanation(std::ostream& out, const SweepReport& report) {
+  for (const std::string& line : report.explanation) out << line << "\n";
+}
+
+}  // namespace gilsim::sweep
