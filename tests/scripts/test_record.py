@@ -1,0 +1,558 @@
+"""Tests of scripts/record.py, the real-CPython recorder and host calibrator.
+
+Run from the repository root:  python3 -m unittest discover -s tests/scripts -p 'test_*.py'
+
+They must pass on a loaded 2-core machine in well under a minute, so they check structure,
+names, indices and loose bounds, never tight timings. Tests that compare with the simulator use
+build/gilsim and are skipped when it has not been built.
+"""
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RECORD = os.path.join(REPO, "scripts", "record.py")
+GILSIM = os.path.join(REPO, "build", "gilsim")
+
+sys.dont_write_bytecode = True  # no scripts/__pycache__ from importing the recorder
+_spec = importlib.util.spec_from_file_location("gilsim_record", RECORD)
+record = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(record)
+
+TS_DUR = re.compile(r'"ts":-?\d+\.\d{3},"dur":\d+\.\d{3},')
+NEEDS_GILSIM = unittest.skipUnless(os.access(GILSIM, os.X_OK), "build/gilsim is not built")
+
+
+def run_record(*args, timeout=120):
+    return subprocess.run([sys.executable, RECORD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, timeout=timeout, cwd=REPO)
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def step_spans(trace):
+    return [e for e in trace["traceEvents"] if e.get("ph") == "X" and e.get("cat") == "step"]
+
+
+def step_key(event):
+    a = event["args"]
+    return (event["pid"], event["tid"], event["name"], a["process"], a["thread"], a["step"], a["step_index"],
+            a["iteration"])
+
+
+class TempDirTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="test_record_")
+        self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
+
+    def scenario(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def record_ok(self, *args):
+        done = run_record(*args)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        return done
+
+
+class SplitMixTest(TempDirTest):
+    def test_splitmix64_gives_the_reference_sequence(self):
+        rng = record.SplitMix64(0)
+        self.assertEqual([rng.next() for _ in range(3)],
+                         [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F])
+
+    @NEEDS_GILSIM
+    def test_recorder_latency_draws_equal_the_simulators_io_spans(self):
+        # Two processes x two threads (four streams); fixed io in between must not draw.
+        path = self.scenario("draws.yaml", """
+name: draws
+runtime: {seed: 7}
+workload:
+  processes:
+    - name: p
+      count: 2
+      threads:
+        - name: t
+          count: 2
+          program:
+            - repeat:
+                count: 4
+                steps:
+                  - io: {distribution: uniform, min: 1ms, max: 3ms}
+                  - io: 500us
+                  - repeat: {count: 2, steps: [{io: {distribution: exponential, mean: 2ms}}]}
+                  - cpu: 10us
+""")
+        trace_path = os.path.join(self.dir, "sim.json")
+        subprocess.run([GILSIM, "run", path, "--trace", trace_path], check=True, stdout=subprocess.DEVNULL, cwd=REPO)
+        exported = json.loads(subprocess.run([GILSIM, "export", path], check=True, stdout=subprocess.PIPE,
+                                             cwd=REPO).stdout)["variants"][0]
+        io_spans = {}
+        for e in load(trace_path)["traceEvents"]:
+            if e.get("ph") == "X" and e.get("cat") == "state" and e.get("name") == "io":
+                io_spans.setdefault(e["tid"] - 1, []).append(e)
+        program = exported["processes"][0]["threads"][0]["program"]
+        self.assertEqual(sorted(io_spans), [0, 1, 2, 3])
+        for thread, spans in io_spans.items():
+            spans.sort(key=lambda e: e["ts"])
+            simulated = [round(e["dur"] * 1000) for e in spans]
+            drawn = [round(x * 1e9) for x in record.draw_latencies(program, exported["runtime"]["seed"], thread)]
+            self.assertEqual(len(drawn), 16)
+            for k, (s, d) in enumerate(zip(simulated, drawn)):
+                self.assertLessEqual(abs(s - d), 1, f"thread {thread} io call {k}: simulated {s} ns, drawn {d} ns")
+
+
+NESTED = """
+name: nested
+runtime: {switch_interval: 5ms}
+workload:
+  processes:
+    - name: p
+      count: 2
+      threads:
+        - name: t
+          count: 2
+          program:
+            - cpu: 100us
+            - repeat:
+                count: 2
+                steps:
+                  - repeat: {count: 3, steps: [{cpu: 50us}]}
+                  - sleep: 200us
+                  - io: 300us
+                  - native: 100us
+    - name: solo
+      threads:
+        - program: [{io: 1ms}]
+"""
+
+
+class NamingTest(unittest.TestCase):
+    """One recording (fork) of replicated processes and threads with nested repeats, shared."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="test_record_")
+        cls.path = os.path.join(cls.dir, "nested.yaml")
+        with open(cls.path, "w", encoding="utf-8") as f:
+            f.write(NESTED)
+        cls.out = os.path.join(cls.dir, "out")
+        done = run_record("run", cls.path, "--repeat", "1", "--out", cls.out)
+        if done.returncode != 0:
+            shutil.rmtree(cls.dir, ignore_errors=True)
+            raise AssertionError(done.stderr)
+        cls.trace = load(os.path.join(cls.out, "nested.rep0.trace.json"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_instances_are_named_and_numbered_as_the_format_says(self):
+        spans = step_spans(self.trace)
+        tracks = sorted({(e["pid"], e["tid"], e["args"]["process"], e["args"]["thread"]) for e in spans})
+        self.assertEqual(tracks, [(1, 2000001, "p[0]", "t[0]"), (1, 2000002, "p[0]", "t[1]"),
+                                  (2, 2000003, "p[1]", "t[0]"), (2, 2000004, "p[1]", "t[1]"),
+                                  (3, 2000005, "solo", "t0")])
+        names = {(e["pid"], e["name"]): e["args"]["name"] for e in self.trace["traceEvents"]
+                 if e["ph"] == "M" and e["name"] == "process_name"}
+        self.assertEqual(names, {(1, "process_name"): "p[0]", (2, "process_name"): "p[1]",
+                                 (3, "process_name"): "solo"})
+
+    def test_every_process_records_start_and_all_its_steps(self):
+        spans = step_spans(self.trace)
+        self.assertEqual({e["pid"] for e in spans}, {1, 2, 3})
+        per_thread = {}
+        for e in spans:
+            per_thread.setdefault(e["tid"], []).append(e)
+        # start + cpu + 2 x (3 cpu + sleep + io + native) = 14; solo: start + io.
+        self.assertEqual({tid: len(v) for tid, v in per_thread.items()},
+                         {2000001: 14, 2000002: 14, 2000003: 14, 2000004: 14, 2000005: 2})
+        for tid, events in per_thread.items():
+            start = events[0]
+            self.assertEqual((start["name"], start["args"]["step"], start["args"]["step_index"],
+                              start["args"]["iteration"]), ("start", "start", -1, 0))
+            times = [(e["ts"], e["ts"] + e["dur"]) for e in events]
+            for (_, end), (begin, _) in zip(times, times[1:]):
+                self.assertLessEqual(end, begin + 1e-3, f"spans of track {tid} overlap")
+
+    def test_step_index_is_preorder_and_iteration_counts_executions(self):
+        events = [e for e in step_spans(self.trace) if e["tid"] == 2000004]
+        got = [(e["name"], e["args"]["step"], e["args"]["step_index"], e["args"]["iteration"]) for e in events]
+        expected = [("start", "start", -1, 0), ("cpu", "cpu 100us", 0, 0)]
+        for i in range(2):  # repeat x2 is index 1, the inner repeat x3 index 2
+            expected += [("cpu", "cpu 50us", 3, 3 * i + j) for j in range(3)]
+            expected += [("sleep", "sleep 200us", 4, i), ("io", "io 300us", 5, i), ("native", "native 100us", 6, i)]
+        self.assertEqual(got, expected)
+
+    @NEEDS_GILSIM
+    def test_step_keys_are_exactly_the_simulators(self):
+        sim_path = os.path.join(self.dir, "sim.json")
+        subprocess.run([GILSIM, "run", self.path, "--trace", sim_path], check=True, stdout=subprocess.DEVNULL,
+                       cwd=REPO)
+        simulated = sorted(step_key(e) for e in step_spans(load(sim_path)))
+        measured = sorted(step_key(e) for e in step_spans(self.trace))
+        self.assertEqual(measured, simulated)
+
+    def test_times_are_microseconds_with_three_decimals(self):
+        with open(os.path.join(self.out, "nested.rep0.trace.json"), encoding="utf-8") as f:
+            lines = [line for line in f if '"cat":"step"' in line]
+        self.assertTrue(lines)
+        for line in lines:
+            self.assertRegex(line, TS_DUR)
+
+
+STARTED = """
+name: started
+runtime: {seed: 5}
+workload:
+  processes:
+    - name: app
+      threads:
+        - name: holder
+          program: [{lock: db}, {sleep: 20ms}, {unlock: db}]
+        - name: waiter
+          program: [{sleep: 2ms}, {lock: db}, {cpu: 1ms}, {unlock: db}]
+    - name: w
+      count: 2
+      start_method: fork
+      threads: [{name: main, program: [{io: {distribution: uniform, min: 1ms, max: 3ms}}, {cpu: 1ms}]}]
+"""
+
+
+class StartMethodAndLockTest(unittest.TestCase):
+    """Processes with a start_method are started by a synthesized parent, as in the simulator."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="test_record_")
+        cls.path = os.path.join(cls.dir, "started.yaml")
+        with open(cls.path, "w", encoding="utf-8") as f:
+            f.write(STARTED)
+        out = os.path.join(cls.dir, "out")
+        done = run_record("run", cls.path, "--repeat", "1", "--out", out)
+        if done.returncode != 0:
+            shutil.rmtree(cls.dir, ignore_errors=True)
+            raise AssertionError(done.stderr)
+        cls.trace = load(os.path.join(out, "started.rep0.trace.json"))
+        cls.spans = step_spans(cls.trace)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def by_thread(self, process, thread):
+        return [e for e in self.spans if (e["args"]["process"], e["args"]["thread"]) == (process, thread)]
+
+    def test_main_thread_starts_then_joins_the_started_processes(self):
+        main = self.by_thread("main", "MainThread")
+        self.assertEqual([(e["pid"], e["tid"], e["name"], e["args"]["step"], e["args"]["step_index"]) for e in main],
+                         [(1, 2000001, "start", "start", -1),
+                          (1, 2000001, "process_start", "Process.start() w[0] (fork)", 0),
+                          (1, 2000001, "process_start", "Process.start() w[1] (fork)", 1),
+                          (1, 2000001, "join", "join() w[0]", 2), (1, 2000001, "join", "join() w[1]", 3)])
+        for k in (0, 1):
+            child_start = self.by_thread(f"w[{k}]", "main")[0]
+            self.assertEqual(child_start["name"], "start")
+            self.assertEqual(child_start["ts"], main[1 + k]["ts"])  # from the parent's Process.start()
+            last = self.by_thread(f"w[{k}]", "main")[-1]
+            self.assertLessEqual(last["ts"] + last["dur"], main[3 + k]["ts"] + main[3 + k]["dur"] + 1e-3)
+
+    def test_a_contended_lock_step_waits_for_the_holder(self):
+        holder = {e["args"]["step"]: e for e in self.by_thread("app", "holder")}
+        waiter = {e["args"]["step"]: e for e in self.by_thread("app", "waiter")}
+        lock_wait_end = waiter["lock db"]["ts"] + waiter["lock db"]["dur"]
+        self.assertGreaterEqual(lock_wait_end, holder["unlock db"]["ts"])
+        self.assertGreater(waiter["lock db"]["dur"], 5000)  # the holder keeps it ~18 ms longer
+
+    @NEEDS_GILSIM
+    def test_keys_and_random_streams_are_the_simulators(self):
+        sim_path = os.path.join(self.dir, "sim.json")
+        subprocess.run([GILSIM, "run", self.path, "--trace", sim_path], check=True, stdout=subprocess.DEVNULL,
+                       cwd=REPO)
+        sim = load(sim_path)
+        self.assertEqual(sorted(step_key(e) for e in self.spans), sorted(step_key(e) for e in step_spans(sim)))
+        # The synthesized MainThread is thread 0, so the workers' streams are 3 and 4.
+        exported = json.loads(subprocess.run([GILSIM, "export", self.path], check=True, stdout=subprocess.PIPE,
+                                             cwd=REPO).stdout)["variants"][0]
+        layout = record.instances(exported)
+        for t in (t for p in layout if p.name.startswith("w[") for t in p.threads):
+            simulated = [e["dur"] for e in sim["traceEvents"]
+                         if e.get("cat") == "state" and e["name"] == "io" and e["tid"] == t.index + 1]
+            drawn = record.draw_latencies(t.program, exported["runtime"]["seed"], t.index)
+            self.assertEqual(len(simulated), 1)
+            self.assertLessEqual(abs(round(simulated[0] * 1000) - round(drawn[0] * 1e9)), 1)
+
+
+class RecordingTest(TempDirTest):
+    def test_two_cpu_threads_give_a_valid_trace_with_plausible_cpu_spans(self):
+        path = self.scenario("two.yaml", """
+name: two-cpu
+runtime: {switch_interval: 5ms}
+workload:
+  processes:
+    - name: app
+      threads: [{name: w, count: 2, program: [{cpu: 20ms}]}]
+""")
+        out = os.path.join(self.dir, "out")
+        self.record_ok("run", path, "--repeat", "1", "--out", out)
+        self.assertEqual(os.listdir(out), ["two-cpu.rep0.trace.json"])
+        trace = load(os.path.join(out, "two-cpu.rep0.trace.json"))
+        self.assertEqual(trace["displayTimeUnit"], "ms")
+        other = trace["otherData"]
+        self.assertEqual(list(other), ["source", "scenario", "variant", "cores", "smt", "switch_interval_s", "host",
+                                       "recorder"])
+        self.assertEqual((other["source"], other["scenario"], other["variant"], other["switch_interval_s"]),
+                         ("measured", "two-cpu", "", 0.005))
+        self.assertEqual(set(other["host"]), {"cpu_model", "logical_cpus", "physical_cores", "threads_per_core",
+                                              "python_version", "python_implementation", "gil_enabled", "kernel",
+                                              "start_method"})
+        recorder = other["recorder"]
+        self.assertEqual((recorder["io_mode"], recorder["repetition"], recorder["repetitions"]), ("sleep", 0, 1))
+        self.assertGreater(recorder["cpu_unit_ns"], 0)
+        self.assertGreater(recorder["native_iterations_per_s"], 0)
+        self.assertIn("record.py run", recorder["command"])
+        self.assertGreaterEqual(recorder["other_processes_cpu_share"], 0)
+        spans = step_spans(trace)
+        self.assertEqual(sorted((e["args"]["thread"], e["name"]) for e in spans),
+                         [("w[0]", "cpu"), ("w[0]", "start"), ("w[1]", "cpu"), ("w[1]", "start")])
+        self.assertEqual(min(e["ts"] for e in spans), 0.0)  # t0: the first Thread.start()
+        cpu = [e["dur"] / 1e3 for e in spans if e["name"] == "cpu"]  # ms
+        # 20 ms of work each (calibrated on a possibly busier or quieter moment): loose bounds.
+        for duration in cpu:
+            self.assertGreater(duration, 5)
+        self.assertGreater(sum(cpu), 20)
+        self.assertLess(sum(cpu), 5000)
+        makespan = max(e["ts"] + e["dur"] for e in spans) / 1e3
+        self.assertGreaterEqual(makespan, max(cpu))
+
+    def test_variants_and_repetitions_name_the_files(self):
+        path = self.scenario("v.yaml", """
+name: tiny
+workload:
+  processes: [{threads: [{program: [{sleep: 1ms}]}]}]
+variants:
+  - name: a
+  - name: b
+    runtime: {switch_interval: 1ms}
+""")
+        out = os.path.join(self.dir, "out")
+        self.record_ok("run", path, "--repeat", "2", "--out", out)
+        self.assertEqual(sorted(os.listdir(out)), ["tiny.a.rep0.trace.json", "tiny.a.rep1.trace.json",
+                                                   "tiny.b.rep0.trace.json", "tiny.b.rep1.trace.json"])
+        b = load(os.path.join(out, "tiny.b.rep1.trace.json"))["otherData"]
+        self.assertEqual((b["variant"], b["switch_interval_s"], b["recorder"]["repetition"]), ("b", 0.001, 1))
+        only = os.path.join(self.dir, "only")
+        self.record_ok("run", path, "--repeat", "1", "--variant", "b", "--switch-interval", "2ms",
+                       "--set", "workload.processes[0].threads[0].count=2", "--out", only)
+        self.assertEqual(os.listdir(only), ["tiny.b.rep0.trace.json"])
+        trace = load(os.path.join(only, "tiny.b.rep0.trace.json"))
+        self.assertEqual(trace["otherData"]["switch_interval_s"], 0.002)
+        self.assertEqual({e["args"]["thread"] for e in step_spans(trace)}, {"t0[0]", "t0[1]"})
+
+    def test_processes_without_start_method_run_from_time_zero_in_spawned_children(self):
+        path = self.scenario("procs.yaml", """
+name: procs
+workload:
+  processes:
+    - name: worker
+      count: 2
+      threads: [{name: main, program: [{cpu: 2ms}, {sleep: 1ms}]}]
+""")
+        out = os.path.join(self.dir, "out")
+        self.record_ok("run", path, "--repeat", "1", "--start-method", "spawn", "--out", out)
+        trace = load(os.path.join(out, "procs.rep0.trace.json"))
+        self.assertEqual(trace["otherData"]["host"]["start_method"], "spawn")
+        spans = step_spans(trace)
+        self.assertEqual(sorted((e["pid"], e["args"]["process"], e["name"]) for e in spans),
+                         [(1, "worker[0]", "cpu"), (1, "worker[0]", "sleep"), (1, "worker[0]", "start"),
+                          (2, "worker[1]", "cpu"), (2, "worker[1]", "sleep"), (2, "worker[1]", "start")])
+        # Started (spawn: ~50 ms each) before t0 and released together at t0, as the simulator
+        # has them running from time 0: no start-up cost in the timeline.
+        for e in spans:
+            if e["name"] == "start":
+                self.assertLess(e["ts"], 10_000)
+
+    def test_echo_io_waits_at_least_the_latency(self):
+        path = self.scenario("echo.yaml", """
+name: echo
+workload:
+  processes: [{threads: [{name: c, count: 2, program: [{repeat: {count: 3, steps: [{io: 2ms}]}}]}]}]
+""")
+        out = os.path.join(self.dir, "out")
+        self.record_ok("run", path, "--repeat", "1", "--io", "echo", "--out", out)
+        trace = load(os.path.join(out, "echo.rep0.trace.json"))
+        self.assertEqual(trace["otherData"]["recorder"]["io_mode"], "echo")
+        io = [e["dur"] for e in step_spans(trace) if e["name"] == "io"]
+        self.assertEqual(len(io), 6)
+        for duration in io:
+            self.assertGreaterEqual(duration, 2000)
+            self.assertLess(duration, 2000 + 500_000)
+
+
+class RefusalTest(TempDirTest):
+    def assert_refused(self, path, message, status=2):
+        out = os.path.join(self.dir, "out")
+        done = run_record("run", path, "--repeat", "1", "--out", out)
+        self.assertEqual(done.returncode, status, done.stderr)
+        self.assertIn(f"record.py: error: {path}: ", done.stderr)
+        self.assertIn(message, done.stderr)
+        self.assertFalse(os.path.exists(out), "nothing may be written")
+
+    def test_an_invalid_scenario_writes_nothing_and_exits_2(self):
+        self.assert_refused(os.path.join(REPO, "scenarios", "invalid", "unknown_key.yaml"), "gilsim export failed")
+
+    def test_multithreaded_native_code_is_refused_before_running(self):
+        path = self.scenario("blas.yaml", """
+name: blas
+workload:
+  processes: [{threads: [{program: [{native: {time: 10ms, threads: 2}}]}]}]
+""")
+        self.assert_refused(path, "native code with 2 internal threads is not supported by the recorder")
+
+    def test_sub_interpreters_are_refused_before_running(self):
+        path = self.scenario("sub.yaml", """
+name: sub
+workload:
+  processes: [{threads: [{interpreter: a, program: [{cpu: 1ms}]}, {interpreter: b, program: [{cpu: 1ms}]}]}]
+""")
+        self.assert_refused(path, "sub-interpreters")
+
+    @unittest.skipUnless(getattr(sys, "_is_gil_enabled", lambda: True)(), "this Python is free-threaded")
+    def test_a_free_threaded_scenario_is_refused_on_a_python_with_a_gil(self):
+        path = self.scenario("ft.yaml", """
+name: ft
+runtime: {build: free-threaded}
+workload:
+  processes: [{threads: [{program: [{cpu: 1ms}]}]}]
+""")
+        self.assert_refused(path, "runtime.build: the scenario wants the free-threaded build")
+
+    def test_more_steps_than_a_real_run_can_record_are_refused(self):
+        path = self.scenario("huge.yaml", """
+name: huge
+workload:
+  processes: [{threads: [{program: [{repeat: {count: 3000000, steps: [{cpu: 1ns}]}}]}]}]
+""")
+        self.assert_refused(path, "the recorder records at most")
+
+    def test_an_unknown_step_kind_or_key_in_the_export_is_refused(self):
+        variant = {"name": "x", "variant": "", "runtime": {"switch_interval_s": 0.005, "seed": 1},
+                   "processes": [{"name": "p", "count": 1, "threads": [
+                       {"name": "t", "count": 1, "program": [{"label": "barrier", "kind": "barrier"}]}]}]}
+        with self.assertRaisesRegex(record.ScenarioRefused, r"program\[0\]: step kind 'barrier' is not supported"):
+            record.validate_export({"variants": [variant]})
+        variant["processes"][0]["threads"][0]["program"] = [
+            {"label": "cpu 1s", "kind": "cpu", "seconds": 1, "payload": 10}]
+        with self.assertRaisesRegex(record.ScenarioRefused, "cannot execute 'payload'"):
+            record.validate_export({"variants": [variant]})
+
+    def test_an_unusable_output_directory_fails_with_exit_1(self):
+        path = self.scenario("ok.yaml", "name: ok\nworkload: {processes: [{threads: [{program: [{sleep: 1ms}]}]}]}\n")
+        blocker = os.path.join(self.dir, "file")
+        open(blocker, "w").close()
+        done = run_record("run", path, "--repeat", "1", "--out", os.path.join(blocker, "sub"))
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn("record.py: error: ", done.stderr)
+
+
+class NativeTest(unittest.TestCase):
+    def test_the_native_call_releases_the_gil(self):
+        # While one thread is inside the single pbkdf2 call, another runs Python bytecode: that is
+        # only possible if the call released the GIL (robust on a loaded machine, unlike timings).
+        iterations = record._sized(record.native_call, 10_000, 200e6)
+        progress = [0]
+        inside = threading.Event()
+        done = threading.Event()
+
+        def python_loop():
+            inside.wait()
+            while not done.is_set():
+                progress[0] += 1
+
+        spinner = threading.Thread(target=python_loop)
+        spinner.start()
+        counts = []
+
+        def native():
+            inside.set()
+            time.sleep(0.01)  # let the spinner take the GIL and start counting
+            before = progress[0]
+            record.native_call(iterations)
+            counts.append(progress[0] - before)
+            done.set()
+
+        worker = threading.Thread(target=native)
+        worker.start()
+        worker.join()
+        spinner.join()
+        self.assertGreater(counts[0], 1000)
+
+
+class CalibrateTest(TempDirTest):
+    def test_calibrate_quick_writes_a_profile_with_every_key(self):
+        out = os.path.join(self.dir, "profiles", "host.yaml")
+        self.record_ok("calibrate", "--out", out, "--quick")
+        with open(out, encoding="utf-8") as f:
+            text = f.read()
+        self.assertTrue(text.startswith("# Machine profile measured by scripts/record.py calibrate"))
+        values, section = {}, None
+        for line in text.splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, _, value = line.strip().partition(":")
+            if line.startswith("  "):
+                values[f"{section}.{key}"] = value.strip()
+            else:
+                section = key
+                values[key] = value.strip()
+        expected = ["profile", "host", "host.cpu_model", "host.logical_cpus", "host.physical_cores",
+                    "host.threads_per_core", "host.python_version", "host.kernel", "machine", "machine.cores",
+                    "machine.smt", "machine.smt_yield", "machine.speed", "gil", "gil.timer_slack",
+                    "gil.drop_latency", "gil.wakeup_latency", "calibration", "calibration.cpu_unit_ns",
+                    "calibration.native_iterations_per_s", "calibration.gil_handover_period_overhead",
+                    "calibration.timed_wait_lateness", "calibration.thread_start", "calibration.process_start",
+                    "calibration.process_join", "calibration.pickle_bytes_per_s",
+                    "calibration.unpickle_bytes_per_s", "calibration.pipe_bytes_per_s",
+                    "calibration.queue_bytes_per_s"]
+        self.assertEqual(list(values), expected)
+        self.assertEqual(values["profile"], "host")
+        duration = r"\d+(\.\d+)?(ns|us|ms|s)"
+        for key in ("gil.timer_slack", "gil.drop_latency", "gil.wakeup_latency",
+                    "calibration.gil_handover_period_overhead", "calibration.timed_wait_lateness",
+                    "calibration.thread_start"):
+            self.assertRegex(values[key], f"^{duration}$")
+        self.assertRegex(values["calibration.process_start"],
+                         f"^{{fork: {duration}, spawn: {duration}, forkserver_first: {duration}, "
+                         f"forkserver: {duration}}}$")
+        self.assertRegex(values["calibration.process_join"],
+                         f"^{{fork: {duration}, spawn: {duration}, forkserver: {duration}}}$")
+        for key in ("pickle", "unpickle", "pipe", "queue"):
+            self.assertGreater(float(values[f"calibration.{key}_bytes_per_s"]), 1e6)
+        self.assertGreater(float(values["calibration.cpu_unit_ns"]), 0)
+        self.assertEqual(values["machine.speed"], "1.0")
+        if os.access(GILSIM, os.X_OK):  # the simulator accepts it as a machine profile
+            scenario = self.scenario("uses.yaml", f"name: uses\nmachine: {out}\n"
+                                                  "workload: {processes: [{threads: [{program: [{cpu: 1ms}]}]}]}\n")
+            done = subprocess.run([GILSIM, "export", scenario], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, cwd=REPO)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            machine = json.loads(done.stdout)["variants"][0]["machine"]
+            self.assertEqual(machine["cores"], int(values["machine.cores"]))
+
+
+if __name__ == "__main__":
+    unittest.main()
