@@ -1,5 +1,6 @@
 #pragma once
 #include <deque>
+#include <vector>
 #include <string>
 
 #include <simgrid/s4u.hpp>
@@ -16,9 +17,13 @@ namespace gilsim {
 enum class ChannelKind { Queue, Pipe, MpQueue, InterpreterQueue };
 const char* channel_kind_name(ChannelKind kind);
 
+struct Step;
+
 struct Message {
   double bytes = 0;
   double objects = 0;
+  const std::vector<Step>* work = nullptr;  // an executor work item: the steps to run
+  int task = -1;                             // ... for this asyncio task
 };
 
 // The messages in flight on one channel, and when it is closed: every thread that puts to it

@@ -1,6 +1,7 @@
 #include "models/python/PythonThread.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "models/asyncio/EventLoopQueue.hpp"
 
@@ -44,7 +45,8 @@ PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, PythonWorld
 
 void PythonThread::describe_steps(const std::vector<Step>& program, ThreadInfo& info) {
   static const char* const kKinds[] = {"cpu",  "io",  "native", "sleep",   "repeat", "lock",
-                                       "process_start", "join", "put", "get", "consume", "feed", "asyncio"};
+                                       "process_start", "join", "put", "get", "consume", "feed", "asyncio",
+                                       "run_in_executor", "executor_worker"};
   for (const Step& step : program) {
     info.step_labels.push_back(step.label);
     const auto* lock = std::get_if<LockStep>(&step.action);
@@ -133,6 +135,10 @@ void PythonThread::run_step(const Step& step) {
   }
   if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
     run_event_loop(*loop);
+    return;
+  }
+  if (const auto* worker = std::get_if<ExecutorWorkerStep>(&step.action)) {
+    run_executor_worker(*worker);
     return;
   }
   // Every other step is a call that releases the GIL around a blocking wait or native code
@@ -242,11 +248,10 @@ void PythonThread::put(const PutStep& step) {
   }
 }
 
-bool PythonThread::receive(const std::string& name, Message& message) {
-  Channel& channel = world_.channel(timeline_.threads[id_].process, name);
+bool PythonThread::receive(Channel& channel, Message& message) {
   if (!channel.try_receive(message)) {
     bool open = true;
-    blocked_on_ = "channel '" + name + "'";
+    blocked_on_ = "channel '" + channel.name() + "'";
     without_gil(ThreadState::Wait, [&] { open = channel.receive(message); });
     blocked_on_.clear();
     if (!open) return false;
@@ -258,7 +263,8 @@ bool PythonThread::receive(const std::string& name, Message& message) {
 
 void PythonThread::get(const GetStep& step) {
   Message message;
-  if (!receive(step.channel, message)) throw ChannelClosed{step.channel};
+  if (!receive(world_.channel(timeline_.threads[id_].process, step.channel), message))
+    throw ChannelClosed{step.channel};
 }
 
 void PythonThread::consume(const ConsumeStep& step, int index) {
@@ -267,7 +273,7 @@ void PythonThread::consume(const ConsumeStep& step, int index) {
     step_ = index;
     iteration_ = executions_[index]++;
     const double started = sg4::Engine::get_clock();
-    const bool got = receive(step.channel, message);
+    const bool got = receive(world_.channel(timeline_.threads[id_].process, step.channel), message);
     timeline_.step_spans.push_back({id_, index, iteration_, started, sg4::Engine::get_clock()});
     if (!got) return;
     run_program(step.body, index + 1);
@@ -298,6 +304,8 @@ void PythonThread::feed(const FeederStep& step) {
 // A finished thread no longer writes to its channels: readers may see them close.
 void PythonThread::finish_writing() {
   const int process = timeline_.threads[id_].process;
+  if (auto executor = world_.executors.find(id_); executor != world_.executors.end())
+    executor->second->work_queue().writer_finished();  // executor.shutdown(): the workers leave
   if (const auto* feeder = spec_.program.empty() ? nullptr : std::get_if<FeederStep>(&spec_.program[0].action)) {
     world_.channel(process, feeder->channel).writer_finished();
     return;
@@ -322,24 +330,50 @@ void PythonThread::run_event_loop(const AsyncioStep& step) {
     if (const auto* native = std::get_if<NativeStep>(&s.action)) solo += step.tasks * native->seconds / speed_;
     if (const auto* sleep = std::get_if<SleepStep>(&s.action)) solo += step.tasks * sleep->seconds;
   }
-  while (!loop.idle()) {
+  auto found = world_.executors.find(id_);
+  ExecutorLink* executor = found == world_.executors.end() ? nullptr : found->second.get();
+  int64_t offloaded = 0;  // tasks waiting for an executor thread's result
+  while (!loop.idle() || offloaded > 0) {
     if (!loop.has_ready()) {
-      const double until = loop.next_timer();
-      without_gil(ThreadState::Io, [&] { sg4::this_actor::sleep_until(until); });
+      const double until = loop.idle() ? std::numeric_limits<double>::infinity() : loop.next_timer();
+      without_gil(ThreadState::Io, [&] {
+        if (!executor) return sg4::this_actor::sleep_until(until);
+        for (int task : executor->wait_for_completions(until)) loop.make_ready(task), --offloaded;
+      });
     }
+    if (executor)
+      for (int task : executor->take_completions()) loop.make_ready(task), --offloaded;
     loop.release_due(sg4::Engine::get_clock());
     for (std::size_t n = loop.ready_count(); n > 0; --n) {
       const int task = loop.pop_ready();
       enter(ThreadState::Python);
       run_python(world_.scenario.runtime.asyncio.task_step_overhead * bytecode_cost_);
-      step_coroutine(step.program, pc[task], loop, task);
+      step_coroutine(step.program, pc[task], loop, task, executor, offloaded);
     }
   }
 }
 
-bool PythonThread::step_coroutine(const std::vector<Step>& program, int& pc, EventLoopQueue& loop, int task) {
+// A ThreadPoolExecutor worker: takes blocking calls from the loop's queue, runs them (taking the
+// process's GIL for their Python like any thread), and wakes the loop with the result.
+void PythonThread::run_executor_worker(const ExecutorWorkerStep& step) {
+  ExecutorLink& executor = *world_.executors.at(step.loop_thread);
+  Message item;
+  while (receive(executor.work_queue(), item)) {
+    for (const Step& work : *item.work) run_step(work);
+    executor.complete(item.task);
+  }
+}
+
+bool PythonThread::step_coroutine(const std::vector<Step>& program, int& pc, EventLoopQueue& loop, int task,
+                                  ExecutorLink* executor, int64_t& offloaded) {
   while (pc < static_cast<int>(program.size())) {
     const Step& step = program[pc++];
+    if (const auto* offload = std::get_if<RunInExecutorStep>(&step.action)) {
+      run_python(world_.scenario.runtime.ipc.queue_op);  // executor.submit(): a queue.Queue put
+      executor->work_queue().deliver({0, 0, &offload->work, task});
+      ++offloaded;
+      return true;
+    }
     if (const auto* cpu = std::get_if<CpuStep>(&step.action)) {
       enter(ThreadState::Python);
       run_python(cpu->seconds * bytecode_cost_);  // blocks the loop

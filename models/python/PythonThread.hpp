@@ -36,12 +36,14 @@ class PythonThread {
   void get(const GetStep& step);
   // Takes the next message (blocking with the GIL released when none is ready) and pays for
   // unpickling it; false when the channel is closed.
-  bool receive(const std::string& channel, Message& message);
+  bool receive(Channel& channel, Message& message);
   void consume(const ConsumeStep& step, int index);
   void feed(const FeederStep& step);
   void run_event_loop(const AsyncioStep& step);
+  void run_executor_worker(const ExecutorWorkerStep& step);
   // Runs one task until its next await; false when the task has finished.
-  bool step_coroutine(const std::vector<Step>& program, int& pc, class EventLoopQueue& loop, int task);
+  bool step_coroutine(const std::vector<Step>& program, int& pc, class EventLoopQueue& loop, int task,
+                      ExecutorLink* executor, int64_t& offloaded);
   void finish_writing();
   double pickle_cost(const Message& m) const;
   double unpickle_cost(const Message& m) const;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "models/asyncio/ExecutorLink.hpp"
 #include "models/ipc/Channel.hpp"
 #include "models/machine/Machine.hpp"
 #include "models/python/ProcessRuntime.hpp"
@@ -27,6 +28,7 @@ struct PythonWorld {
   std::map<std::string, std::unique_ptr<Channel>> shared_channels;
   std::map<std::pair<int, std::string>, std::unique_ptr<Channel>> local_channels;
   std::map<std::pair<int, std::string>, std::unique_ptr<Channel>> feeder_buffers;
+  std::map<int, std::unique_ptr<ExecutorLink>> executors;  // by the event loop's thread
 
   Channel& channel(int process, const std::string& name) {
     auto shared = shared_channels.find(name);

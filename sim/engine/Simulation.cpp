@@ -112,7 +112,7 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   machine.build(zone);
   zone->seal();
 
-  PythonWorld world{scenario, layout, machine, timeline, {}, false, {}, {}, {}};
+  PythonWorld world{scenario, layout, machine, timeline, {}, false, {}, {}, {}, {}};
   std::vector<int> thread_counts(layout.processes().size(), 0);
   for (const ThreadInstance& t : layout.threads()) ++thread_counts[t.process];
   for (std::size_t p = 0; p < layout.processes().size(); ++p)
@@ -126,6 +126,10 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
     for (const std::string& lock : WorkloadLayout::locks_taken_by(thread.spec->program))
       world.processes[thread.process]->add_lock(lock);
   create_channels(scenario, layout, world);
+  for (const ThreadInstance& thread : layout.threads())
+    if (const auto* worker = std::get_if<ExecutorWorkerStep>(&thread.spec->program[0].action))
+      if (!world.executors.count(worker->loop_thread))
+        world.executors[worker->loop_thread] = std::make_unique<ExecutorLink>();
 
   // One GIL per interpreter of each process (sub-interpreters have their own, PEP 684), in
   // order of first use: the GIL's index picks its jitter stream.

@@ -1,5 +1,7 @@
 #include "sim/engine/WorkloadLayout.hpp"
 
+#include <algorithm>
+
 namespace gilsim {
 namespace {
 
@@ -31,6 +33,21 @@ void collect_names(const std::vector<Step>& program, Name name, std::set<std::st
 }
 
 }  // namespace
+
+int WorkloadLayout::executor_threads_of(const std::vector<Step>& program, int cores) {
+  int threads = 0;
+  for (const Step& step : program) {
+    if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
+      bool offloads = false;
+      for (const Step& s : loop->program) offloads |= std::holds_alternative<RunInExecutorStep>(s.action);
+      // ThreadPoolExecutor's default size (Lib/concurrent/futures/thread.py): min(32, cpus + 4).
+      if (offloads) threads = std::max(threads, loop->executor_threads > 0 ? loop->executor_threads : std::min(32, cores + 4));
+    }
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action))
+      threads = std::max(threads, executor_threads_of(repeat->body, cores));
+  }
+  return threads;
+}
 
 std::set<std::string> WorkloadLayout::channels_put_by(const std::vector<Step>& program) {
   std::set<std::string> channels;
@@ -67,8 +84,20 @@ WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
       std::set<std::string> puts;
       for (const ThreadSpec& thread : process.threads) {
         for (const std::string& c : channels_put_by(thread.program)) puts.insert(c);
-        for (int64_t t = 0; t < thread.count; ++t)
+        for (int64_t t = 0; t < thread.count; ++t) {
+          const int loop_thread = static_cast<int>(threads_.size());
           threads_.push_back({index, &thread, instance_name(thread.name, thread.count, t), process.name + "/" + thread.name});
+          // The loop's ThreadPoolExecutor workers, for run_in_executor.
+          const int workers = executor_threads_of(thread.program, scenario.machine.cores * scenario.machine.smt);
+          if (workers == 0) continue;
+          executor_workers_.push_back(std::make_unique<ThreadSpec>());
+          ThreadSpec& spec = *executor_workers_.back();
+          spec.name = "executor";
+          spec.program.push_back({ExecutorWorkerStep{loop_thread}, "executor worker"});
+          for (int w = 0; w < workers; ++w)
+            threads_.push_back({index, &spec, threads_[loop_thread].name + "-executor[" + std::to_string(w) + "]",
+                                process.name + "/" + thread.name + "-executor"});
+        }
       }
       // multiprocessing.Queue: one feeder thread per process and queue it puts to.
       for (const ChannelSpec& channel : scenario.channels) {

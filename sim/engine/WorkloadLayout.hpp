@@ -34,6 +34,8 @@ class WorkloadLayout {
   bool has_parent() const { return parent_ != nullptr; }
   // The first thread of a process instance (it runs the child's start-up work).
   int first_thread_of(int process) const;
+  // The executor size of a thread running event loops that offload work (0: none).
+  static int executor_threads_of(const std::vector<Step>& program, int cores);
   // Channels a program puts to, and locks it takes (directly or in nested steps).
   static std::set<std::string> channels_put_by(const std::vector<Step>& program);
   static std::set<std::string> locks_taken_by(const std::vector<Step>& program);
@@ -43,6 +45,8 @@ class WorkloadLayout {
   std::vector<ThreadInstance> threads_;
   std::unique_ptr<ThreadSpec> parent_;
   std::map<std::string, std::unique_ptr<ThreadSpec>> feeders_;  // by channel
+  std::vector<std::unique_ptr<ThreadSpec>> executor_workers_;
+  int cores_ = 1;
 };
 
 }  // namespace gilsim

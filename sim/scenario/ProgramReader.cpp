@@ -8,7 +8,7 @@
 namespace gilsim {
 namespace {
 
-const char* const kStepKinds = "cpu, io, native, sleep, repeat, lock, unlock, put, get, consume, asyncio";
+const char* const kStepKinds = "cpu, io, native, sleep, repeat, lock, unlock, put, get, consume, asyncio, run_in_executor";
 
 // Locks held at the current point of the program being read, in acquisition order.
 using HeldLocks = std::vector<std::string>;
@@ -19,7 +19,13 @@ struct ProgramReading {
   const ValueReader& values;
   const std::vector<ChannelSpec>& channels;
   HeldLocks held;
+  bool in_coroutine = false;  // reading an asyncio step's program
 };
+
+bool is_leaf(const decltype(Step::action)& action) {
+  return std::holds_alternative<CpuStep>(action) || std::holds_alternative<IoStep>(action) ||
+         std::holds_alternative<SleepStep>(action) || std::holds_alternative<NativeStep>(action);
+}
 
 std::vector<Step> read_program(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth);
 
@@ -127,16 +133,31 @@ Step read_step(ProgramReading& r, const YAML::Node& node, const std::string& pat
     AsyncioStep loop;
     loop.tasks = values.integer(map.require("tasks"), map.path_of("tasks"), 1, limits::kMaxAsyncioTasks);
     YAML::Node program = map.require("program");
+    r.in_coroutine = true;
     loop.program = read_program(r, program, map.path_of("program"), depth + 1);
+    r.in_coroutine = false;
     for (std::size_t i = 0; i < loop.program.size(); ++i) {
       const auto& action = loop.program[i].action;
-      if (!std::holds_alternative<CpuStep>(action) && !std::holds_alternative<IoStep>(action) &&
-          !std::holds_alternative<SleepStep>(action) && !std::holds_alternative<NativeStep>(action))
+      if (!is_leaf(action) && !std::holds_alternative<RunInExecutorStep>(action))
         values.source.fail(program[i], map.path_of("program") + "[" + std::to_string(i) + "]",
-                           "a coroutine's steps must be cpu, io, sleep or native (others are not modelled in asyncio yet)");
+                           "a coroutine's steps must be cpu, io, sleep, native or run_in_executor (others are not "
+                           "modelled in asyncio yet)");
     }
+    if (auto n = map.get("executor_threads"); n.IsDefined())
+      loop.executor_threads = static_cast<int>(values.integer(n, map.path_of("executor_threads"), 1, 1024));
     map.reject_unknown_keys();
     step = {loop, "asyncio x" + std::to_string(loop.tasks)};
+  } else if (kind == "run_in_executor") {
+    if (!r.in_coroutine)
+      values.source.fail(key, step_path, "run_in_executor is a coroutine step: use it in an asyncio step's program");
+    r.in_coroutine = false;
+    RunInExecutorStep offload{read_program(r, value, step_path, depth + 1)};
+    r.in_coroutine = true;
+    for (std::size_t i = 0; i < offload.work.size(); ++i)
+      if (!is_leaf(offload.work[i].action))
+        values.source.fail(value[i], step_path + "[" + std::to_string(i) + "]",
+                           "the blocking function's steps must be cpu, io, sleep or native");
+    step = {offload, "run_in_executor"};
   } else if (kind == "put") {
     MapReader map(values.source, value, step_path);
     PutStep put;
@@ -197,7 +218,7 @@ std::vector<Step> read_program(ProgramReading& r, const YAML::Node& node, const 
 
 std::vector<Step> read_thread_program(const ValueReader& values, const std::vector<ChannelSpec>& channels,
                                       const YAML::Node& node, const std::string& path) {
-  ProgramReading r{values, channels, {}};
+  ProgramReading r{values, channels, {}, false};
   std::vector<Step> program = read_program(r, node, path, 0);
   if (!r.held.empty())
     values.source.fail(node, path, "the thread ends holding " + list_locks(r.held) + "; release every lock it takes");

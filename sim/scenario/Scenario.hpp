@@ -75,6 +75,16 @@ struct ConsumeStep {
 struct AsyncioStep {
   int64_t tasks = 1;
   std::vector<Step> program;
+  int executor_threads = 0;  // ThreadPoolExecutor size for run_in_executor; 0: min(32, cores + 4)
+};
+// In a coroutine: `await loop.run_in_executor(None, blocking)`, where `blocking` runs `work`
+// (leaf steps) on one of the loop's executor threads.
+struct RunInExecutorStep {
+  std::vector<Step> work;
+};
+// A ThreadPoolExecutor worker of the event loop on thread `loop_thread`. Never read from YAML.
+struct ExecutorWorkerStep {
+  int loop_thread = 0;
 };
 struct RepeatStep {
   int64_t count = 0;
@@ -83,7 +93,7 @@ struct RepeatStep {
 
 struct Step {
   std::variant<CpuStep, IoStep, NativeStep, SleepStep, RepeatStep, LockStep, ProcessStartStep, ProcessJoinStep,
-               PutStep, GetStep, ConsumeStep, FeederStep, AsyncioStep>
+               PutStep, GetStep, ConsumeStep, FeederStep, AsyncioStep, RunInExecutorStep, ExecutorWorkerStep>
       action;
   std::string label;  // e.g. "cpu 1s", shown in traces and summaries
 };

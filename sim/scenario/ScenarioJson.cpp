@@ -48,8 +48,13 @@ void write_program(std::ostream& out, const std::vector<Step>& program, const st
       write_program(out, consume->body, pad + "  ");
       out << "}";
     } else if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
-      out << "\"kind\": \"asyncio\", \"tasks\": " << loop->tasks << ", \"program\": ";
+      out << "\"kind\": \"asyncio\", \"tasks\": " << loop->tasks << ", \"executor_threads\": " << loop->executor_threads
+          << ", \"program\": ";
       write_program(out, loop->program, pad + "  ");
+      out << "}";
+    } else if (const auto* offload = std::get_if<RunInExecutorStep>(&step.action)) {
+      out << "\"kind\": \"run_in_executor\", \"steps\": ";
+      write_program(out, offload->work, pad + "  ");
       out << "}";
     } else if (const auto* lock = std::get_if<LockStep>(&step.action)) {
       out << "\"kind\": \"" << (lock->acquire ? "lock" : "unlock") << "\", \"lock\": " << json::quote(lock->lock) << "}";

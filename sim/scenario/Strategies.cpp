@@ -45,7 +45,7 @@ double read_bytes(const ValueReader& values, const YAML::Node& node, const std::
 
 StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, const std::string& path,
                            const BatchSpec& batch) {
-  const char* const kKinds = "sequential, asyncio, threads, processes, free_threaded, subinterpreters";
+  const char* const kKinds = "sequential, asyncio, asyncio+threads, threads, processes, free_threaded, subinterpreters";
   StrategySpec s;
   if (node.IsScalar()) {
     if (node.Scalar() == "sequential") return s;
@@ -91,7 +91,12 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
     }
     map.reject_unknown_keys();
   } else if (kind == "asyncio+threads") {
-    values.source.fail(key, kind_path, "asyncio with run_in_executor is not modelled yet; expected one of " + std::string(kKinds));
+    s.kind = StrategyKind::AsyncioThreads;
+    s.workers = values.integer(value, kind_path, 1, 1024);
+    for (const Step& step : batch.program)
+      if (!std::holds_alternative<CpuStep>(step.action) && !std::holds_alternative<IoStep>(step.action) &&
+          !std::holds_alternative<SleepStep>(step.action) && !std::holds_alternative<NativeStep>(step.action))
+        values.source.fail(key, kind_path, "asyncio+threads needs a batch program of cpu, io, sleep and native steps only");
   } else {
     values.source.fail(key, kind_path, "unknown strategy; expected one of " + std::string(kKinds));
   }
@@ -104,6 +109,7 @@ std::string StrategySpec::name() const {
   switch (kind) {
     case StrategyKind::Sequential: return "sequential";
     case StrategyKind::Asyncio: return "asyncio";
+    case StrategyKind::AsyncioThreads: return "asyncio-threads-" + std::to_string(workers);
     case StrategyKind::Threads: return "threads-" + std::to_string(workers);
     case StrategyKind::FreeThreaded: return "free-threaded-" + std::to_string(workers);
     case StrategyKind::Subinterpreters: return "subinterpreters-" + std::to_string(workers);
@@ -155,6 +161,11 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
       s.processes = {process("main", 1, {thread("MainThread", 1, {{AsyncioStep{batch.tasks, batch.program},
                                                                    "asyncio x" + std::to_string(batch.tasks)}})})};
       break;
+    case StrategyKind::AsyncioThreads: {
+      AsyncioStep loop{batch.tasks, {{RunInExecutorStep{batch.program}, "run_in_executor"}}, static_cast<int>(n)};
+      s.processes = {process("main", 1, {thread("MainThread", 1, {{loop, "asyncio x" + std::to_string(batch.tasks)}})})};
+      break;
+    }
     case StrategyKind::Threads:
     case StrategyKind::FreeThreaded:
       if (strategy.kind == StrategyKind::FreeThreaded) s.runtime.build = PythonBuild::FreeThreaded;

@@ -16,7 +16,7 @@ struct BatchSpec {
   double objects = 0;         // objects in one task's arguments and result (pickling cost)
 };
 
-enum class StrategyKind { Sequential, Threads, Processes, FreeThreaded, Subinterpreters, Asyncio };
+enum class StrategyKind { Sequential, Threads, Processes, FreeThreaded, Subinterpreters, Asyncio, AsyncioThreads };
 
 struct StrategySpec {
   StrategyKind kind = StrategyKind::Sequential;
@@ -32,6 +32,8 @@ std::vector<StrategySpec> read_strategies(const ValueReader& values, const YAML:
 // The scenario that runs `batch` with `strategy` (README "Strategies"):
 //  - sequential: one thread runs every task in turn;
 //  - asyncio: one event loop runs every task as a coroutine (cpu blocks the loop, io is awaited);
+//  - asyncio+threads: N: every coroutine awaits loop.run_in_executor() of the task's blocking
+//    code on an N-thread executor (wrapping a blocking library);
 //  - threads: N (ThreadPoolExecutor): the main thread submits tasks to a queue.Queue that N
 //    worker threads consume; free_threaded: N is the same on the free-threaded build;
 //  - subinterpreters: N (InterpreterPoolExecutor): each worker in its own interpreter (its own

@@ -325,3 +325,24 @@ TEST_CASE("asyncio: the loop's per-step overhead is a parameter") {
   // Without overhead: 100 ms until the first task's I/O completes, then 20000 x 50 us of Python.
   CHECK(s.makespan == doctest::Approx(0.1 + 20000 * 50e-6).epsilon(1e-6));
 }
+
+TEST_CASE("asyncio with run_in_executor: blocking calls run on the loop's executor threads, like a thread pool") {
+  const char* file = "scenarios/seed/http_requests.yaml";
+  Summary pool = simulate_summary(load_variant(file, "threads-10"));
+  Summary offloaded = simulate_summary(load_variant(file, "asyncio-threads-10"));
+  // 100 blocking requests on 10 executor threads: the thread pool's time plus the loop's dispatch.
+  CHECK(offloaded.makespan > pool.makespan);
+  CHECK(offloaded.makespan < pool.makespan * 1.02);
+  REQUIRE(offloaded.threads.size() == 11);  // the loop and its 10 executor threads
+  CHECK(offloaded.threads[1].name == "MainThread-executor[0]");
+  CHECK(offloaded.threads[1].seconds[static_cast<int>(ThreadState::Io)] == doctest::Approx(0.5).epsilon(1e-6));
+}
+
+TEST_CASE("run_in_executor uses ThreadPoolExecutor's default size, min(32, cpus + 4)") {
+  Scenario s = load_variant("scenarios/seed/asyncio_many_tasks.yaml", "",
+                            {parse_override("workload.processes[0].threads[0].program[0].asyncio.program=[{run_in_executor: [{io: 100ms}]}]")});
+  Summary summary = simulate_summary(s);
+  CHECK(summary.threads.size() == 1 + 8);  // 4 cores: 4 + 4 workers
+  // 20000 calls of 100 ms on 8 threads: 2500 rounds of 100 ms.
+  CHECK(summary.makespan == doctest::Approx(250.0).epsilon(0.001));
+}
