@@ -120,7 +120,8 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
         layout.processes()[p].name, layout.processes()[p].start_method.has_value(), thread_counts[p],
         scenario.runtime.gil.wakeup_latency,
         // Only a child the parent joins pays for finalisation before the run can end.
-        layout.processes()[p].start_method ? scenario.runtime.processes.exit : 0.0, machine));
+        layout.processes()[p].start_method ? scenario.runtime.processes.of(*layout.processes()[p].start_method).exit : 0.0,
+        machine));
 
   for (const ThreadInstance& thread : layout.threads())
     for (const std::string& lock : WorkloadLayout::locks_taken_by(thread.spec->program))

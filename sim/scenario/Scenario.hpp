@@ -121,13 +121,13 @@ struct ProcessSpec {
 struct StartCost {
   double parent = 0;  // Python + system calls in the parent's Process.start(): serial
   double child = 0;   // interpreter start-up and re-import of __main__ in the child, before its code runs
+  double exit = 1e-3; // the child's end (finalisation, exit) until the parent's join() returns
 };
 struct ProcessCosts {
-  StartCost fork{3e-3, 0};
-  StartCost spawn{5e-3, 135e-3};
-  StartCost forkserver{2e-3, 38e-3};
+  StartCost fork{3e-3, 0, 1e-3};
+  StartCost spawn{5e-3, 135e-3, 10e-3};
+  StartCost forkserver{2e-3, 38e-3, 1e-3};
   double forkserver_server = 25e-3;  // the server's own start, before the first forkserver start
-  double exit = 1e-3;                // interpreter finalisation before join() returns
   const StartCost& of(StartMethod method) const {
     return method == StartMethod::Fork ? fork : method == StartMethod::Spawn ? spawn : forkserver;
   }

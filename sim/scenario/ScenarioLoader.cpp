@@ -169,12 +169,17 @@ void read_calibration(const ValueReader& values, const YAML::Node& node, HostDef
     duration(start, "forkserver_first", "calibration.process_start", server_first);
     duration(start, "forkserver", "calibration.process_start", server);
     ProcessCosts& p = host.processes;
-    if (fork >= 0) p.fork = {fork, 0};
-    if (spawn >= 0) p.spawn = {std::min(p.spawn.parent, spawn), spawn - std::min(p.spawn.parent, spawn)};
-    if (server >= 0) p.forkserver = {std::min(p.forkserver.parent, server), server - std::min(p.forkserver.parent, server)};
+    if (fork >= 0) p.fork = {fork, 0, p.fork.exit};
+    if (spawn >= 0) p.spawn = {std::min(p.spawn.parent, spawn), spawn - std::min(p.spawn.parent, spawn), p.spawn.exit};
+    if (server >= 0)
+      p.forkserver = {std::min(p.forkserver.parent, server), server - std::min(p.forkserver.parent, server), p.forkserver.exit};
     if (server_first >= 0 && server >= 0) p.forkserver_server = std::max(0.0, server_first - server);
   }
-  if (const YAML::Node join = node["process_join"]; join.IsDefined()) duration(join, "fork", "calibration.process_join", host.processes.exit);
+  if (const YAML::Node join = node["process_join"]; join.IsDefined()) {
+    duration(join, "fork", "calibration.process_join", host.processes.fork.exit);
+    duration(join, "spawn", "calibration.process_join", host.processes.spawn.exit);
+    duration(join, "forkserver", "calibration.process_join", host.processes.forkserver.exit);
+  }
   auto rate = [&](const char* key, double& out) {
     if (node[key].IsDefined()) out = values.number(node[key], std::string("calibration.") + key, 1e3, 1e13);
   };
@@ -254,6 +259,7 @@ void read_process_start(const ValueReader& values, const YAML::Node& node, Proce
     StartCost& target = method == StartMethod::Fork ? costs.fork : method == StartMethod::Spawn ? costs.spawn : costs.forkserver;
     if (auto n = cost.get("parent"); n.IsDefined()) target.parent = values.duration(n, cost.path_of("parent"), true);
     if (auto n = cost.get("child"); n.IsDefined()) target.child = values.duration(n, cost.path_of("child"), true);
+    if (auto n = cost.get("exit"); n.IsDefined()) target.exit = values.duration(n, cost.path_of("exit"), true);
     if (method == StartMethod::Forkserver)
       if (auto n = cost.get("server"); n.IsDefined()) costs.forkserver_server = values.duration(n, cost.path_of("server"), true);
     cost.reject_unknown_keys();
@@ -294,8 +300,10 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
     else values.source.fail(n, "runtime.build", "expected 'default' or 'free-threaded', got '" + build + "'");
   }
   if (auto n = map.get("process_start"); n.IsDefined()) read_process_start(values, n, runtime.processes);
-  if (auto n = map.get("process_exit"); n.IsDefined())
-    runtime.processes.exit = values.duration(n, "runtime.process_exit", true);
+  if (auto n = map.get("process_exit"); n.IsDefined()) {  // every start method at once
+    const double exit = values.duration(n, "runtime.process_exit", true);
+    runtime.processes.fork.exit = runtime.processes.spawn.exit = runtime.processes.forkserver.exit = exit;
+  }
   if (auto n = map.get("ipc"); n.IsDefined()) read_ipc(values, n, runtime.ipc);
   if (auto n = map.get("asyncio"); n.IsDefined()) {
     MapReader a(values.source, n, "runtime.asyncio");

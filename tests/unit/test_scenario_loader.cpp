@@ -149,7 +149,8 @@ TEST_CASE("a profile's calibration sets process start, exit, pickling and pipe c
   CHECK(p.spawn.parent == doctest::Approx(5e-3));
   CHECK(p.forkserver.parent + p.forkserver.child == doctest::Approx(30e-3));
   CHECK(p.forkserver_server == doctest::Approx(20e-3));
-  CHECK(p.exit == doctest::Approx(700e-6));
+  CHECK(p.fork.exit == doctest::Approx(700e-6));
+  CHECK(p.spawn.exit == doctest::Approx(10e-3));  // not in the profile: the default
   CHECK(s.runtime.ipc.pickle_bandwidth == doctest::Approx(2e9));
   CHECK(s.runtime.ipc.pipe_bandwidth == doctest::Approx(5e8));
   CHECK(s.runtime.ipc.unpickle_bandwidth == doctest::Approx(4e9));  // not in the profile: default
