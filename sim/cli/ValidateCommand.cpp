@@ -105,6 +105,10 @@ int validate_command(const std::vector<std::string>& args) {
     IsolatedResult r = run_isolated([&] {
       Timeline timeline = simulate(scenario, simgrid_args);
       ValidationReport report = compare(timeline, mine, tolerances);
+      if (!report.mismatch.empty())
+        return "E" + report.mismatch + " (" + std::to_string(report.only_measured) + " step(s) only measured, " +
+               std::to_string(report.only_simulated) + " only simulated): was it recorded from another version of "
+               "the scenario?";
       if (!svg.empty()) {
         std::ofstream out(variant_output_path(svg, scenario.variant, scenarios.size() > 1), std::ios::binary);
         write_activity_svg(side_by_side(timeline, mine.front()), out);
@@ -118,6 +122,10 @@ int validate_command(const std::vector<std::string>& args) {
       std::cerr << scenario.file << ": error: "
                 << (scenario.variant.empty() ? "" : "variant '" + scenario.variant + "': ") << r.output << "\n";
       return 1;
+    }
+    if (r.output[0] == 'E') {
+      std::cerr << r.output.substr(1) << "\n";
+      return 2;
     }
     all_passed &= r.output[0] == 'P';
     outputs.push_back(r.output.substr(1));

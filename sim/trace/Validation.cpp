@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 
@@ -85,15 +86,17 @@ ValidationReport compare(const Timeline& simulated, const std::vector<MeasuredTr
   for (const MeasuredTrace& trace : measured) {
     const double makespan = trace.makespan();
     r.measured_makespans.push_back(makespan);
-    std::size_t found = 0;
+    std::set<std::string> threads;  // the threads this trace recorded
+    for (const TraceStep& m : trace.steps) threads.insert(m.process + '\x1f' + m.thread);
+    std::set<std::string> found;
     for (const TraceStep& m : trace.steps) {
       if (m.step != kStartStep) r.kind_seconds[m.kind].second += (m.end - m.start) / static_cast<double>(measured.size());
       auto it = by_key.find(flat_key(m));
       if (it == by_key.end()) {
-        ++r.only_measured;
+        if (r.only_measured++ == 0 && r.mismatch.empty()) r.mismatch = trace.file + " has " + describe(m) + ", which the simulation does not";
         continue;
       }
-      ++found;
+      found.insert(flat_key(m));
       const double difference = std::fabs(it->second->end - m.end);
       if (m.step == kStartStep) {
         start_errors.push_back(difference);
@@ -104,7 +107,22 @@ ValidationReport compare(const Timeline& simulated, const std::vector<MeasuredTr
       completion.push_back(error);
       if (error > 1e-6) deviations.push_back({describe(m), it->second->end, m.end, error});
     }
-    r.only_simulated += static_cast<long long>(sim_steps.size() - found);
+    // Threads only the simulation has (a multiprocessing.Queue's feeder, an executor's workers)
+    // are internals a recorder cannot see; a recorded thread must have every step, though.
+    std::set<std::string> unseen;
+    for (const TraceStep& s : sim_steps) {
+      if (found.count(flat_key(s))) continue;
+      if (!threads.count(s.process + '\x1f' + s.thread)) {
+        unseen.insert(s.process + "/" + s.thread);
+        continue;
+      }
+      if (r.only_simulated++ == 0 && r.mismatch.empty()) r.mismatch = trace.file + " misses " + describe(s) + ", which the simulation has";
+    }
+    if (!unseen.empty() && &trace == &measured.front()) {
+      std::string names;
+      for (const auto& n : unseen) names += (names.empty() ? "" : ", ") + n;
+      r.notes.push_back("threads only simulated (not recorded): " + names);
+    }
   }
   for (double m : r.measured_makespans) r.measured_makespan += m / static_cast<double>(r.measured_makespans.size());
   r.makespan_error = r.measured_makespan > 0 ? r.simulated_makespan / r.measured_makespan - 1 : 0;
@@ -116,8 +134,7 @@ ValidationReport compare(const Timeline& simulated, const std::vector<MeasuredTr
   if (deviations.size() > 5) deviations.resize(5);
   r.worst = deviations;
 
-  if (r.only_simulated > 0 || r.only_measured > 0)
-    r.notes.push_back("some steps exist on one side only: the trace may be from a different version of the scenario");
+
   if (!measured.empty() && measured.front().cores > 0 && measured.front().cores != simulated.cores)
     r.notes.push_back("simulated on " + std::to_string(simulated.cores) + " cores, measured on a host with " +
                       std::to_string(measured.front().cores) + " (use the host's machine profile)");

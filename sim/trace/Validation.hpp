@@ -35,6 +35,7 @@ struct ValidationReport {
   long long matched = 0;
   long long only_simulated = 0;
   long long only_measured = 0;
+  std::string mismatch;  // the first step present on one side only, when the trace does not fit
   double completion_median = 0;
   double completion_p95 = 0;
   double start_median = 0;  // median |difference| of thread start completion, seconds
