@@ -81,7 +81,11 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
       << ", \"free_threaded_slowdown\": " << json::number(s.runtime.free_threaded_slowdown) << ", \"gil\": {\"timer_slack_s\": " << json::seconds(gil.timer_slack)
       << ", \"drop_latency_s\": " << json::seconds(gil.drop_latency)
       << ", \"wakeup_latency_s\": " << json::seconds(gil.wakeup_latency)
-      << ", \"tie_jitter_s\": " << json::seconds(gil.tie_jitter) << "}},\n  \"processes\": [";
+      << ", \"tie_jitter_s\": " << json::seconds(gil.tie_jitter) << "}},\n  \"channels\": [";
+  for (std::size_t c = 0; c < s.channels.size(); ++c)
+    out << (c ? ", " : "") << "{\"name\": " << json::quote(s.channels[c].name) << ", \"kind\": \""
+        << channel_kind_name(s.channels[c].kind) << "\"}";
+  out << "],\n  \"processes\": [";
   for (std::size_t p = 0; p < s.processes.size(); ++p) {
     const ProcessSpec& process = s.processes[p];
     out << (p ? "," : "") << "\n    {\"name\": " << json::quote(process.name) << ", \"count\": " << process.count

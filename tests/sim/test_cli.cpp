@@ -178,3 +178,16 @@ TEST_CASE("validate refuses bad traces with the file and what is wrong, exit 2")
   CHECK(mismatch.err.rfind("tests/fixtures/traces/missing_step.json has app/worker[1] step 0 #5 (cpu 1s), which the "
                            "simulation does not", 0) == 0);
 }
+
+TEST_CASE("export gives the resolved scenario, channels and new step kinds included, as JSON") {
+  CommandResult r = run_gilsim("export scenarios/seed/queue_vs_pipe.yaml --variant mp-queue");
+  REQUIRE(r.exit_code == 0);
+  YAML::Node v = YAML::Load(r.out)["variants"][0];
+  CHECK(v["variant"].as<std::string>() == "mp-queue");
+  CHECK(v["channels"][0]["name"].as<std::string>() == "data");
+  CHECK(v["channels"][0]["kind"].as<std::string>() == "mp_queue");
+  YAML::Node body = v["processes"][0]["threads"][0]["program"][0]["steps"];
+  CHECK(body[1]["kind"].as<std::string>() == "put");
+  CHECK(body[1]["bytes"].as<double>() == doctest::Approx(65536));
+  CHECK(v["processes"][1]["threads"][0]["program"][0]["kind"].as<std::string>() == "consume");
+}
