@@ -39,6 +39,12 @@ How the steps run (fidelity first: each is one real thing CPython does, sized by
 - sleep: S   time.sleep(S).
 - lock/unlock  threading.Lock().acquire() / .release(), one lock per name and process.
 - repeat     a Python for loop.
+- put/get/consume  on channels: queue.Queue (one per process), multiprocessing.SimpleQueue
+             (`pipe`) and multiprocessing.Queue (`mp_queue`, with its real feeder thread), made
+             before any process starts. A put sends a payload of `bytes` bytes and `objects`
+             small ints (pickled unless it is a queue.Queue). A channel closes, as in the
+             simulator, when every thread that puts to it has finished: each writer sends a marker
+             when it ends, and the reader that takes the last one tells the other readers.
 
 Processes, laid out exactly as the simulator does (sim/engine/WorkloadLayout.cpp):
 - One process instance and no start_method: its threads are threading.Threads of this
@@ -86,6 +92,7 @@ import math
 import multiprocessing
 import os
 import pickle
+import queue
 import platform
 import shlex
 import shutil
@@ -250,10 +257,13 @@ LATENCY_KEYS = {"fixed": ("latency_s",), "uniform": ("min_s", "max_s"), "exponen
 STEP_KEYS = {"cpu": ("label", "kind", "seconds"), "native": ("label", "kind", "seconds", "threads"),
              "sleep": ("label", "kind", "seconds"), "io": ("label", "kind", "latency"),
              "lock": ("label", "kind", "lock"), "unlock": ("label", "kind", "lock"),
-             "repeat": ("label", "kind", "count", "steps")}
+             "repeat": ("label", "kind", "count", "steps"),
+             "put": ("label", "kind", "channel", "bytes", "objects"), "get": ("label", "kind", "channel"),
+             "consume": ("label", "kind", "channel", "steps")}
+CHANNEL_KINDS = ("queue", "pipe", "mp_queue")  # interpreter_queue needs per-interpreter GILs
 
 
-def validate_steps(steps, where):
+def validate_steps(steps, where, in_consume=False):
     """Checks a program; returns its step executions. Unknown kinds or keys are refused."""
     _require(isinstance(steps, list), where, "expected a list of steps")
     executions = 0
@@ -277,7 +287,18 @@ def validate_steps(steps, where):
         elif kind in ("lock", "unlock"):
             _require(isinstance(step.get("lock"), str), at, "a lock step needs a lock name")
             executions += 1
+        elif kind in ("put", "get"):
+            _require(isinstance(step.get("channel"), str), at, "a channel step needs a channel name")
+            if kind == "put":
+                _require(_is_number(step.get("bytes")) and _is_number(step.get("objects")), at,
+                         "bytes and objects must be numbers >= 0")
+            executions += 1
+        elif kind == "consume":
+            _require(isinstance(step.get("channel"), str), at, "a consume step needs a channel name")
+            executions += 1 + validate_steps(step.get("steps"), at + ".steps", True)
         elif kind == "io":
+            _require(not in_consume, at, "io inside a consume body is not supported by the recorder yet "
+                                         "(its latency draws depend on the messages received)")
             latency = step.get("latency")
             distribution = latency.get("distribution") if isinstance(latency, dict) else latency
             _require(distribution in LATENCY_KEYS, at,
@@ -291,8 +312,48 @@ def validate_steps(steps, where):
             executions += 1
         else:
             _require(_is_count(step.get("count")), at, "repeat count must be an integer >= 0")
-            executions += step["count"] * validate_steps(step.get("steps"), at + ".steps")
+            executions += step["count"] * validate_steps(step.get("steps"), at + ".steps", in_consume)
     return executions
+
+
+def channel_use(program):
+    """(channels the program puts to, channels it gets from or consumes), through nested bodies."""
+    puts, gets = set(), set()
+    for step in program or ():
+        if step["kind"] == "put":
+            puts.add(step["channel"])
+        elif step["kind"] in ("get", "consume"):
+            gets.add(step["channel"])
+        if step["kind"] in ("repeat", "consume"):
+            p, g = channel_use(step["steps"])
+            puts |= p
+            gets |= g
+    return puts, gets
+
+
+def validate_channels(v):
+    """Channels must be declared, of a kind the recorder runs, and read only if someone writes."""
+    channels = v.get("channels", [])
+    _require(isinstance(channels, list), "workload.channels", "expected a list")
+    kinds = {}
+    for c, channel in enumerate(channels):
+        at = f"workload.channels[{c}]"
+        _require(isinstance(channel, dict) and isinstance(channel.get("name"), str), at, "a channel needs a name")
+        _require(channel.get("kind") in CHANNEL_KINDS, at,
+                 f"channel kind {channel.get('kind')!r} is not supported by the recorder (it runs: "
+                 f"{', '.join(CHANNEL_KINDS)})")
+        kinds[channel["name"]] = channel["kind"]
+    puts, gets = set(), set()
+    for process in v["processes"]:
+        for thread in process["threads"]:
+            p, g = channel_use(thread["program"])
+            puts |= p
+            gets |= g
+    for name in sorted(puts | gets):
+        _require(name in kinds, "workload.channels", f"channel {name!r} is not declared")
+    for name in sorted(gets - puts):
+        _require(False, "workload.channels", f"channel {name!r} is read but no thread puts to it (the simulator "
+                                             f"reports that as a deadlock)")
 
 
 def _safe_name(text):
@@ -322,6 +383,7 @@ def validate_variant(v):
     _require(_is_count(runtime.get("seed")), "runtime.seed", "expected an integer >= 0")
     processes = v.get("processes")
     _require(isinstance(processes, list) and processes, "workload.processes", "no processes")
+
     total_processes = total_threads = executions = 0
     for p, process in enumerate(processes):
         at = f"workload.processes[{p}]"
@@ -352,6 +414,7 @@ def validate_variant(v):
     _require(executions <= MAX_STEP_EXECUTIONS, "workload",
              f"the programs execute {executions} steps; the recorder records at most {MAX_STEP_EXECUTIONS} "
              f"(reduce repeat counts)")
+    validate_channels(v)
 
 
 def validate_export(exported):
@@ -374,7 +437,7 @@ def step_table(program):
     def walk(steps):
         for step in steps:
             table.append((step["kind"], step["label"]))
-            if step["kind"] == "repeat":
+            if step["kind"] in ("repeat", "consume"):
                 walk(step["steps"])
 
     walk(program)
@@ -423,12 +486,17 @@ def instances(variant):
         for i in range(process["count"]):
             instance = ProcessInstance(len(result), instance_name(process["name"], process["count"], i),
                                        process.get("start_method"))
+            puts = set()
             for thread in process["threads"]:
+                puts |= channel_use(thread["program"])[0]
                 for j in range(thread["count"]):
                     instance.threads.append(ThreadInstance(thread_index, instance.index, instance.name,
                                                            instance_name(thread["name"], thread["count"], j),
                                                            thread["program"]))
                     thread_index += 1
+            # The simulator adds a QueueFeederThread per process and multiprocessing.Queue it puts
+            # to (multiprocessing makes a real one): keep the thread indices, RNG streams, equal.
+            thread_index += sum(1 for c in variant.get("channels", []) if c["kind"] == "mp_queue" and c["name"] in puts)
             result.append(instance)
     if result and result[0].synthesized:
         started = [p for p in result if p.start_method]
@@ -512,9 +580,9 @@ class Calibration:
 # --------------------------------------------------------------------------------------------
 # Step execution (the hot path: a few attribute-free local calls between timestamps)
 
-CPU, IO, NATIVE, SLEEP, LOCK, UNLOCK, REPEAT = range(7)
+CPU, IO, NATIVE, SLEEP, LOCK, UNLOCK, REPEAT, PUT, GET, CONSUME = range(10)
 KIND_CODES = {"cpu": CPU, "io": IO, "native": NATIVE, "sleep": SLEEP, "lock": LOCK, "unlock": UNLOCK,
-              "repeat": REPEAT}
+              "repeat": REPEAT, "put": PUT, "get": GET, "consume": CONSUME}
 
 
 def compile_program(program, calibration):
@@ -538,6 +606,13 @@ def compile_program(program, calibration):
                 value = step["lock"]  # the name; the process's threading.Lock is looked up by it
             elif code == IO:
                 value = None  # from the thread's latency list
+            elif code == PUT:  # the message: a bytes payload and `objects` small objects, built now
+                value = (step["channel"], (bytes(int(step["bytes"])), list(range(int(step["objects"])))))
+            elif code == GET:
+                value = step["channel"]
+            elif code == CONSUME:
+                value = step["channel"]
+                body = walk(step["steps"])
             else:
                 value = step["count"]
                 body = walk(step["steps"])
@@ -557,7 +632,7 @@ def lock_names(program):
     return names
 
 
-def make_executor(append, latencies, io_call, locks):
+def make_executor(append, latencies, io_call, locks, channels):
     """run(steps, iteration): executes compiled steps, appending (index, iteration, t0, t1).
 
     iteration is the step's execution count in the thread: for a repeat executed for the
@@ -598,19 +673,112 @@ def make_executor(append, latencies, io_call, locks):
                 t = now()
                 release()
                 append((index, base, t, now()))
+            elif code == PUT:
+                put = channels[value[0]].put
+                t = now()
+                put(value[1])
+                append((index, base, t, now()))
+            elif code == GET:
+                receive = channels[value].receive
+                t = now()
+                got, _ = receive()
+                append((index, base, t, now()))
+                if not got:
+                    raise RunFailed(f"a get on channel {value!r} after every writer finished (a deadlock)")
+            elif code == CONSUME:
+                receive = channels[value].receive
+                while True:
+                    t = now()
+                    got, _ = receive()
+                    iteration = executions.get(index, 0)
+                    executions[index] = iteration + 1
+                    append((index, iteration, t, now()))
+                    if not got:
+                        break
+                    run(body, messages.get(index, 0))
+                    messages[index] = messages.get(index, 0) + 1
             else:
                 for i in range(value):
                     run(body, base * value + i)
 
+    executions, messages = {}, {}  # per consume step: receives, and messages handled
     return run
+
+
+WRITER_DONE = "__gilsim_writer_done__"
+READER_STOP = "__gilsim_reader_stop__"
+
+
+class LocalCounter:
+    """A counter shared by the threads of one process (multiprocessing.Value's interface)."""
+
+    def __init__(self):
+        self.value = 0
+        self._lock = threading.Lock()
+
+    def get_lock(self):
+        return self._lock
+
+
+class ChannelEnd:
+    """A channel as the simulator defines it: closed once every writer thread has finished and it
+    is empty. Each writer puts a marker when it ends; the reader that takes the last one tells the
+    other readers to stop. `queue` is a queue.Queue, SimpleQueue or multiprocessing.Queue."""
+
+    def __init__(self, queue, writers, readers, counter):
+        self.queue, self.writers, self.readers, self.counter = queue, writers, readers, counter
+        self.put = queue.put
+
+    def receive(self):
+        get = self.queue.get
+        while True:
+            item = get()
+            if isinstance(item, str):
+                if item == READER_STOP:
+                    return False, None
+                if item == WRITER_DONE:
+                    with self.counter.get_lock():
+                        self.counter.value += 1
+                        last = self.counter.value == self.writers
+                    if last:
+                        for _ in range(self.readers - 1):
+                            self.queue.put(READER_STOP)
+                        return False, None
+                    continue
+            return True, item
+
+    def writer_done(self):
+        self.queue.put(WRITER_DONE)
+
+
+def shared_channels(variant, layout, start_method):
+    """Pipes and multiprocessing.Queues, made before any process starts, with their writer and
+    reader thread counts over all processes."""
+    context = multiprocessing.get_context(start_method)
+    writers, readers = {}, {}
+    for p in layout:
+        for t in p.threads:
+            puts, gets = channel_use(t.program)
+            for name in puts:
+                writers[name] = writers.get(name, 0) + 1
+            for name in gets:
+                readers[name] = readers.get(name, 0) + 1
+    ends = {}
+    for channel in variant.get("channels", []):
+        name, kind = channel["name"], channel["kind"]
+        if kind == "queue" or name not in writers:
+            continue
+        queue = context.SimpleQueue() if kind == "pipe" else context.Queue()
+        ends[name] = ChannelEnd(queue, writers[name], readers.get(name, 0), context.Value("i", 0))
+    return ends
 
 
 class ThreadRun:
     """Everything one scenario thread needs, built before the run starts."""
 
-    __slots__ = ("program", "execute", "spans", "first_ns", "error", "socket")
+    __slots__ = ("program", "execute", "spans", "first_ns", "error", "socket", "writes", "channels")
 
-    def __init__(self, plan, io_mode, port, locks):
+    def __init__(self, plan, io_mode, port, locks, channels):
         self.program = plan.program
         self.spans = []
         self.first_ns = None
@@ -621,7 +789,9 @@ class ThreadRun:
             io_call = make_echo_call(self.socket)
         else:
             io_call = time.sleep
-        self.execute = make_executor(self.spans.append, plan.latencies, io_call, locks)
+        self.writes = plan.puts
+        self.channels = channels
+        self.execute = make_executor(self.spans.append, plan.latencies, io_call, locks, channels)
 
     def close(self):
         if self.socket is not None:
@@ -636,6 +806,8 @@ def thread_main(run):
     run.first_ns = time.monotonic_ns()
     try:
         run.execute(run.program, 0)
+        for name in run.writes:  # this writer is done: its channels may close
+            run.channels[name].writer_done()
     except BaseException:  # reported by the parent as a run failure
         run.error = traceback.format_exc()
 
@@ -744,9 +916,10 @@ class EchoServer:
 class ThreadPlan:
     """A thread's compiled program and io requests: picklable, for children of any start method."""
 
-    def __init__(self, program, latencies):
+    def __init__(self, program, latencies, puts, gets):
         self.program = program
         self.latencies = latencies
+        self.puts, self.gets = puts, gets  # channel names
 
 
 def thread_plans(process, seed, calibration, io_mode):
@@ -755,19 +928,26 @@ def thread_plans(process, seed, calibration, io_mode):
         latencies = draw_latencies(t.program, seed, t.index)
         if io_mode == "echo":
             latencies = echo_payloads(latencies)
-        plans.append(ThreadPlan(compile_program(t.program, calibration), latencies))
+        puts, gets = channel_use(t.program)
+        plans.append(ThreadPlan(compile_program(t.program, calibration), latencies, sorted(puts), sorted(gets)))
     return plans
 
 
 class ProcessThreads:
     """A process instance's scenario threads, ready to start (connections open, locks made)."""
 
-    def __init__(self, plans, io_mode, port):
+    def __init__(self, plans, io_mode, port, shared=None):
         locks = {name: threading.Lock() for plan in plans for name in lock_names(plan.program)}
+        # queue.Queue channels exist once per process; pipes and multiprocessing.Queues are shared.
+        channels = dict(shared or {})
+        for name in {n for plan in plans for n in plan.puts + plan.gets} - set(channels):
+            writers = sum(1 for plan in plans if name in plan.puts)
+            readers = sum(1 for plan in plans if name in plan.gets)
+            channels[name] = ChannelEnd(queue.Queue(), writers, readers, LocalCounter())
         self.runs = []
         try:
             for plan in plans:
-                self.runs.append(ThreadRun(plan, io_mode, port, locks))
+                self.runs.append(ThreadRun(plan, io_mode, port, locks, channels))
         except BaseException:
             self.close()
             raise
@@ -806,10 +986,10 @@ class GcPaused:
         gc.enable()
 
 
-def run_in_process(plans, switch_interval, io_mode, port):
+def run_in_process(plans, switch_interval, io_mode, port, shared):
     """The one process instance runs as threads of the recorder: (t0, [(start, first, spans)])."""
     sys.setswitchinterval(switch_interval)
-    process = ProcessThreads(plans, io_mode, port)
+    process = ProcessThreads(plans, io_mode, port, shared)
     try:
         with GcPaused():
             stamps = process.start_and_join()
@@ -826,7 +1006,7 @@ def check_thread_errors(results):
             raise RunFailed(f"a scenario thread failed:\n{error}")
 
 
-def child_main(plans, switch_interval, io_mode, port, result_path, gate):
+def child_main(plans, switch_interval, io_mode, port, result_path, gate, shared):
     """A process instance in a child: starts its threads, joins them, leaves their spans in a file.
 
     A child of a process "running at time 0" (gate given) prepares everything, says it is
@@ -839,7 +1019,7 @@ def child_main(plans, switch_interval, io_mode, port, result_path, gate):
     try:
         sys.setswitchinterval(switch_interval)
         gc.disable()
-        process = ProcessThreads(plans, io_mode, port)
+        process = ProcessThreads(plans, io_mode, port, shared)
         if gate is not None:
             gate.send_bytes(b"ready")
             gate.recv_bytes()
@@ -884,7 +1064,7 @@ def stop_forkserver():
 class Children:
     """The child processes of a run with several process instances (or started processes)."""
 
-    def __init__(self, layout, plans, switch_interval, io_mode, port, default_method, workdir):
+    def __init__(self, layout, plans, switch_interval, io_mode, port, default_method, workdir, shared):
         self.layout = [p for p in layout if not p.synthesized]
         self.processes, self.paths, self.gates = {}, {}, {}
         for p in self.layout:
@@ -895,7 +1075,7 @@ class Children:
             self.paths[p.index] = os.path.join(workdir, f"{p.index}.pickle")
             self.processes[p.index] = context.Process(
                 target=child_main, name=p.name,
-                args=(plans[p.index], switch_interval, io_mode, port, self.paths[p.index], child_gate))
+                args=(plans[p.index], switch_interval, io_mode, port, self.paths[p.index], child_gate, shared))
             if gate is not None:
                 self.gates[p.index] = (gate, child_gate)
 
@@ -960,7 +1140,7 @@ def run_main_thread(children, started):
     return spans, launched
 
 
-def run_with_children(layout, plans, switch_interval, io_mode, port, default_method):
+def run_with_children(layout, plans, switch_interval, io_mode, port, default_method, shared):
     """Processes as multiprocessing children; returns (t0, [(start, first, spans)] by thread).
 
     Processes without a start_method run from time 0, as the simulator has them: they are
@@ -971,7 +1151,7 @@ def run_with_children(layout, plans, switch_interval, io_mode, port, default_met
     if any(p.start_method == "forkserver" for p in started):
         stop_forkserver()
     workdir = tempfile.mkdtemp(prefix="gilsim-record-")
-    children = Children(layout, plans, switch_interval, io_mode, port, default_method, workdir)
+    children = Children(layout, plans, switch_interval, io_mode, port, default_method, workdir, shared)
     try:
         children.prestart()
         sys.setswitchinterval(switch_interval)
@@ -1010,10 +1190,11 @@ def run_once(variant, calibration, io_mode, port, default_method):
     seed = variant["runtime"]["seed"]
     interval = variant["runtime"]["switch_interval_s"]
     plans = {p.index: thread_plans(p, seed, calibration, io_mode) for p in layout if not p.synthesized}
+    shared = shared_channels(variant, layout, default_method)
     if len(layout) == 1:
-        t0, threads = run_in_process(plans[0], interval, io_mode, port)
+        t0, threads = run_in_process(plans[0], interval, io_mode, port, shared)
     else:
-        t0, threads = run_with_children(layout, plans, interval, io_mode, port, default_method)
+        t0, threads = run_with_children(layout, plans, interval, io_mode, port, default_method, shared)
     # Every process sets the scenario's interval; CPython stores it in whole microseconds.
     return Measured(t0, threads, sys.getswitchinterval())
 

@@ -297,6 +297,76 @@ class StartMethodAndLockTest(unittest.TestCase):
             self.assertLessEqual(abs(round(simulated[0] * 1000) - round(drawn[0] * 1e9)), 1)
 
 
+CHANNELS = """
+name: channels
+workload:
+  channels: [{name: jobs, kind: pipe}, {name: local, kind: queue}, {name: mpq, kind: mp_queue}]
+  processes:
+    - name: producer
+      threads:
+        - name: main
+          program:
+            - repeat: {count: 5, steps: [{cpu: 1ms}, {put: {channel: jobs, bytes: 4KiB, objects: 10}},
+                                         {put: {channel: mpq, bytes: 1KiB}}]}
+    - name: consumer
+      count: 2
+      threads:
+        - name: main
+          program:
+            - consume: {channel: jobs, steps: [{put: {channel: local, bytes: 100B}}]}
+        - name: helper
+          program:
+            - consume: {channel: local, steps: [{cpu: 1ms}]}
+    - name: sink
+      threads:
+        - name: main
+          program: [{consume: {channel: mpq, steps: [{cpu: 100us}]}}]
+"""
+
+
+class ChannelTest(unittest.TestCase):
+    """put/get/consume on queue.Queue, pipes and multiprocessing.Queue, as the simulator runs them."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="test_record_")
+        cls.path = os.path.join(cls.dir, "channels.yaml")
+        with open(cls.path, "w", encoding="utf-8") as f:
+            f.write(CHANNELS)
+        out = os.path.join(cls.dir, "out")
+        done = run_record("run", cls.path, "--repeat", "1", "--out", out)
+        if done.returncode != 0:
+            shutil.rmtree(cls.dir, ignore_errors=True)
+            raise AssertionError(done.stderr)
+        cls.spans = step_spans(load(os.path.join(out, "channels.rep0.trace.json")))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_every_message_is_consumed_once_and_each_consume_ends_when_its_channel_closes(self):
+        def count(kind, channel_thread):
+            return sum(1 for e in self.spans if e["name"] == kind and e["args"]["thread"] == channel_thread)
+        # 5 messages on the pipe, shared by two consumers: 5 handled plus one closing receive each.
+        jobs = [e for e in self.spans if e["name"] == "consume" and e["args"]["thread"] == "main"
+                and e["args"]["process"].startswith("consumer")]
+        self.assertEqual(len(jobs), 5 + 2)
+        self.assertEqual(count("put", "main"), 5 + 5 + 5)  # producer: 10; consumers forward 5 to local
+        self.assertEqual(sum(1 for e in self.spans if e["name"] == "consume" and e["args"]["process"] == "sink"), 6)
+
+    @NEEDS_GILSIM
+    def test_step_keys_are_the_simulators(self):
+        sim_path = os.path.join(self.dir, "sim.json")
+        subprocess.run([GILSIM, "run", self.path, "--trace", sim_path], check=True, stdout=subprocess.DEVNULL,
+                       cwd=REPO)
+        # How the 5 pipe messages split between the two consumers may differ; the totals may not.
+        # multiprocessing.Queue's feeder thread is real but internal: only the simulator records it.
+        def keys(spans):
+            return sorted((e["args"]["process"].split("[")[0], e["args"]["thread"], e["args"]["step_index"])
+                          for e in spans if not e["args"]["thread"].startswith("QueueFeederThread"))
+        self.assertEqual(keys(self.spans), keys(step_spans(load(sim_path))))
+
+
 class RecordingTest(TempDirTest):
     def test_two_cpu_threads_give_a_valid_trace_with_plausible_cpu_spans(self):
         path = self.scenario("two.yaml", """
@@ -414,6 +484,22 @@ class RefusalTest(TempDirTest):
 
     def test_an_invalid_scenario_writes_nothing_and_exits_2(self):
         self.assert_refused(os.path.join(REPO, "scenarios", "invalid", "unknown_key.yaml"), "gilsim export failed")
+
+    def test_interpreter_queues_and_unwritten_channels_are_refused_before_running(self):
+        path = self.scenario("iq.yaml", """
+name: iq
+workload:
+  channels: [{name: q, kind: interpreter_queue}]
+  processes: [{threads: [{program: [{put: {channel: q, bytes: 1KiB}}]}, {program: [{get: q}]}]}]
+""")
+        self.assert_refused(path, "channel kind 'interpreter_queue' is not supported by the recorder")
+        path = self.scenario("unwritten.yaml", """
+name: unwritten
+workload:
+  channels: [{name: q, kind: queue}]
+  processes: [{threads: [{program: [{cpu: 1ms}, {get: q}]}]}]
+""")
+        self.assert_refused(path, "channel 'q' is read but no thread puts to it")
 
     def test_multithreaded_native_code_is_refused_before_running(self):
         path = self.scenario("blas.yaml", """
