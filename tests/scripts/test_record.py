@@ -233,26 +233,34 @@ workload:
 """
 
 
-class StartMethodAndLockTest(unittest.TestCase):
-    """Processes with a start_method are started by a synthesized parent, as in the simulator."""
+class RecordedScenarioTest(unittest.TestCase):
+    """Records SCENARIO (a YAML text) once, as NAME.yaml, for the tests of the class."""
+
+    SCENARIO = NAME = None
 
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="test_record_")
-        cls.path = os.path.join(cls.dir, "started.yaml")
+        cls.path = os.path.join(cls.dir, cls.NAME + ".yaml")
         with open(cls.path, "w", encoding="utf-8") as f:
-            f.write(STARTED)
+            f.write(cls.SCENARIO)
         out = os.path.join(cls.dir, "out")
         done = run_record("run", cls.path, "--repeat", "1", "--out", out)
         if done.returncode != 0:
             shutil.rmtree(cls.dir, ignore_errors=True)
             raise AssertionError(done.stderr)
-        cls.trace = load(os.path.join(out, "started.rep0.trace.json"))
+        cls.trace = load(os.path.join(out, cls.NAME + ".rep0.trace.json"))
         cls.spans = step_spans(cls.trace)
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.dir, ignore_errors=True)
+
+
+class StartMethodAndLockTest(RecordedScenarioTest):
+    """Processes with a start_method are started by a synthesized parent, as in the simulator."""
+
+    SCENARIO, NAME = STARTED, "started"
 
     def by_thread(self, process, thread):
         return [e for e in self.spans if (e["args"]["process"], e["args"]["thread"]) == (process, thread)]
@@ -324,25 +332,10 @@ workload:
 """
 
 
-class ChannelTest(unittest.TestCase):
+class ChannelTest(RecordedScenarioTest):
     """put/get/consume on queue.Queue, pipes and multiprocessing.Queue, as the simulator runs them."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="test_record_")
-        cls.path = os.path.join(cls.dir, "channels.yaml")
-        with open(cls.path, "w", encoding="utf-8") as f:
-            f.write(CHANNELS)
-        out = os.path.join(cls.dir, "out")
-        done = run_record("run", cls.path, "--repeat", "1", "--out", out)
-        if done.returncode != 0:
-            shutil.rmtree(cls.dir, ignore_errors=True)
-            raise AssertionError(done.stderr)
-        cls.spans = step_spans(load(os.path.join(out, "channels.rep0.trace.json")))
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.dir, ignore_errors=True)
+    SCENARIO, NAME = CHANNELS, "channels"
 
     def test_every_message_is_consumed_once_and_each_consume_ends_when_its_channel_closes(self):
         def count(kind, channel_thread):
