@@ -3,7 +3,7 @@
 
     scripts/record.py run SCENARIO [--set k=v]... [--switch-interval D] [--variant NAME]...
                           [--repeat N] [--io sleep|echo] [--start-method fork|spawn|forkserver]
-                          --out DIR
+                          [--timeout S] --out DIR
     scripts/record.py calibrate --out FILE.yaml [--quick]
 
 `run` executes every variant of the scenario, `--repeat` times, in the CPython that runs this
@@ -29,13 +29,19 @@ How the steps run (fidelity first: each is one real thing CPython does, sized by
              pbkdf2 is pure computation in constant memory.) The calibration is stored
              honestly as native_iterations_per_s (PBKDF2 iterations, not bytes) plus the fixed
              per-call overhead.
+  {threads: K}  native code with internal threads (BLAS): K concurrent pbkdf2 calls of 1/K of
+             the work each, in K helper threads the calling thread starts and joins (it waits
+             in join() without the GIL); one `native` span. The helpers are Python threads:
+             each takes the GIL to start and around its call, which BLAS threads never do.
 - io         `--io sleep`: time.sleep(latency). `--io echo`: a blocking sendall/recv on a TCP
              connection to a delay/echo server on 127.0.0.1, which runs in a separate process
              (its own GIL) started before the run; the request carries the latency, the server
              waits that long and echoes. Each scenario thread keeps one connection, opened by
              whoever starts the thread before starting it.
              Latencies are the simulator's draws: splitmix64, one stream per thread (stream =
-             global thread index), one draw per random io call in program order.
+             global thread index), one draw per random io call in execution order (taken as the
+             call is about to run, from uniforms drawn before the run: inside a consume body
+             their number depends on the messages the thread receives).
 - sleep: S   time.sleep(S).
 - lock/unlock  threading.Lock().acquire() / .release(), one lock per name and process.
 - repeat     a Python for loop.
@@ -45,6 +51,21 @@ How the steps run (fidelity first: each is one real thing CPython does, sized by
              small ints (pickled unless it is a queue.Queue). A channel closes, as in the
              simulator, when every thread that puts to it has finished: each writer sends a marker
              when it ends, and the reader that takes the last one tells the other readers.
+             consume: one span per receive (to the message unpickled), the closing one included,
+             as the simulator writes them. A get on a closed channel fails the run (the simulator
+             reports a deadlock); a run still going after --timeout fails too (a writer blocked
+             on a full pipe: real pipes are bounded, the simulator's channels are not).
+- asyncio    asyncio.run() of a main() gathering `tasks` coroutines that run the step's
+             program: cpu and native block the loop; io and sleep are awaited (asyncio.sleep,
+             or with --io echo a stream to the echo server on one connection per task);
+             run_in_executor awaits loop.run_in_executor() on the loop thread's
+             ThreadPoolExecutor of `executor_threads` threads (0: Python's default, min(32,
+             os.cpu_count() + 4)), whose blocking function runs its steps as a thread does. One
+             `asyncio` span, as in the simulator. The executor's threads start lazily, on
+             submits, as in CPython (the simulator has them from time 0); they are recorded as
+             the simulator's "<loop>-executor[i]" (i-th started), one "executor worker" span
+             from their first line to their exit, when the loop thread ends. Their random io
+             latencies come from the simulator's stream of that executor thread.
 
 Processes, laid out exactly as the simulator does (sim/engine/WorkloadLayout.cpp):
 - One process instance and no start_method: its threads are threading.Threads of this
@@ -56,7 +77,9 @@ Processes, laid out exactly as the simulator does (sim/engine/WorkloadLayout.cpp
   method by the recorder's main thread, which plays the simulator's synthesized parent
   process "main" / thread "MainThread" (process and thread 0, which shifts every other index
   and RNG stream by one): Process.start() of each such instance in order, then join() of each,
-  recorded as `process_start` and `join` steps with the simulator's labels. Before a run that
+  recorded as `process_start` and `join` steps with the simulator's labels (a processes
+  strategy's pool marks its own parent process, whose MainThread does that while the pool's
+  task and result handlers run in the recorder's process too). Before a run that
   starts processes with forkserver, the interpreter's forkserver is stopped so that the first
   start pays for the server, as the simulator models it.
 - Children leave their spans in a file (pickle) when their threads are done and exit; the
@@ -68,9 +91,11 @@ Processes, laid out exactly as the simulator does (sim/engine/WorkloadLayout.cpp
 - The echo server is infrastructure, always forked before anything else.
 
 Refused before anything runs (exit 2, nothing written): step kinds and keys the recorder does
-not know (so a new simulator feature is never silently mis-executed), native code with internal
-threads, several sub-interpreters in a process, a build (default / free-threaded) other than
-this Python's, and runs too large to record (see MAX_*).
+not know (so a new simulator feature is never silently mis-executed), interpreter queues and
+several sub-interpreters in a process, random io latencies in asyncio coroutines (the
+simulator draws them in the order its schedule begins the awaits), a get on a channel nobody
+writes, a pipe nobody reads, a build (default / free-threaded) other than this Python's, and
+runs too large to record (see MAX_*).
 
 Times: t0 is time.monotonic_ns() just before the first thread or process of the run is started
 or released (CLOCK_MONOTONIC is system-wide on Linux, so children's raw timestamps share it;
@@ -80,10 +105,13 @@ time 0) to the first line of the thread's function; MainThread's is [t0, t0]. A 
 from just before the step's call to just after it returns, which for a GIL-releasing call
 includes taking the GIL back. `iteration` is the step's execution count in its thread, which
 is the enclosing repeat's iteration for a step inside one repeat; this is what the simulator
-writes (the innermost repeat's iteration would give duplicate keys for nested repeats).
+writes (the innermost repeat's iteration would give duplicate keys for nested repeats, and
+consume bodies run as many times as messages come).
 """
 
 import argparse
+import asyncio
+import concurrent.futures
 import datetime
 import gc
 import hashlib
@@ -180,7 +208,10 @@ def _contains_io(steps):
 
 
 def draw_latencies(program, seed, stream):
-    """Every io latency (seconds) of one thread, in execution order, from its RNG stream."""
+    """Every io latency (seconds) of a thread's program of repeats and leaf steps, in execution
+    order, from its RNG stream. (A run draws them as it goes, from pre-drawn uniforms: see
+    ThreadPlan; this is the same sequence, computed ahead, for programs whose io runs a fixed
+    number of times.)"""
     rng = SplitMix64.for_stream(seed, stream)
     out = []
 
@@ -259,46 +290,54 @@ STEP_KEYS = {"cpu": ("label", "kind", "seconds"), "native": ("label", "kind", "s
              "lock": ("label", "kind", "lock"), "unlock": ("label", "kind", "lock"),
              "repeat": ("label", "kind", "count", "steps"),
              "put": ("label", "kind", "channel", "bytes", "objects"), "get": ("label", "kind", "channel"),
-             "consume": ("label", "kind", "channel", "steps")}
-CHANNEL_KINDS = ("queue", "pipe", "mp_queue")  # interpreter_queue needs per-interpreter GILs
+             "consume": ("label", "kind", "channel", "steps"),
+             "asyncio": ("label", "kind", "tasks", "executor_threads", "program"),
+             "run_in_executor": ("label", "kind", "steps")}
+# Where each kind may appear (sim/scenario/ProgramReader.cpp): a thread's program, an asyncio
+# step's coroutine, and the blocking function a coroutine hands to run_in_executor.
+LEAF_KINDS = ("cpu", "io", "native", "sleep")
+KINDS_IN = {"thread": tuple(k for k in STEP_KEYS if k != "run_in_executor"),
+            "coroutine": LEAF_KINDS + ("run_in_executor",), "work": LEAF_KINDS}
+PLACES = {"thread": "a thread's program", "coroutine": "an asyncio coroutine", "work": "a run_in_executor function"}
+CHANNEL_KINDS = ("queue", "pipe", "mp_queue")  # interpreter_queue needs per-interpreter GILs (3.13+)
+MAX_MESSAGE_BYTES = 1 << 30
+MAX_MESSAGE_OBJECTS = 10_000_000
+MAX_NATIVE_THREADS = 256
+MAX_ASYNCIO_TASKS = 100_000
+MAX_ECHO_CONNECTIONS = 1000  # --io echo: one per thread, asyncio task and executor thread
 
 
-def validate_steps(steps, where, in_consume=False):
-    """Checks a program; returns its step executions. Unknown kinds or keys are refused."""
+def validate_steps(steps, where, context="thread", in_consume=False):
+    """Checks a program; unknown kinds or keys are refused. (What it executes: program_bounds.)"""
     _require(isinstance(steps, list), where, "expected a list of steps")
-    executions = 0
     for i, step in enumerate(steps):
         at = f"{where}[{i}]"
         _require(isinstance(step, dict) and isinstance(step.get("kind"), str), at, "a step without a kind")
         kind = step["kind"]
         _require(kind in STEP_KEYS, at, f"step kind '{kind}' is not supported by the recorder "
                                         f"(it runs: {', '.join(STEP_KEYS)})")
+        _require(kind in KINDS_IN[context], at, f"a {kind} step in {PLACES[context]} is not supported by the "
+                                                f"recorder (there it runs: {', '.join(KINDS_IN[context])})")
         _check_keys(step, STEP_KEYS[kind], at)
         _require(isinstance(step.get("label"), str), at, "a step without a label")
         if kind in ("cpu", "native", "sleep"):
             _require(_is_number(step.get("seconds")), at, "seconds must be a number >= 0")
             if kind == "native":
                 threads = step.get("threads", 1)
-                _require(_is_count(threads, 1), at, "native threads must be an integer >= 1")
-                _require(threads == 1, at, f"native code with {threads} internal threads is not supported by the "
-                                           f"recorder: the standard library has no single GIL-releasing call that "
-                                           f"runs on several threads (only threads: 1)")
-            executions += 1
+                _require(_is_count(threads, 1) and threads <= MAX_NATIVE_THREADS, at,
+                         f"native threads must be an integer from 1 to {MAX_NATIVE_THREADS}")
         elif kind in ("lock", "unlock"):
             _require(isinstance(step.get("lock"), str), at, "a lock step needs a lock name")
-            executions += 1
-        elif kind in ("put", "get"):
-            _require(isinstance(step.get("channel"), str), at, "a channel step needs a channel name")
+        elif kind in ("put", "get", "consume"):
+            _require(isinstance(step.get("channel"), str), at, f"a {kind} step needs a channel name")
             if kind == "put":
-                _require(_is_number(step.get("bytes")) and _is_number(step.get("objects")), at,
-                         "bytes and objects must be numbers >= 0")
-            executions += 1
-        elif kind == "consume":
-            _require(isinstance(step.get("channel"), str), at, "a consume step needs a channel name")
-            executions += 1 + validate_steps(step.get("steps"), at + ".steps", True)
+                _require(_is_number(step.get("bytes")) and step["bytes"] <= MAX_MESSAGE_BYTES, at,
+                         f"bytes must be a number from 0 to {MAX_MESSAGE_BYTES}")
+                _require(_is_number(step.get("objects")) and step["objects"] <= MAX_MESSAGE_OBJECTS, at,
+                         f"objects must be a number from 0 to {MAX_MESSAGE_OBJECTS}")
+            if kind == "consume":
+                validate_steps(step.get("steps"), at + ".steps", "thread", True)
         elif kind == "io":
-            _require(not in_consume, at, "io inside a consume body is not supported by the recorder yet "
-                                         "(its latency draws depend on the messages received)")
             latency = step.get("latency")
             distribution = latency.get("distribution") if isinstance(latency, dict) else latency
             _require(distribution in LATENCY_KEYS, at,
@@ -309,11 +348,152 @@ def validate_steps(steps, where, in_consume=False):
             _require(all(_is_number(latency.get(p)) for p in params), at, "latency values must be numbers >= 0")
             if latency["distribution"] == "uniform":
                 _require(latency["min_s"] <= latency["max_s"], at, "uniform latency with min > max")
-            executions += 1
+            _require(context != "coroutine" or distribution == "fixed", at,
+                     f"an io step with a {distribution} latency in an asyncio coroutine is not supported by the "
+                     f"recorder: the simulator draws each latency when an await begins, in an order its "
+                     f"schedule decides and a real run cannot reproduce exactly (use a fixed latency, or "
+                     f"run_in_executor, whose executor threads draw from their own streams)")
+        elif kind == "asyncio":
+            _require(_is_count(step.get("tasks"), 1) and step["tasks"] <= MAX_ASYNCIO_TASKS, at,
+                     f"tasks must be an integer from 1 to {MAX_ASYNCIO_TASKS}")
+            _require(_is_count(step.get("executor_threads")), at, "executor_threads must be an integer >= 0")
+            validate_steps(step.get("program"), at + ".program", "coroutine")
+            _require(not in_consume or not any(s["kind"] == "run_in_executor" for s in step["program"]), at,
+                     "run_in_executor in an asyncio step inside a consume body: the simulator gives such a loop no "
+                     "executor threads")
+        elif kind == "run_in_executor":
+            validate_steps(step.get("steps"), at + ".steps", "work")
         else:
             _require(_is_count(step.get("count")), at, "repeat count must be an integer >= 0")
-            executions += step["count"] * validate_steps(step.get("steps"), at + ".steps", in_consume)
-    return executions
+            validate_steps(step.get("steps"), at + ".steps", "thread", in_consume)
+
+
+def latency_mean(latency):
+    distribution = latency["distribution"]
+    if distribution == "fixed":
+        return latency["latency_s"]
+    if distribution == "uniform":
+        return (latency["min_s"] + latency["max_s"]) / 2
+    return latency["mean_s"]
+
+
+class Bounds:
+    """What one pass over a program does, at most: trace spans (`lines`), seconds of work done
+    alone (cpu, native, sleep, mean io) and messages put per channel. A consume counts its closing
+    receive here; what it does per message is its channel's (see variant_bounds)."""
+
+    __slots__ = ("lines", "seconds", "puts")
+
+    def __init__(self):
+        self.lines, self.seconds, self.puts = 0, 0.0, {}
+
+    def add(self, other, times=1):
+        self.lines += times * other.lines
+        self.seconds += times * other.seconds
+        for name, n in other.puts.items():
+            self.puts[name] = self.puts.get(name, 0) + times * n
+
+    def widen(self, other):
+        self.lines = max(self.lines, other.lines)
+        self.seconds = max(self.seconds, other.seconds)
+        for name, n in other.puts.items():
+            self.puts[name] = max(self.puts.get(name, 0), n)
+
+
+def work_seconds(steps):
+    """Seconds of a coroutine's or a blocking function's steps, done one after the other."""
+    total = 0.0
+    for step in steps:
+        if step["kind"] in ("cpu", "native", "sleep"):
+            total += step["seconds"]
+        elif step["kind"] == "io":
+            total += latency_mean(step["latency"])
+        elif step["kind"] == "run_in_executor":
+            total += work_seconds(step["steps"])
+    return total
+
+
+def program_bounds(steps, bodies):
+    """Bounds of one pass over `steps`; each consume widens bodies[channel] by its per-message bounds."""
+    bounds = Bounds()
+    for step in steps:
+        kind = step["kind"]
+        if kind == "repeat":
+            bounds.add(program_bounds(step["steps"], bodies), step["count"])
+            continue
+        bounds.lines += 1
+        if kind in ("cpu", "native", "sleep"):
+            bounds.seconds += step["seconds"]
+        elif kind == "io":
+            bounds.seconds += latency_mean(step["latency"])
+        elif kind == "put":
+            bounds.puts[step["channel"]] = bounds.puts.get(step["channel"], 0) + 1
+        elif kind == "asyncio":
+            bounds.seconds += step["tasks"] * work_seconds(step["program"])
+        elif kind == "consume":
+            body = program_bounds(step["steps"], bodies)
+            body.lines += 1  # the receive of each message is a span too
+            bodies.setdefault(step["channel"], Bounds()).widen(body)
+    return bounds
+
+
+def variant_bounds(v):
+    """(trace spans, seconds of work, {channel: messages}) of a whole run, at most.
+
+    Every message is received once, by one consume or get: a channel's consume bodies run at
+    most as often as it carries messages, which includes those put per message of other channels.
+    """
+    bodies, static, total = {}, {}, Bounds()
+    for process in v["processes"]:
+        for thread in process["threads"]:
+            bounds = program_bounds(thread["program"], bodies)
+            total.add(bounds, process["count"] * thread["count"])
+    static = dict(total.puts)
+    messages = dict(static)
+    for _ in range(len(bodies) + 2):
+        carried = dict(static)
+        for name, body in bodies.items():
+            for other, n in body.puts.items():
+                carried[other] = carried.get(other, 0) + messages.get(name, 0) * n
+        if carried == messages:
+            break
+        messages = carried
+    else:
+        raise ScenarioRefused("workload.channels: consume bodies put to the channels that feed them, in a cycle; "
+                              "the recorder cannot bound such a run")
+    lines, seconds = total.lines, total.seconds
+    for name, body in bodies.items():
+        lines += messages.get(name, 0) * body.lines
+        seconds += messages.get(name, 0) * body.seconds
+    return lines, seconds, messages
+
+
+def random_draws(steps, messages):
+    """How many random io latencies one pass over `steps` draws from its thread's stream, at most."""
+    draws = 0
+    for step in steps:
+        if step["kind"] == "io" and step["latency"]["distribution"] != "fixed":
+            draws += 1
+        elif step["kind"] == "repeat":
+            draws += step["count"] * random_draws(step["steps"], messages)
+        elif step["kind"] == "consume":
+            draws += messages.get(step["channel"], 0) * random_draws(step["steps"], messages)
+    return draws
+
+
+def executor_draws(steps, messages):
+    """How many random io latencies a loop thread's run_in_executor functions draw, at most (any
+    one of its executor threads may run them all)."""
+    draws = 0
+    for step in steps:
+        if step["kind"] == "asyncio":
+            draws += step["tasks"] * sum(random_draws(s["steps"], messages) for s in step["program"]
+                                         if s["kind"] == "run_in_executor")
+        elif step["kind"] == "repeat":
+            draws += step["count"] * executor_draws(step["steps"], messages)
+        elif step["kind"] == "consume":
+            draws += messages.get(step["channel"], 0) * executor_draws(step["steps"], messages)
+    return draws
 
 
 def channel_use(program):
@@ -331,33 +511,70 @@ def channel_use(program):
     return puts, gets
 
 
+def channel_gets(program):
+    """Channels the program takes single messages from with `get` (which may wait forever)."""
+    gets = set()
+    for step in program or ():
+        if step["kind"] == "get":
+            gets.add(step["channel"])
+        if step["kind"] in ("repeat", "consume"):
+            gets |= channel_gets(step["steps"])
+    return gets
+
+
 def validate_channels(v):
-    """Channels must be declared, of a kind the recorder runs, and read only if someone writes."""
+    """Channels must be declared and of a kind the recorder runs. A get on a channel nobody writes
+    in its scope (a queue is per process, pipes are shared) would wait forever: the simulator
+    reports it as a deadlock, the recorder refuses it. A pipe nobody reads would fill up and block
+    its writers, which the simulator's channels never do: refused too."""
     channels = v.get("channels", [])
     _require(isinstance(channels, list), "workload.channels", "expected a list")
     kinds = {}
     for c, channel in enumerate(channels):
         at = f"workload.channels[{c}]"
         _require(isinstance(channel, dict) and isinstance(channel.get("name"), str), at, "a channel needs a name")
-        _require(channel.get("kind") in CHANNEL_KINDS, at,
-                 f"channel kind {channel.get('kind')!r} is not supported by the recorder (it runs: "
-                 f"{', '.join(CHANNEL_KINDS)})")
-        kinds[channel["name"]] = channel["kind"]
-    puts, gets = set(), set()
-    for process in v["processes"]:
+        _check_keys(channel, ("name", "kind"), at)
+        kinds[channel["name"]] = channel.get("kind")
+    puts, reads, gets = set(), set(), set()
+    for p, process in enumerate(v["processes"]):
+        local_puts, local_gets = set(), set()
         for thread in process["threads"]:
-            p, g = channel_use(thread["program"])
-            puts |= p
-            gets |= g
-    for name in sorted(puts | gets):
+            written, read = channel_use(thread["program"])
+            puts |= written
+            reads |= read
+            local_puts |= written
+            local_gets |= channel_gets(thread["program"])
+        gets |= local_gets
+        for name in sorted(local_gets - local_puts):
+            _require(kinds.get(name) != "queue", f"workload.processes[{p}]",
+                     f"channel {name!r} is read but no thread puts to it in process {process['name']} (a queue "
+                     f"exists once per process; the simulator reports that as a deadlock)")
+    for name in sorted(puts | reads):
         _require(name in kinds, "workload.channels", f"channel {name!r} is not declared")
+        _require(kinds[name] in CHANNEL_KINDS, "workload.channels",
+                 f"channel kind {kinds[name]!r} is not supported by the recorder (it runs: {', '.join(CHANNEL_KINDS)})"
+                 + (": queues between sub-interpreters need Python 3.13+ interpreters, and the recorder runs "
+                    "threads and processes only" if kinds[name] == "interpreter_queue" else ""))
     for name in sorted(gets - puts):
         _require(False, "workload.channels", f"channel {name!r} is read but no thread puts to it (the simulator "
                                              f"reports that as a deadlock)")
+    for name in sorted(puts - reads):
+        _require(kinds[name] == "queue", "workload.channels",
+                 f"channel {name!r} ({kinds[name]}) is written but never read: a real pipe fills up and blocks its "
+                 f"writers, which the simulator's channels never do")
 
 
 def _safe_name(text):
     return isinstance(text, str) and text not in ("", ".", "..") and "/" not in text and "\0" not in text
+
+
+def looks_like_unmarked_pool(processes):
+    """The processes strategy's expansion (sim/scenario/Strategies.cpp) without its parent mark:
+    a process main with a task-handler and a result-handler thread, beside started workers."""
+    if any("parent" in p for p in processes) or not any(p.get("start_method") for p in processes):
+        return False
+    return any(p["name"] == "main" and p["count"] == 1 and not p.get("start_method")
+               and [t.get("name") for t in p["threads"]] == ["task-handler", "result-handler"] for p in processes)
 
 
 def validate_variant(v):
@@ -384,14 +601,18 @@ def validate_variant(v):
     processes = v.get("processes")
     _require(isinstance(processes, list) and processes, "workload.processes", "no processes")
 
-    total_processes = total_threads = executions = 0
+    total_processes = total_threads = 0
     for p, process in enumerate(processes):
         at = f"workload.processes[{p}]"
-        _check_keys(process, ("name", "count", "start_method", "threads"), at)
+        # `parent`: the process whose MainThread starts the others (a strategy's multiprocessing.Pool)
+        _check_keys(process, ("name", "count", "start_method", "parent", "threads"), at)
         _require(isinstance(process.get("name"), str) and _is_count(process.get("count"), 1), at,
                  "a process needs a name and a count >= 1")
         _require(process.get("start_method") in (None,) + START_METHODS, at + ".start_method",
                  f"unknown start method {process.get('start_method')!r}")
+        _require(process.get("parent", False) in (False, True), at + ".parent", "expected true or false")
+        _require(not process.get("parent") or (process["count"] == 1 and not process.get("start_method")), at,
+                 "the parent process must be one instance running from the start")
         threads = process.get("threads")
         _require(isinstance(threads, list) and threads, at, "a process without threads")
         for t, thread in enumerate(threads):
@@ -399,22 +620,27 @@ def validate_variant(v):
             _check_keys(thread, ("name", "count", "interpreter", "program"), tat)
             _require(isinstance(thread.get("name"), str) and _is_count(thread.get("count"), 1), tat,
                      "a thread needs a name and a count >= 1")
-            per_thread = validate_steps(thread.get("program"), tat + ".program")
+            validate_steps(thread.get("program"), tat + ".program")
             total_threads += process["count"] * thread["count"]
-            executions += process["count"] * thread["count"] * per_thread
         interpreters = sorted({thread.get("interpreter", "main") for thread in threads})
         _require(len(interpreters) == 1, at,
                  f"threads in several sub-interpreters ({', '.join(map(str, interpreters))}) are not supported by "
                  f"the recorder: this Python has no per-interpreter GIL to run them with")
         total_processes += process["count"]
+    _require(sum(1 for p in processes if p.get("parent")) <= 1, "workload.processes", "several parent processes")
+    _require(not looks_like_unmarked_pool(processes), "workload.processes",
+             "this is a processes strategy (multiprocessing.Pool), whose parent process 'main' starts the workers "
+             "from its own MainThread, but gilsim export does not mark it (\"parent\": true): the recorder cannot "
+             "lay it out as the simulator does; use a gilsim whose export marks the parent process")
     _require(total_processes <= MAX_PROCESSES, "workload",
              f"{total_processes} processes; the recorder runs at most {MAX_PROCESSES}")
     _require(total_threads <= MAX_THREADS, "workload",
              f"{total_threads} threads; the recorder runs at most {MAX_THREADS}")
+    validate_channels(v)
+    executions = variant_bounds(v)[0]
     _require(executions <= MAX_STEP_EXECUTIONS, "workload",
              f"the programs execute {executions} steps; the recorder records at most {MAX_STEP_EXECUTIONS} "
              f"(reduce repeat counts)")
-    validate_channels(v)
 
 
 def validate_export(exported):
@@ -431,7 +657,8 @@ def validate_export(exported):
 
 
 def step_table(program):
-    """(kind, label) of each step by pre-order index, counting repeat steps too."""
+    """(kind, label) of each step by pre-order index, counting repeat and consume steps too (an
+    asyncio step is one step: its coroutine's steps have no index, as in the simulator)."""
     table = []
 
     def walk(steps):
@@ -445,25 +672,34 @@ def step_table(program):
 
 
 class ThreadInstance:
-    """One thread of the run, named and numbered as docs/trace-format.md says."""
+    """One thread of the run, named and numbered as docs/trace-format.md says.
 
-    def __init__(self, index, process_index, process_name, name, program, table=None):
+    role: "scenario" (runs `program`), "main" (the parent's MainThread), "executor" (a
+    ThreadPoolExecutor worker of `loop`'s run_in_executor) or "feeder" (a multiprocessing.Queue's
+    feeder thread: real, but internal to multiprocessing, so never recorded).
+    """
+
+    def __init__(self, index, process_index, process_name, name, program, table=None, role="scenario"):
         self.index = index  # global thread index: RNG stream, tid
         self.process_index = process_index
         self.process_name = process_name
         self.name = name
-        self.program = program  # exported JSON steps (None for the synthesized MainThread)
+        self.program = program  # exported JSON steps (None unless role is "scenario")
         self.table = step_table(program) if table is None else table
+        self.role = role
+        self.executors = []  # a loop thread's executor threads, by worker number
 
 
 class ProcessInstance:
-    """One process of the run. `synthesized` marks the parent that starts the others."""
+    """One process of the run. `synthesized` marks the parent that starts the others; `parent` a
+    process of the scenario that does so (a strategy's multiprocessing.Pool parent)."""
 
-    def __init__(self, index, name, start_method, synthesized=False):
+    def __init__(self, index, name, start_method, synthesized=False, parent=False):
         self.index = index
         self.name = name
         self.start_method = start_method  # None: running at time 0
         self.synthesized = synthesized
+        self.parent = parent
         self.threads = []
 
 
@@ -471,39 +707,132 @@ def instance_name(name, count, i):
     return name if count == 1 else f"{name}[{i}]"
 
 
+def executor_threads_of(program, cpus):
+    """The simulator's executor threads for a loop thread (WorkloadLayout::executor_threads_of):
+    ThreadPoolExecutor's default size is min(32, cpus + 4), with the scenario's cpus."""
+    threads = 0
+    for step in program:
+        if step["kind"] == "asyncio" and any(s["kind"] == "run_in_executor" for s in step["program"]):
+            threads = max(threads, step["executor_threads"] or min(32, cpus + 4))
+        elif step["kind"] == "repeat":
+            threads = max(threads, executor_threads_of(step["steps"], cpus))
+    return threads
+
+
 def instances(variant):
     """Process instances in order, with global thread indices, as the simulator lays them out.
 
     Mirrors sim/engine/WorkloadLayout.cpp: when any process has a start_method, a parent
-    process "main" with one thread "MainThread" comes first (process 0, thread 0). Its program
-    is Process.start() of every such process instance in order, then join() of each.
+    process "main" with one thread "MainThread" comes first (process 0, thread 0), unless a
+    process is marked `parent`, whose first thread MainThread is then. Its program is
+    Process.start() of every such process instance in order, then join() of each. A loop thread
+    that uses run_in_executor is followed by its executor threads "NAME-executor[i]", and each
+    process instance's threads by a "QueueFeederThread C" per multiprocessing.Queue C it puts to.
     """
     result = []
-    if any(p.get("start_method") for p in variant["processes"]):
+    any_started = any(p.get("start_method") for p in variant["processes"])
+    has_parent = any_started and any(p.get("parent") for p in variant["processes"])
+    if any_started and not has_parent:
         result.append(ProcessInstance(0, "main", None, synthesized=True))
+    machine = variant.get("machine") or {}
+    cpus = machine.get("cores", 1) * machine.get("smt", 1)
+    main = None
     thread_index = len(result)
     for process in variant["processes"]:
+        puts = set()
+        for thread in process["threads"]:
+            puts |= channel_use(thread["program"])[0]
         for i in range(process["count"]):
             instance = ProcessInstance(len(result), instance_name(process["name"], process["count"], i),
-                                       process.get("start_method"))
-            puts = set()
+                                       process.get("start_method"), parent=has_parent and bool(process.get("parent")))
+            if instance.parent:
+                main = ThreadInstance(thread_index, instance.index, instance.name, "MainThread", None, [], "main")
+                instance.threads.append(main)
+                thread_index += 1
             for thread in process["threads"]:
-                puts |= channel_use(thread["program"])[0]
                 for j in range(thread["count"]):
-                    instance.threads.append(ThreadInstance(thread_index, instance.index, instance.name,
-                                                           instance_name(thread["name"], thread["count"], j),
-                                                           thread["program"]))
+                    loop = ThreadInstance(thread_index, instance.index, instance.name,
+                                          instance_name(thread["name"], thread["count"], j), thread["program"])
+                    instance.threads.append(loop)
                     thread_index += 1
-            # The simulator adds a QueueFeederThread per process and multiprocessing.Queue it puts
-            # to (multiprocessing makes a real one): keep the thread indices, RNG streams, equal.
-            thread_index += sum(1 for c in variant.get("channels", []) if c["kind"] == "mp_queue" and c["name"] in puts)
+                    for w in range(executor_threads_of(thread["program"], cpus)):
+                        worker = ThreadInstance(thread_index, instance.index, instance.name,
+                                                f"{loop.name}-executor[{w}]", None,
+                                                [("executor_worker", "executor worker")], "executor")
+                        loop.executors.append(worker)
+                        instance.threads.append(worker)
+                        thread_index += 1
+            # multiprocessing makes a real feeder thread; only the simulator can record it.
+            for c in variant.get("channels", []):
+                if c["kind"] == "mp_queue" and c["name"] in puts:
+                    instance.threads.append(ThreadInstance(thread_index, instance.index, instance.name,
+                                                           f"QueueFeederThread {c['name']}", None,
+                                                           [("feed", f"feed {c['name']}")], "feeder"))
+                    thread_index += 1
             result.append(instance)
-    if result and result[0].synthesized:
+    if any_started:
         started = [p for p in result if p.start_method]
         table = [("process_start", f"Process.start() {p.name} ({p.start_method})") for p in started]
         table += [("join", f"join() {p.name}") for p in started]
-        result[0].threads.append(ThreadInstance(0, 0, "main", "MainThread", None, table))
+        if main is None:
+            main = ThreadInstance(0, 0, "main", "MainThread", None, [], "main")
+            result[0].threads.append(main)
+        main.table = table
     return result
+
+
+def scenario_threads(process):
+    return [t for t in process.threads if t.role == "scenario"]
+
+
+def echo_connections(program):
+    """Connections a thread needs in --io echo beyond its own: one per task of its asyncio steps
+    that do io, and one per executor thread if its run_in_executor functions do."""
+    tasks = offload = 0
+    for step in program:
+        if step["kind"] == "asyncio":
+            if any(s["kind"] == "io" for s in step["program"]):
+                tasks = max(tasks, step["tasks"])
+            offload |= any(s["kind"] == "run_in_executor" and any(w["kind"] == "io" for w in s["steps"])
+                           for s in step["program"])
+        elif step["kind"] in ("repeat", "consume"):
+            t, o = echo_connections(step["steps"])
+            tasks, offload = max(tasks, t), offload or o
+    return tasks, bool(offload)
+
+
+def executor_workers(program, cpus):
+    """The real ThreadPoolExecutor size for a loop thread: executor_threads, or Python's default
+    min(32, os.cpu_count() + 4) on this host (the simulator uses the scenario machine's cpus)."""
+    return executor_threads_of(program, cpus)
+
+
+def check_recordable(variant, io_mode):
+    """What only a run on this host decides: echo connections, and random latencies in
+    run_in_executor on executor threads the simulator does not have. Raises ScenarioRefused."""
+    messages = variant_bounds(variant)[2]
+    host_cpus = os.cpu_count() or 1
+    connections = 0
+    for process in instances(variant):
+        for t in scenario_threads(process):
+            tasks, offload = echo_connections(t.program)
+            workers = executor_workers(t.program, host_cpus)
+            connections += 1 + tasks + (workers if offload else 0)
+            draws = executor_draws(t.program, messages)
+            if t.executors and draws:
+                _require(workers <= len(t.executors), f"{process.name}/{t.name}",
+                         f"its run_in_executor functions draw random io latencies, and this host's default executor "
+                         f"has {workers} threads where the simulated machine has {len(t.executors)}: the extra "
+                         f"threads have no simulated random stream (set executor_threads)")
+                _require(draws <= MAX_STEP_EXECUTIONS, f"{process.name}/{t.name}",
+                         f"{draws} random io latencies per executor thread; the recorder draws at most "
+                         f"{MAX_STEP_EXECUTIONS}")
+            draws = random_draws(t.program, messages)
+            _require(draws <= MAX_STEP_EXECUTIONS, f"{process.name}/{t.name}",
+                     f"{draws} random io latencies; the recorder draws at most {MAX_STEP_EXECUTIONS}")
+    _require(io_mode != "echo" or connections <= MAX_ECHO_CONNECTIONS, "workload",
+             f"--io echo would open {connections} connections to the echo server (one per thread, asyncio task "
+             f"and executor thread doing io); the recorder opens at most {MAX_ECHO_CONNECTIONS}: use --io sleep")
 
 
 # --------------------------------------------------------------------------------------------
@@ -580,13 +909,46 @@ class Calibration:
 # --------------------------------------------------------------------------------------------
 # Step execution (the hot path: a few attribute-free local calls between timestamps)
 
-CPU, IO, NATIVE, SLEEP, LOCK, UNLOCK, REPEAT, PUT, GET, CONSUME = range(10)
+CPU, IO, NATIVE, SLEEP, LOCK, UNLOCK, REPEAT, PUT, GET, CONSUME, ASYNCIO, NATIVE_THREADS, OFFLOAD = range(13)
 KIND_CODES = {"cpu": CPU, "io": IO, "native": NATIVE, "sleep": SLEEP, "lock": LOCK, "unlock": UNLOCK,
-              "repeat": REPEAT, "put": PUT, "get": GET, "consume": CONSUME}
+              "repeat": REPEAT, "put": PUT, "get": GET, "consume": CONSUME, "asyncio": ASYNCIO,
+              "run_in_executor": OFFLOAD}
+FIXED, UNIFORM, EXPONENTIAL = range(3)
+
+
+def compile_latency(latency):
+    """(distribution, a, b), as Latency::sample uses them."""
+    distribution = latency["distribution"]
+    if distribution == "fixed":
+        return (FIXED, latency["latency_s"], 0.0)
+    if distribution == "uniform":
+        return (UNIFORM, latency["min_s"], latency["max_s"])
+    return (EXPONENTIAL, latency["mean_s"], 0.0)
+
+
+def compile_leaf(step, calibration):
+    """(code, value) of a cpu, io, native or sleep step: kernel sizes computed now."""
+    kind = step["kind"]
+    if kind == "cpu":
+        return CPU, calibration.cpu_iterations(step["seconds"])
+    if kind == "sleep":
+        return SLEEP, step["seconds"]
+    if kind == "io":
+        return IO, compile_latency(step["latency"])
+    threads = step.get("threads", 1)
+    if threads == 1:
+        return NATIVE, calibration.native_iterations(step["seconds"])
+    # K internal threads sharing the single-core work: each does 1/K of it
+    return NATIVE_THREADS, (calibration.native_iterations(step["seconds"] / threads), threads)
 
 
 def compile_program(program, calibration):
-    """Nested tuples (code, step_index, value, body) with kernel sizes already computed."""
+    """Nested tuples (code, step_index, value, body) with kernel sizes already computed.
+
+    An asyncio step's value is (tasks, coroutine) and a coroutine is a tuple of (code, value),
+    a run_in_executor's value the tuple of its blocking function's (code, value): their steps
+    have no step index, as in the simulator.
+    """
     counter = [0]
 
     def walk(steps):
@@ -594,27 +956,24 @@ def compile_program(program, calibration):
         for step in steps:
             index = counter[0]
             counter[0] += 1
-            code = KIND_CODES[step["kind"]]
+            kind = step["kind"]
             body = ()
-            if code == CPU:
-                value = calibration.cpu_iterations(step["seconds"])
-            elif code == NATIVE:
-                value = calibration.native_iterations(step["seconds"])
-            elif code == SLEEP:
-                value = step["seconds"]
-            elif code in (LOCK, UNLOCK):
-                value = step["lock"]  # the name; the process's threading.Lock is looked up by it
-            elif code == IO:
-                value = None  # from the thread's latency list
-            elif code == PUT:  # the message: a bytes payload and `objects` small objects, built now
-                value = (step["channel"], (bytes(int(step["bytes"])), list(range(int(step["objects"])))))
-            elif code == GET:
-                value = step["channel"]
-            elif code == CONSUME:
-                value = step["channel"]
-                body = walk(step["steps"])
-            else:
-                value = step["count"]
+            if kind in LEAF_KINDS:
+                code, value = compile_leaf(step, calibration)
+            elif kind in ("lock", "unlock"):
+                code, value = KIND_CODES[kind], step["lock"]  # the name: bound to the process's lock
+            elif kind == "put":  # the message is built in the process (see ProcessEnv.message)
+                code, value = PUT, (step["channel"], int(step["bytes"]), int(step["objects"]))
+            elif kind == "get":
+                code, value = GET, step["channel"]
+            elif kind == "asyncio":
+                coroutine = tuple((OFFLOAD, tuple(compile_leaf(w, calibration) for w in s["steps"]))
+                                  if s["kind"] == "run_in_executor" else compile_leaf(s, calibration)
+                                  for s in step["program"])
+                code, value = ASYNCIO, (step["tasks"], coroutine)
+            else:  # repeat, consume
+                code = KIND_CODES[kind]
+                value = step["count"] if kind == "repeat" else step["channel"]
                 body = walk(step["steps"])
             nodes.append((code, index, value, body))
         return tuple(nodes)
@@ -632,81 +991,120 @@ def lock_names(program):
     return names
 
 
-def make_executor(append, latencies, io_call, locks, channels):
-    """run(steps, iteration): executes compiled steps, appending (index, iteration, t0, t1).
+def native_parallel(iterations, threads):
+    """Native code with internal threads: `threads` concurrent pbkdf2 calls, in helper threads the
+    caller starts and joins (it waits in join() with the GIL released, as in a BLAS call)."""
+    helpers = [threading.Thread(target=hashlib.pbkdf2_hmac, daemon=True,
+                                args=(NATIVE_DIGEST, NATIVE_PASSWORD, NATIVE_SALT, iterations))
+               for _ in range(threads)]
+    for helper in helpers:
+        helper.start()
+    for helper in helpers:
+        helper.join()
 
-    iteration is the step's execution count in the thread: for a repeat executed for the
-    `base`-th time, its body's i-th pass is execution base * count + i of every step in it.
+
+def make_io_arg(next_uniform, echo):
+    """arg(latency): the io call's argument for a random latency, drawn now from the stream's next
+    uniform as Latency::sample does (seconds for time.sleep, or the packed echo request)."""
+    log, pack = math.log, ECHO_REQUEST.pack
+
+    def arg(latency):
+        distribution, a, b = latency
+        if distribution == UNIFORM:
+            seconds = a + (b - a) * next_uniform()
+        else:
+            seconds = -a * log(1.0 - next_uniform())
+        return pack(max(0, round(seconds * 1e9))) if echo else seconds
+
+    return arg
+
+
+def fixed_io_arg(latency, echo):
+    """The io call's argument, computed before the run, for a fixed latency (None otherwise)."""
+    if latency[0] != FIXED:
+        return None
+    return ECHO_REQUEST.pack(max(0, round(latency[1] * 1e9))) if echo else latency[1]
+
+
+def make_runner(append, io_call, io_arg):
+    """run(steps): executes bound steps (bind_program), appending (index, t0, t1) per step.
+
+    A step's iteration is its execution count in the thread: the trace writer counts the spans.
     """
     now = time.monotonic_ns
     kernel = cpu_kernel
     pbkdf2, digest, password, salt = hashlib.pbkdf2_hmac, NATIVE_DIGEST, NATIVE_PASSWORD, NATIVE_SALT
     sleep = time.sleep
-    next_latency = iter(latencies).__next__
+    closed = CHANNEL_CLOSED
 
-    def run(steps, base):
+    def run(steps):
         for code, index, value, body in steps:
             if code == CPU:
                 t = now()
                 kernel(value)
-                append((index, base, t, now()))
+                append((index, t, now()))
             elif code == IO:
-                latency = next_latency()
+                arg = value[0]
+                if arg is None:
+                    arg = io_arg(value[1])
                 t = now()
-                io_call(latency)
-                append((index, base, t, now()))
+                io_call(arg)
+                append((index, t, now()))
             elif code == NATIVE:
                 t = now()
                 pbkdf2(digest, password, salt, value)
-                append((index, base, t, now()))
+                append((index, t, now()))
             elif code == SLEEP:
                 t = now()
                 sleep(value)
-                append((index, base, t, now()))
-            elif code == LOCK:
-                acquire = locks[value].acquire
+                append((index, t, now()))
+            elif code == LOCK or code == UNLOCK:  # value: the lock's acquire or release
                 t = now()
-                acquire()
-                append((index, base, t, now()))
-            elif code == UNLOCK:
-                release = locks[value].release
-                t = now()
-                release()
-                append((index, base, t, now()))
+                value()
+                append((index, t, now()))
+            elif code == REPEAT:
+                for _ in range(value):
+                    run(body)
             elif code == PUT:
-                put = channels[value[0]].put
+                put, message = value
                 t = now()
-                put(value[1])
-                append((index, base, t, now()))
-            elif code == GET:
-                receive = channels[value].receive
-                t = now()
-                got, _ = receive()
-                append((index, base, t, now()))
-                if not got:
-                    raise RunFailed(f"a get on channel {value!r} after every writer finished (a deadlock)")
-            elif code == CONSUME:
-                receive = channels[value].receive
+                put(message)
+                append((index, t, now()))
+            elif code == CONSUME:  # one span per receive, the closing one included (as simulated)
                 while True:
                     t = now()
-                    got, _ = receive()
-                    iteration = executions.get(index, 0)
-                    executions[index] = iteration + 1
-                    append((index, iteration, t, now()))
-                    if not got:
+                    message = value()
+                    append((index, t, now()))
+                    if message is closed:
                         break
-                    run(body, messages.get(index, 0))
-                    messages[index] = messages.get(index, 0) + 1
-            else:
-                for i in range(value):
-                    run(body, base * value + i)
+                    run(body)
+            elif code == GET:
+                receive, name = value
+                t = now()
+                message = receive()
+                append((index, t, now()))
+                if message is closed:
+                    raise ChannelDeadlock(f"get on channel {name!r}: every thread that puts to it has finished and "
+                                          f"it is empty, so it would wait forever (the simulator reports a deadlock)")
+            elif code == ASYNCIO:
+                t = now()
+                value()
+                append((index, t, now()))
+            else:  # NATIVE_THREADS
+                t = now()
+                native_parallel(*value)
+                append((index, t, now()))
 
-    executions, messages = {}, {}  # per consume step: receives, and messages handled
     return run
+
+
+class ChannelDeadlock(Exception):
+    """A get on a closed channel."""
 
 
 WRITER_DONE = "__gilsim_writer_done__"
 READER_STOP = "__gilsim_reader_stop__"
+CHANNEL_CLOSED = ("closed",)  # what receive() returns once its channel is closed
 
 
 class LocalCounter:
@@ -722,42 +1120,57 @@ class LocalCounter:
 
 class ChannelEnd:
     """A channel as the simulator defines it: closed once every writer thread has finished and it
-    is empty. Each writer puts a marker when it ends; the reader that takes the last one tells the
-    other readers to stop. `queue` is a queue.Queue, SimpleQueue or multiprocessing.Queue."""
+    is empty. Each writer puts a marker when it ends (behind its messages, in the pipe or in its
+    process's feeder buffer); the reader that takes the last one has seen the channel close and
+    tells the other readers. `queue` is a queue.Queue, SimpleQueue or multiprocessing.Queue."""
 
     def __init__(self, queue, writers, readers, counter):
         self.queue, self.writers, self.readers, self.counter = queue, writers, readers, counter
         self.put = queue.put
 
-    def receive(self):
-        get = self.queue.get
-        while True:
-            item = get()
-            if isinstance(item, str):
-                if item == READER_STOP:
-                    return False, None
-                if item == WRITER_DONE:
-                    with self.counter.get_lock():
-                        self.counter.value += 1
-                        last = self.counter.value == self.writers
-                    if last:
-                        for _ in range(self.readers - 1):
-                            self.queue.put(READER_STOP)
-                        return False, None
-                    continue
-            return True, item
+    def receiver(self):
+        """receive() for one reading thread: the next message, or CHANNEL_CLOSED from then on."""
+        get, marker = self.queue.get, self._marker
+        state = [self.writers == 0]  # closed for this thread
+
+        def receive():
+            if state[0]:
+                return CHANNEL_CLOSED
+            message = get()
+            if message.__class__ is str:
+                return marker(message, get, state)
+            return message
+
+        return receive
+
+    def _marker(self, message, get, state):
+        while message.__class__ is str:
+            if message == READER_STOP:
+                break
+            with self.counter.get_lock():
+                self.counter.value += 1
+                last = self.counter.value == self.writers
+            if last:  # every writer is done and nothing is left: closed
+                for _ in range(self.readers - 1):
+                    self.queue.put(READER_STOP)
+                break
+            message = get()
+        else:
+            return message
+        state[0] = True
+        return CHANNEL_CLOSED
 
     def writer_done(self):
         self.queue.put(WRITER_DONE)
 
 
-def shared_channels(variant, layout, start_method):
+def shared_channels(variant, layout, context):
     """Pipes and multiprocessing.Queues, made before any process starts, with their writer and
-    reader thread counts over all processes."""
-    context = multiprocessing.get_context(start_method)
+    reader thread counts over all processes (made with `context`, whose locks every start method
+    of the run can inherit)."""
     writers, readers = {}, {}
     for p in layout:
-        for t in p.threads:
+        for t in scenario_threads(p):
             puts, gets = channel_use(t.program)
             for name in puts:
                 writers[name] = writers.get(name, 0) + 1
@@ -766,61 +1179,255 @@ def shared_channels(variant, layout, start_method):
     ends = {}
     for channel in variant.get("channels", []):
         name, kind = channel["name"], channel["kind"]
-        if kind == "queue" or name not in writers:
+        if kind == "queue" or (name not in writers and name not in readers):
             continue
         queue = context.SimpleQueue() if kind == "pipe" else context.Queue()
-        ends[name] = ChannelEnd(queue, writers[name], readers.get(name, 0), context.Value("i", 0))
+        ends[name] = ChannelEnd(queue, writers.get(name, 0), readers.get(name, 0), context.Value("i", 0))
     return ends
+
+
+class LoopExecutor(concurrent.futures.ThreadPoolExecutor):
+    """A loop thread's ThreadPoolExecutor for run_in_executor. Its threads start lazily, on
+    submits, as in CPython; it notes each one's Thread.start() call, first line and exit, for the
+    simulator's "<loop>-executor[i]" threads (worker i: the i-th started, from its name)."""
+
+    def __init__(self, plan, echo, port, sockets):
+        self.plan = plan
+        self.local = threading.local()
+        self.started, self.first, self.ended = {}, {}, {}
+        self.worker_io = []
+        for w in range(plan.workers):  # io of worker w: its connection, its random stream
+            if echo and plan.echo:
+                sockets.append(connect_echo(port))
+                call = make_echo_call(sockets[-1])
+            else:
+                call = time.sleep
+            uniforms = plan.uniforms[w] if w < len(plan.uniforms) else ()
+            self.worker_io.append((call, make_io_arg(iter(uniforms).__next__, echo)))
+        super().__init__(max_workers=plan.workers, thread_name_prefix="gilsim-executor", initializer=self._first_line)
+
+    def _adjust_thread_count(self):
+        stamp = time.monotonic_ns()
+        count = len(self._threads)
+        super()._adjust_thread_count()
+        if len(self._threads) > count:
+            self.started[count] = stamp
+
+    @staticmethod
+    def worker_of(thread):
+        return int(thread.name.rsplit("_", 1)[1])
+
+    def _first_line(self):
+        stamp = time.monotonic_ns()
+        worker = self.worker_of(threading.current_thread())
+        self.first[worker] = stamp
+        self.local.io = self.worker_io[worker]
+
+    def join_workers(self):
+        """After shutdown(wait=False): joins the threads, noting when each has exited."""
+        for thread in sorted(self._threads, key=self.worker_of):
+            thread.join()
+            self.ended[self.worker_of(thread)] = time.monotonic_ns()
+
+    def results(self):
+        """{global index: (start, first line, [(0, begin, end)])} of the simulator's executor threads."""
+        return {index: (self.started[w], self.first[w], [(0, self.first[w], self.ended[w])])
+                for w, index in enumerate(self.plan.recorded) if w in self.first and w in self.ended}
+
+
+def make_offload(work, local):
+    """The blocking function of a run_in_executor: its steps, on whichever executor thread runs it."""
+    kernel = cpu_kernel
+    pbkdf2, digest, password, salt = hashlib.pbkdf2_hmac, NATIVE_DIGEST, NATIVE_PASSWORD, NATIVE_SALT
+    sleep = time.sleep
+
+    def blocking():
+        io_call, io_arg = local.io
+        for code, value in work:
+            if code == CPU:
+                kernel(value)
+            elif code == IO:
+                arg = value[0]
+                io_call(io_arg(value[1]) if arg is None else arg)
+            elif code == SLEEP:
+                sleep(value)
+            elif code == NATIVE:
+                pbkdf2(digest, password, salt, value)
+            else:
+                native_parallel(*value)
+
+    return blocking
+
+
+def make_asyncio_step(tasks, coroutine, executor, task_sockets):
+    """The asyncio step: asyncio.run() of a main() that gathers `tasks` coroutines, each running
+    `coroutine`: cpu and native block the loop, io and sleep are awaited (asyncio.sleep, or a
+    stream to the echo server on the task's own connection), run_in_executor awaits
+    loop.run_in_executor() on the thread's executor."""
+    kernel = cpu_kernel
+    pbkdf2, digest, password, salt = hashlib.pbkdf2_hmac, NATIVE_DIGEST, NATIVE_PASSWORD, NATIVE_SALT
+    asleep = asyncio.sleep
+    size = ECHO_REQUEST.size
+
+    async def task(k, loop):
+        reader = writer = None
+        if task_sockets is not None:
+            reader, writer = await asyncio.open_connection(sock=task_sockets[k].dup())
+        for code, value in coroutine:
+            if code == CPU:
+                kernel(value)
+            elif code == IO:
+                if writer is None:
+                    await asleep(value)
+                else:
+                    writer.write(value)
+                    await reader.readexactly(size)
+            elif code == SLEEP:
+                await asleep(value)
+            elif code == OFFLOAD:
+                await loop.run_in_executor(executor, value)
+            elif code == NATIVE:
+                pbkdf2(digest, password, salt, value)
+            else:
+                native_parallel(*value)
+        if writer is not None:
+            writer.close()
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*[task(k, loop) for k in range(tasks)])
+
+    def step():
+        asyncio.run(main())
+
+    return step
+
+
+class ProcessEnv:
+    """What the threads of one process share: locks, channels, payloads, the io mode."""
+
+    def __init__(self, locks, channels, echo, port):
+        self.locks, self.channels, self.echo, self.port = locks, channels, echo, port
+        self.messages = {}
+
+    def message(self, size, objects):
+        """A put's message: a bytes payload and `objects` small ints, built once and reused."""
+        key = (size, objects)
+        if key not in self.messages:
+            self.messages[key] = (bytes(size), list(range(objects)))
+        return self.messages[key]
+
+
+def bind_program(program, env, receivers, executor, task_sockets):
+    """A compiled program with this thread's objects in place of names, before the run."""
+    def bind_work(code, value):
+        if code == IO:
+            return code, (fixed_io_arg(value, env.echo), value)
+        return code, value
+
+    nodes = []
+    for code, index, value, body in program:
+        if code == LOCK:
+            value = env.locks[value].acquire
+        elif code == UNLOCK:
+            value = env.locks[value].release
+        elif code == IO:
+            value = (fixed_io_arg(value, env.echo), value)
+        elif code == PUT:
+            value = (env.channels[value[0]].put, env.message(value[1], value[2]))
+        elif code == GET:
+            value = (receivers[value], value)
+        elif code == CONSUME:
+            value = receivers[value]
+        elif code == ASYNCIO:
+            tasks, coroutine = value
+            bound = []
+            for c, v in coroutine:
+                if c == OFFLOAD:
+                    v = make_offload(tuple(bind_work(*w) for w in v), executor.local)
+                elif c == IO:  # fixed latencies only (random ones are refused)
+                    v = fixed_io_arg(v, env.echo)
+                bound.append((c, v))
+            value = make_asyncio_step(tasks, tuple(bound), executor, task_sockets)
+        nodes.append((code, index, value, bind_program(body, env, receivers, executor, task_sockets)))
+    return tuple(nodes)
 
 
 class ThreadRun:
     """Everything one scenario thread needs, built before the run starts."""
 
-    __slots__ = ("program", "execute", "spans", "first_ns", "error", "socket", "writes", "channels")
+    __slots__ = ("index", "name", "program", "execute", "spans", "first_ns", "ended", "error", "sockets",
+                 "writes", "executor", "owner")
 
-    def __init__(self, plan, io_mode, port, locks, channels):
-        self.program = plan.program
+    def __init__(self, plan, env, owner):
+        self.index = plan.index
+        self.name = plan.name
+        self.owner = owner
         self.spans = []
         self.first_ns = None
+        self.ended = False
         self.error = None
-        self.socket = None
-        if io_mode == "echo":
-            self.socket = connect_echo(port)
-            io_call = make_echo_call(self.socket)
+        self.sockets = []
+        self.executor = None
+        echo = env.echo
+        if echo:
+            self.sockets.append(connect_echo(env.port))
+            io_call = make_echo_call(self.sockets[0])
         else:
             io_call = time.sleep
-        self.writes = plan.puts
-        self.channels = channels
-        self.execute = make_executor(self.spans.append, plan.latencies, io_call, locks, channels)
+        if plan.executor is not None:
+            self.executor = LoopExecutor(plan.executor, echo, env.port, self.sockets)
+        task_sockets = None
+        if echo and plan.echo_tasks:
+            task_sockets = [connect_echo(env.port) for _ in range(plan.echo_tasks)]
+            self.sockets += task_sockets
+        receivers = {name: env.channels[name].receiver() for name in plan.gets}
+        self.writes = [env.channels[name] for name in plan.puts]
+        self.program = bind_program(plan.program, env, receivers, self.executor, task_sockets)
+        self.execute = make_runner(self.spans.append, io_call, make_io_arg(iter(plan.uniforms).__next__, echo))
+
+    def finish(self):
+        """The thread's end, as the simulator's finish_writing: the executor is shut down (its
+        threads leave) and the channels it writes may close."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=False)
+        for channel in self.writes:
+            channel.writer_done()
+        if self.executor is not None:
+            self.executor.join_workers()
 
     def close(self):
-        if self.socket is not None:
-            self.socket.close()
+        for sock in self.sockets:
+            sock.close()
+        if self.executor is not None:
+            self.executor.shutdown(wait=False)
 
-    def result(self):
-        return self.first_ns, self.spans, self.error
+    def results(self, start_ns):
+        """{global index: (start, first line, spans)}: this thread's and its executor threads'."""
+        out = {self.index: (start_ns, self.first_ns, self.spans)}
+        if self.executor is not None:
+            out.update(self.executor.results())
+        return out
 
 
 def thread_main(run):
     """A scenario thread's function; its first line ends the thread's start span."""
     run.first_ns = time.monotonic_ns()
     try:
-        run.execute(run.program, 0)
-        for name in run.writes:  # this writer is done: its channels may close
-            run.channels[name].writer_done()
+        run.execute(run.program)
+        run.finish()
+    except ChannelDeadlock as e:
+        run.error = f"{run.name}: {e}"
     except BaseException:  # reported by the parent as a run failure
-        run.error = traceback.format_exc()
+        run.error = f"{run.name}:\n{traceback.format_exc()}"
+    run.ended = True
+    run.owner.thread_ended(run.error is not None)
 
 
 # --------------------------------------------------------------------------------------------
 # io: the delay/echo server
 
 ECHO_REQUEST = struct.Struct("!Q")  # latency in ns, echoed back after that long
-
-
-def echo_payloads(latencies):
-    """Echo requests, packed before the run so the io span holds only the call itself."""
-    return [ECHO_REQUEST.pack(max(0, round(latency * 1e9))) for latency in latencies]
 
 
 def connect_echo(port):
@@ -913,28 +1520,60 @@ class EchoServer:
 # --------------------------------------------------------------------------------------------
 # One repetition
 
+class ExecutorPlan:
+    """A loop thread's executor: its real size, the simulator's executor threads it stands for
+    (global indices, by worker number) and their pre-drawn uniforms (stream = that index)."""
+
+    def __init__(self, workers, recorded, uniforms, echo):
+        self.workers = workers
+        self.recorded = recorded
+        self.uniforms = uniforms
+        self.echo = echo  # its blocking functions do io: each worker needs a connection in --io echo
+
+
 class ThreadPlan:
-    """A thread's compiled program and io requests: picklable, for children of any start method."""
+    """A thread's compiled program and random draws: picklable, for children of any start method.
 
-    def __init__(self, program, latencies, puts, gets):
+    uniforms are the thread's stream's first draws (stream = its global index): each random io
+    takes the next one when it runs, so the k-th random latency the thread draws is the
+    simulator's k-th, whatever the messages it receives.
+    """
+
+    def __init__(self, index, name, program, uniforms, puts, gets, executor=None, echo_tasks=0):
+        self.index = index
+        self.name = name  # process/thread, for messages
         self.program = program
-        self.latencies = latencies
+        self.uniforms = uniforms
         self.puts, self.gets = puts, gets  # channel names
+        self.executor = executor
+        self.echo_tasks = echo_tasks
 
 
-def thread_plans(process, seed, calibration, io_mode):
+def draw_uniforms(seed, stream, count):
+    rng = SplitMix64.for_stream(seed, stream)
+    return [rng.uniform() for _ in range(count)]
+
+
+def thread_plans(process, seed, calibration, io_mode, messages):
     plans = []
-    for t in process.threads:
-        latencies = draw_latencies(t.program, seed, t.index)
-        if io_mode == "echo":
-            latencies = echo_payloads(latencies)
+    for t in scenario_threads(process):
         puts, gets = channel_use(t.program)
-        plans.append(ThreadPlan(compile_program(t.program, calibration), latencies, sorted(puts), sorted(gets)))
+        tasks, offload = echo_connections(t.program)
+        executor = None
+        if t.executors:
+            draws = executor_draws(t.program, messages)
+            executor = ExecutorPlan(executor_workers(t.program, os.cpu_count() or 1), [e.index for e in t.executors],
+                                    [draw_uniforms(seed, e.index, draws) for e in t.executors] if draws else [],
+                                    offload)
+        plans.append(ThreadPlan(t.index, f"{t.process_name}/{t.name}", compile_program(t.program, calibration),
+                                draw_uniforms(seed, t.index, random_draws(t.program, messages)),
+                                sorted(puts), sorted(gets), executor, tasks if io_mode == "echo" else 0))
     return plans
 
 
 class ProcessThreads:
-    """A process instance's scenario threads, ready to start (connections open, locks made)."""
+    """A process instance's scenario threads, ready to start (connections open, locks and
+    channels made). They are daemon threads, so that a run that fails can still exit."""
 
     def __init__(self, plans, io_mode, port, shared=None):
         locks = {name: threading.Lock() for plan in plans for name in lock_names(plan.program)}
@@ -944,31 +1583,56 @@ class ProcessThreads:
             writers = sum(1 for plan in plans if name in plan.puts)
             readers = sum(1 for plan in plans if name in plan.gets)
             channels[name] = ChannelEnd(queue.Queue(), writers, readers, LocalCounter())
+        env = ProcessEnv(locks, channels, io_mode == "echo", port)
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.remaining = len(plans)
         self.runs = []
         try:
             for plan in plans:
-                self.runs.append(ThreadRun(plan, io_mode, port, locks, channels))
+                self.runs.append(ThreadRun(plan, env, self))
         except BaseException:
             self.close()
             raise
-        self.threads = [threading.Thread(target=thread_main, args=(r,)) for r in self.runs]
+        self.threads = [threading.Thread(target=thread_main, args=(r,), daemon=True) for r in self.runs]
 
-    def start_and_join(self):
-        """Starts the threads one after another, then joins them; returns the start stamps.
+    def thread_ended(self, failed):
+        with self.lock:
+            self.remaining -= 1
+            if failed or self.remaining == 0:
+                self.done.set()
 
-        The stamps are taken just before each Thread.start(). The calling thread then only
-        waits in join(), as a real program's main thread does.
+    def start(self):
+        """Starts the threads one after another; returns the stamps taken just before each start.
+
+        The calling thread then only waits (wait()), as a real program's main thread in join().
         """
         stamps = []
         for thread in self.threads:
             stamps.append(time.monotonic_ns())
             thread.start()
-        for thread in self.threads:
-            thread.join()
         return stamps
 
-    def results(self):
-        return [r.result() for r in self.runs]
+    def wait(self, timeout):
+        """Until every thread has finished; RunFailed at the first failure or after `timeout` s."""
+        finished = self.done.wait(timeout)
+        for r in self.runs:
+            if r.error:
+                raise RunFailed(f"a scenario thread failed: {r.error}")
+        if not finished:
+            stuck = ", ".join(r.name for r in self.runs if not r.ended)
+            raise RunFailed(f"the run did not finish within {timeout:g} s (--timeout); still running: {stuck}. A get "
+                            f"or consume waiting for messages that never come, or a writer blocked on a full pipe "
+                            f"nobody reads any more?")
+        for thread in self.threads:
+            thread.join()
+
+    def results(self, stamps=None):
+        """{global index: (start stamp, first line, spans)}; start None: the process's launch."""
+        out = {}
+        for k, r in enumerate(self.runs):
+            out.update(r.results(stamps[k] if stamps else None))
+        return out
 
     def close(self):
         for r in self.runs:
@@ -986,35 +1650,47 @@ class GcPaused:
         gc.enable()
 
 
-def run_in_process(plans, switch_interval, io_mode, port, shared):
-    """The one process instance runs as threads of the recorder: (t0, [(start, first, spans)])."""
+def run_in_process(plans, switch_interval, io_mode, port, shared, timeout):
+    """The one process instance runs as threads of the recorder: (t0, {index: (start, first, spans)})."""
     sys.setswitchinterval(switch_interval)
     process = ProcessThreads(plans, io_mode, port, shared)
     try:
         with GcPaused():
-            stamps = process.start_and_join()
-        results = process.results()
+            stamps = process.start()
+            process.wait(timeout)
+        results = process.results(stamps)
     finally:
         process.close()
-    check_thread_errors(results)
-    return stamps[0], [(stamp, first, spans) for stamp, (first, spans, _) in zip(stamps, results)]
+    return stamps[0], results
 
 
-def check_thread_errors(results):
-    for _, _, error in results:
-        if error:
-            raise RunFailed(f"a scenario thread failed:\n{error}")
+def write_child_result(result_path, message):
+    with open(result_path + ".tmp", "wb") as f:
+        pickle.dump(message, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(result_path + ".tmp", result_path)
 
 
-def child_main(plans, switch_interval, io_mode, port, result_path, gate, shared):
+def child_watchdog(timeout, result_path):
+    """A child that is not done after `timeout` s reports it and exits (a thread waiting forever,
+    or an exit waiting for a multiprocessing.Queue feeder blocked on a full pipe)."""
+    time.sleep(timeout)
+    write_child_result(result_path, ("error", f"it did not finish within {timeout:g} s (--timeout): a get or consume "
+                                              f"waiting for messages that never come, or a writer blocked on a full "
+                                              f"pipe nobody reads any more?"))
+    os._exit(1)
+
+
+def child_main(plans, switch_interval, io_mode, port, result_path, gate, shared, timeout):
     """A process instance in a child: starts its threads, joins them, leaves their spans in a file.
 
     A child of a process "running at time 0" (gate given) prepares everything, says it is
     ready and waits for the parent's go at t0. The result goes to a file rather than a pipe so
     that the child can exit as soon as its threads are done, whether or not the parent is
     reading (a measured join() must not wait for the parent to drain a pipe), and the parent
-    does no work while the scenario runs.
+    does no work while the scenario runs. A child that fails exits at once (os._exit: threads
+    that wait forever, or queues that cannot flush, must not keep it alive).
     """
+    threading.Thread(target=child_watchdog, args=(timeout, result_path), daemon=True).start()
     process = None
     try:
         sys.setswitchinterval(switch_interval)
@@ -1023,16 +1699,19 @@ def child_main(plans, switch_interval, io_mode, port, result_path, gate, shared)
         if gate is not None:
             gate.send_bytes(b"ready")
             gate.recv_bytes()
-        process.start_and_join()
+        process.start()
+        process.wait(None)
         message = ("ok", process.results())
+    except RunFailed as e:
+        message = ("error", str(e))
     except BaseException:
         message = ("error", traceback.format_exc())
     finally:
         if process is not None:
             process.close()
-    with open(result_path + ".tmp", "wb") as f:
-        pickle.dump(message, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(result_path + ".tmp", result_path)
+    write_child_result(result_path, message)
+    if message[0] != "ok":
+        os._exit(1)
 
 
 def read_child_result(process, instance, result_path):
@@ -1043,8 +1722,7 @@ def read_child_result(process, instance, result_path):
     except OSError:
         raise RunFailed(f"process {instance.name} exited with code {process.exitcode} without results") from None
     if message[0] != "ok":
-        raise RunFailed(f"process {instance.name} failed:\n{message[1]}")
-    check_thread_errors(message[1])
+        raise RunFailed(f"process {instance.name} failed: {message[1]}")
     return message[1]
 
 
@@ -1064,8 +1742,9 @@ def stop_forkserver():
 class Children:
     """The child processes of a run with several process instances (or started processes)."""
 
-    def __init__(self, layout, plans, switch_interval, io_mode, port, default_method, workdir, shared):
-        self.layout = [p for p in layout if not p.synthesized]
+    def __init__(self, layout, plans, switch_interval, io_mode, port, default_method, workdir, shared, timeout):
+        self.layout = [p for p in layout if not p.synthesized and not p.parent]
+        self.timeout = timeout
         self.processes, self.paths, self.gates = {}, {}, {}
         for p in self.layout:
             context = multiprocessing.get_context(p.start_method or default_method)
@@ -1075,7 +1754,8 @@ class Children:
             self.paths[p.index] = os.path.join(workdir, f"{p.index}.pickle")
             self.processes[p.index] = context.Process(
                 target=child_main, name=p.name,
-                args=(plans[p.index], switch_interval, io_mode, port, self.paths[p.index], child_gate, shared))
+                args=(plans[p.index], switch_interval, io_mode, port, self.paths[p.index], child_gate, shared,
+                      timeout))
             if gate is not None:
                 self.gates[p.index] = (gate, child_gate)
 
@@ -1106,8 +1786,8 @@ class Children:
         return stamps
 
     def join_prestarted(self):
-        for i in self.gates:
-            self.processes[i].join()
+        for i in self.gates:  # each child gives up by itself after the timeout
+            self.processes[i].join(self.timeout + 60)
 
     def results(self):
         return {p.index: read_child_result(self.processes[p.index], p, self.paths[p.index]) for p in self.layout}
@@ -1120,9 +1800,9 @@ class Children:
 
 
 def run_main_thread(children, started):
-    """The synthesized parent's MainThread: Process.start() of each started process, then join().
+    """The parent's MainThread: Process.start() of each started process, then join().
 
-    Returns its spans (step index, iteration 0, begin, end) and each process's start stamp.
+    Returns its spans (step index, begin, end) and each process's start stamp.
     """
     now = time.monotonic_ns
     spans, launched = [], {}
@@ -1130,71 +1810,93 @@ def run_main_thread(children, started):
         process = children.processes[p.index]
         t = now()
         process.start()
-        spans.append((k, 0, t, now()))
+        spans.append((k, t, now()))
         launched[p.index] = t
     for k, p in enumerate(started):
         process = children.processes[p.index]
         t = now()
         process.join()
-        spans.append((len(started) + k, 0, t, now()))
+        spans.append((len(started) + k, t, now()))
     return spans, launched
 
 
-def run_with_children(layout, plans, switch_interval, io_mode, port, default_method, shared):
-    """Processes as multiprocessing children; returns (t0, [(start, first, spans)] by thread).
+def run_with_children(layout, plans, switch_interval, io_mode, port, default_method, shared, timeout):
+    """Processes as multiprocessing children; returns (t0, {index: (start, first, spans)}).
 
     Processes without a start_method run from time 0, as the simulator has them: they are
     started before t0 and released together at t0. Processes with one are started at t0 by the
-    recorder's main thread, which plays the simulator's synthesized "main" process.
+    recorder's main thread, which plays the parent's MainThread: the simulator's synthesized
+    "main" process, or the scenario's `parent` process, whose other threads (a Pool's task and
+    result handlers) then run here too, started at t0.
     """
     started = [p for p in layout if p.start_method]
     if any(p.start_method == "forkserver" for p in started):
         stop_forkserver()
+    parent = next((p for p in layout if p.parent), None)
     workdir = tempfile.mkdtemp(prefix="gilsim-record-")
-    children = Children(layout, plans, switch_interval, io_mode, port, default_method, workdir, shared)
+    children = Children(layout, plans, switch_interval, io_mode, port, default_method, workdir, shared, timeout)
+    own = None
     try:
         children.prestart()
+        if parent is not None and plans.get(parent.index):
+            own = ProcessThreads(plans[parent.index], io_mode, port, shared)
         sys.setswitchinterval(switch_interval)
         with GcPaused():
             t0 = time.monotonic_ns()
             launched = children.release()
+            own_stamps = own.start() if own else None
             main_spans, started_at = run_main_thread(children, started)
             launched.update(started_at)
+            if own:
+                own.wait(timeout)
             children.join_prestarted()
         results = children.results()
+        if own:
+            results[parent.index] = own.results(own_stamps)
     finally:
+        if own:
+            own.close()
         children.terminate()
         shutil.rmtree(workdir, ignore_errors=True)
-    threads = []
+    threads = {}
     for p in layout:
-        if p.synthesized:
-            threads.append((t0, t0, main_spans))  # the recorder's own thread, running at t0
-            continue
-        for first, spans, _ in results[p.index]:
-            threads.append((launched[p.index], first, spans))
+        for t in p.threads:
+            if t.role == "main":  # the recorder's own thread, running at t0
+                threads[t.index] = (t0, t0, main_spans)
+        for index, (start, first, spans) in results.get(p.index, {}).items():
+            threads[index] = (launched[p.index] if start is None else start, first, spans)
     return t0, threads
 
 
 class Measured:
-    """One repetition's raw result: per thread (start stamp, first line, spans), and t0."""
+    """One repetition's raw result: per thread index (start stamp, first line, spans), and t0."""
 
     def __init__(self, t0, threads, switch_interval):
         self.t0 = t0
-        self.threads = threads  # [(start_call_ns, first_ns, spans)] in global thread order
+        self.threads = threads  # {global thread index: (start_call_ns, first_ns, [(index, begin, end)])}
         self.switch_interval = switch_interval
 
 
-def run_once(variant, calibration, io_mode, port, default_method):
+def run_once(variant, calibration, io_mode, port, default_method, timeout):
     """Executes one repetition of a variant; raises RunFailed if anything failed."""
     layout = instances(variant)
     seed = variant["runtime"]["seed"]
     interval = variant["runtime"]["switch_interval_s"]
-    plans = {p.index: thread_plans(p, seed, calibration, io_mode) for p in layout if not p.synthesized}
-    shared = shared_channels(variant, layout, default_method)
-    if len(layout) == 1:
-        t0, threads = run_in_process(plans[0], interval, io_mode, port, shared)
-    else:
-        t0, threads = run_with_children(layout, plans, interval, io_mode, port, default_method, shared)
+    messages = variant_bounds(variant)[2]
+    plans = {p.index: thread_plans(p, seed, calibration, io_mode, messages) for p in layout if scenario_threads(p)}
+    # Pipes' locks made for fork cannot go to spawned children: a non-fork context then.
+    methods = {p.start_method or default_method for p in layout if not (p.synthesized or p.parent)}
+    context = "fork" if len(layout) == 1 or methods == {"fork"} else "spawn"
+    shared = shared_channels(variant, layout, multiprocessing.get_context(context))
+    try:
+        if len(layout) == 1:
+            t0, threads = run_in_process(plans[0], interval, io_mode, port, shared, timeout)
+        else:
+            t0, threads = run_with_children(layout, plans, interval, io_mode, port, default_method, shared, timeout)
+    except BaseException:
+        for channel in shared.values():  # a multiprocessing.Queue must not hold up our exit
+            getattr(channel.queue, "cancel_join_thread", lambda: None)()
+        raise
     # Every process sets the scenario's interval; CPython stores it in whole microseconds.
     return Measured(t0, threads, sys.getswitchinterval())
 
@@ -1231,25 +1933,32 @@ def metadata_events(layout):
 
 
 def step_events(thread, start_ns, first_ns, spans, t0):
-    """The thread's start span, then one complete event per executed leaf step."""
+    """The thread's start span, then one complete event per executed step; a step's iteration is
+    how many times the thread executed it before (the simulator's definition)."""
     head = f'{{"ph":"X","pid":{thread.process_index + 1},"tid":{STEP_TID_BASE + thread.index + 1},"ts":'
     args = f',"args":{{"process":{_js(thread.process_name)},"thread":{_js(thread.name)},"step":'
     kinds = [kind for kind, _ in thread.table]
     labels = [_js(label) for _, label in thread.table]
+    executions = [0] * len(kinds)
     lines = [f'{head}{us(start_ns - t0)},"dur":{us(first_ns - start_ns)},"name":"start","cat":"step"'
              f'{args}"start","step_index":-1,"iteration":0}}}}']
-    for index, iteration, begin, end in spans:
+    for index, begin, end in spans:
+        iteration = executions[index]
+        executions[index] = iteration + 1
         lines.append(f'{head}{us(begin - t0)},"dur":{us(end - begin)},"name":"{kinds[index]}","cat":"step"'
                      f'{args}{labels[index]},"step_index":{index},"iteration":{iteration}}}}}')
     return lines
 
 
 def trace_text(variant, measured, other_data):
+    """Threads in the simulator's order; those the recorder cannot see (a multiprocessing.Queue's
+    feeder, executor threads that never started) have no spans, as validation expects."""
     layout = instances(variant)
-    threads = [t for p in layout for t in p.threads]
     lines = metadata_events(layout)
-    for thread, (start, first, spans) in zip(threads, measured.threads):
-        lines += step_events(thread, start, first, spans, measured.t0)
+    for thread in (t for p in layout for t in p.threads):
+        if thread.index in measured.threads:
+            start, first, spans = measured.threads[thread.index]
+            lines += step_events(thread, start, first, spans, measured.t0)
     return ('{"displayTimeUnit":"ms","traceEvents":[\n' + ",\n".join(lines) + "\n],\n"
             + '"otherData":' + json.dumps(other_data, separators=(",", ":"), ensure_ascii=False) + "}\n")
 
@@ -1261,7 +1970,8 @@ def other_data(variant, measured, host, recorder):
 
 
 def makespan_ns(measured):
-    return max((spans[-1][3] if spans else first) for _, first, spans in measured.threads) - measured.t0
+    return max(max((end for _, _, end in spans), default=first)
+               for _, first, spans in measured.threads.values()) - measured.t0
 
 
 def trace_file_name(variant, repetition):
@@ -1385,9 +2095,20 @@ def report_repetition(path, measured, others):
         print(f"{PROG}: warning: other processes used {others:.0%} of the CPUs during this run", file=sys.stderr)
 
 
+def default_timeout(variant):
+    """Seconds after which a run counts as stuck: generous, from the work the scenario does."""
+    processes = sum(p["count"] for p in variant["processes"])
+    return 60 + 10 * variant_bounds(variant)[1] + processes
+
+
 def command_run(args, argv):
     """The `run` subcommand: returns the exit status."""
     variants = validate_export(export_scenario(args.scenario, args.set, args.switch_interval, args.variant))
+    for v in variants:
+        try:
+            check_recordable(v, args.io)
+        except ScenarioRefused as e:
+            raise ScenarioRefused(f"variant {v['variant']}: {e}" if v["variant"] else str(e)) from None
     host = host_facts(args.start_method)
     for v in variants:
         note_machine(v, host)
@@ -1403,7 +2124,8 @@ def command_run(args, argv):
         for v in variants:
             for k in range(args.repeat):
                 load = OtherLoad()
-                measured = run_once(v, calibration, args.io, server.port if server else None, args.start_method)
+                measured = run_once(v, calibration, args.io, server.port if server else None, args.start_method,
+                                    args.timeout or default_timeout(v))
                 others = load.share()
                 recorder = dict(calibration.as_json(), io_mode=args.io, repetition=k, repetitions=args.repeat,
                                 other_processes_cpu_share=round(others, 3), command=command_line(argv))
@@ -1787,6 +2509,16 @@ def positive_int(text):
     return value
 
 
+def positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
+    return value
+
+
 def parser():
     p = argparse.ArgumentParser(prog=PROG, description="Record gilsim scenarios on real CPython; calibrate the host.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -1799,6 +2531,9 @@ def parser():
     run.add_argument("--io", choices=IO_MODES, default="sleep", help="how io steps block (sleep)")
     run.add_argument("--start-method", choices=START_METHODS, default="fork",
                      help="multiprocessing start method for process instances (fork)")
+    run.add_argument("--timeout", type=positive_float, metavar="S",
+                     help="fail a repetition that has not finished after S seconds (a get that can never be "
+                          "served, a writer blocked on a full pipe); default: 60 s + 10x the scenario's work")
     run.add_argument("--out", required=True, metavar="DIR", help="output directory")
     cal = sub.add_parser("calibrate", help="measure this host into a machine profile")
     cal.add_argument("--out", required=True, metavar="FILE.yaml")

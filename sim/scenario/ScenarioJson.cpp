@@ -91,7 +91,7 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
     out << (p ? "," : "") << "\n    {\"name\": " << json::quote(process.name) << ", \"count\": " << process.count
         << ", \"start_method\": "
         << (process.start_method ? json::quote(start_method_name(*process.start_method)) : std::string("null"))
-        << ", \"threads\": [";
+        << (process.is_parent ? ", \"parent\": true" : "") << ", \"threads\": [";
     for (std::size_t t = 0; t < process.threads.size(); ++t) {
       const ThreadSpec& thread = process.threads[t];
       out << (t ? "," : "") << "\n      {\"name\": " << json::quote(thread.name) << ", \"count\": " << thread.count

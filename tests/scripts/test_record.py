@@ -9,6 +9,7 @@ build/gilsim and are skipped when it has not been built.
 
 import importlib.util
 import json
+import math
 import os
 import re
 import shutil
@@ -237,6 +238,7 @@ class RecordedScenarioTest(unittest.TestCase):
     """Records SCENARIO (a YAML text) once, as NAME.yaml, for the tests of the class."""
 
     SCENARIO = NAME = None
+    ARGS = ()  # more options for record.py run
 
     @classmethod
     def setUpClass(cls):
@@ -245,7 +247,7 @@ class RecordedScenarioTest(unittest.TestCase):
         with open(cls.path, "w", encoding="utf-8") as f:
             f.write(cls.SCENARIO)
         out = os.path.join(cls.dir, "out")
-        done = run_record("run", cls.path, "--repeat", "1", "--out", out)
+        done = run_record("run", cls.path, "--repeat", "1", *cls.ARGS, "--out", out)
         if done.returncode != 0:
             shutil.rmtree(cls.dir, ignore_errors=True)
             raise AssertionError(done.stderr)
@@ -358,6 +360,233 @@ class ChannelTest(RecordedScenarioTest):
             return sorted((e["args"]["process"].split("[")[0], e["args"]["thread"], e["args"]["step_index"])
                           for e in spans if not e["args"]["thread"].startswith("QueueFeederThread"))
         self.assertEqual(keys(self.spans), keys(step_spans(load(sim_path))))
+
+
+def simulate(test, path, *args):
+    """The simulator's trace of the scenario at path."""
+    sim_path = os.path.join(test.dir, "sim.json")
+    subprocess.run([GILSIM, "run", path, "--trace", sim_path, *args], check=True, stdout=subprocess.DEVNULL,
+                   cwd=REPO)
+    return load(sim_path)
+
+
+def export(path, *args):
+    return json.loads(subprocess.run([GILSIM, "export", path, *args], check=True, stdout=subprocess.PIPE,
+                                     cwd=REPO).stdout)["variants"][0]
+
+
+MIXED = """
+name: mixed
+runtime: {seed: 3}
+workload:
+  channels: [{name: jobs, kind: pipe}, {name: done, kind: mp_queue}, {name: local, kind: queue}]
+  processes:
+    - name: front
+      threads:
+        - name: loop
+          program:
+            - asyncio:
+                tasks: 6
+                executor_threads: 2
+                program:
+                  - cpu: 200us
+                  - io: 2ms
+                  - run_in_executor: [{cpu: 200us}, {io: {distribution: uniform, min: 1ms, max: 3ms}},
+                                      {native: {time: 1ms, threads: 2}}]
+                  - sleep: 1ms
+            - repeat: {count: 4, steps: [{put: {channel: jobs, bytes: 8KiB, objects: 5}}]}
+            - native: {time: 3ms, threads: 3}
+        - name: collector
+          program: [{repeat: {count: 4, steps: [{get: done}]}}]
+    - name: back
+      threads:
+        - name: worker
+          program:
+            - repeat:
+                count: 2
+                steps:
+                  - consume:
+                      channel: jobs
+                      steps:
+                        - io: {distribution: exponential, mean: 1ms}
+                        - put: {channel: local, bytes: 100B}
+                        - put: {channel: done, bytes: 1KiB}
+        - name: sink
+          program: [{consume: {channel: local, steps: [{cpu: 100us}]}}]
+"""
+
+
+class AsyncioAndNativeThreadsTest(RecordedScenarioTest):
+    """asyncio with run_in_executor, native code with internal threads, io drawn inside consume
+    bodies, a consume that finds its channel closed, one consumer per channel (deterministic keys)."""
+
+    SCENARIO, NAME = MIXED, "mixed"
+
+    def thread(self, name):
+        return [e for e in self.spans if e["args"]["thread"] == name]
+
+    @NEEDS_GILSIM
+    def test_step_keys_and_tracks_are_exactly_the_simulators(self):
+        simulated = [e for e in step_spans(simulate(self, self.path))
+                     if not e["args"]["thread"].startswith("QueueFeederThread")]  # multiprocessing's own
+        self.assertEqual(sorted(step_key(e) for e in self.spans), sorted(step_key(e) for e in simulated))
+
+    def test_asyncio_is_one_span_and_its_executor_threads_start_lazily(self):
+        loop = self.thread("loop")
+        self.assertEqual([(e["name"], e["args"]["step"]) for e in loop],
+                         [("start", "start"), ("asyncio", "asyncio x6")] + [("put", "put jobs")] * 4
+                         + [("native", "native 3ms x3")])
+        asyncio_step = loop[1]
+        # 6 tasks: cpu, awaited io, an offloaded blocking function on 2 threads, awaited sleep
+        self.assertGreater(asyncio_step["dur"], 3000)
+        for name in ("loop-executor[0]", "loop-executor[1]"):
+            start, worker = self.thread(name)
+            self.assertEqual((start["name"], worker["name"], worker["args"]["step"], worker["args"]["step_index"]),
+                             ("start", "executor_worker", "executor worker", 0))
+            # ThreadPoolExecutor starts its threads on submits, inside the asyncio step
+            self.assertGreaterEqual(start["ts"], asyncio_step["ts"])
+            self.assertLessEqual(start["ts"], asyncio_step["ts"] + asyncio_step["dur"])
+            # ... and they leave when the loop thread ends, as the simulator's
+            self.assertGreaterEqual(worker["ts"] + worker["dur"], loop[-1]["ts"] + loop[-1]["dur"] - 1)
+
+    def test_a_consume_ends_each_time_its_channel_is_closed(self):
+        consumes = [e["args"]["iteration"] for e in self.thread("worker") if e["name"] == "consume"]
+        self.assertEqual(consumes, list(range(6)))  # 4 messages + closing, then closed at once
+        self.assertEqual(sum(1 for e in self.thread("sink") if e["name"] == "consume"), 5)
+        self.assertEqual(sum(1 for e in self.thread("collector") if e["name"] == "get"), 4)
+
+    @NEEDS_GILSIM
+    def test_latencies_drawn_per_message_and_per_executor_thread_are_the_simulators(self):
+        sim = simulate(self, self.path)
+        layout = record.instances(export(self.path))
+        seed = 3
+        names = {t.name: t for p in layout for t in p.threads}
+        for name, mean in (("worker", 1e-3), ("loop-executor[0]", None), ("loop-executor[1]", None)):
+            t = names[name]
+            simulated = [e["dur"] for e in sorted(sim["traceEvents"], key=lambda e: e.get("ts", 0))
+                         if e.get("cat") == "state" and e["name"] == "io" and e["tid"] == t.index + 1]
+            uniforms = record.draw_uniforms(seed, t.index, len(simulated))
+            if mean:  # exponential(1 ms)
+                drawn = [-mean * math.log(1 - u) for u in uniforms]
+            else:  # uniform(1 ms, 3 ms)
+                drawn = [1e-3 + 2e-3 * u for u in uniforms]
+            self.assertTrue(simulated, name)
+            for s, d in zip(simulated, drawn):
+                self.assertLessEqual(abs(round(s * 1000) - round(d * 1e9)), 1, name)
+        # the recorder's io spans inside consume wait at least their draws
+        recorded = [e["dur"] for e in self.thread("worker") if e["name"] == "io"]
+        drawn = [-1e-3 * math.log(1 - u) for u in record.draw_uniforms(seed, names["worker"].index, 4)]
+        for r, d in zip(recorded, drawn):
+            self.assertGreaterEqual(r, d * 1e6 - 1)
+
+
+class AsyncioEchoTest(RecordedScenarioTest):
+    """--io echo: the coroutines' io is a stream to the echo server, on a connection per task."""
+
+    SCENARIO, NAME, ARGS = """
+name: aecho
+workload:
+  processes:
+    - threads:
+        - name: loop
+          program:
+            - asyncio: {tasks: 3, program: [{io: 5ms}, {cpu: 100us}, {run_in_executor: [{io: 2ms}]}]}
+""", "aecho", ("--io", "echo")
+
+    def test_the_waits_overlap_and_take_at_least_their_latency(self):
+        step = next(e for e in self.spans if e["name"] == "asyncio")
+        self.assertGreaterEqual(step["dur"], 7000)
+        self.assertLess(step["dur"], 3 * 7000 + 500_000)  # the three 5 ms waits overlap
+        self.assertEqual(self.trace["otherData"]["recorder"]["io_mode"], "echo")
+
+
+class PoolTest(TempDirTest):
+    """A processes strategy: the parent process's MainThread starts the pool's workers while its
+    task and result handlers run (the simulator's Strategies.cpp)."""
+
+    SCENARIO = """
+name: pool
+batch: {tasks: 4, program: [{cpu: 1ms}], input: 4KiB, output: 1KiB}
+strategies: [{processes: {workers: 1, start_method: fork}}]
+"""
+
+    @NEEDS_GILSIM
+    def test_the_parent_process_is_laid_out_as_the_simulator_does(self):
+        path = self.scenario("pool.yaml", self.SCENARIO)
+        out = os.path.join(self.dir, "out")
+        done = run_record("run", path, "--repeat", "1", "--out", out)
+        if not any(p.get("parent") for p in export(path)["processes"]):  # an export without the mark
+            self.assertEqual(done.returncode, 2, done.stderr)
+            self.assertIn("gilsim export does not mark it", done.stderr)
+            return
+        self.assertEqual(done.returncode, 0, done.stderr)
+        spans = step_spans(load(os.path.join(out, "pool.processes-1-fork.rep0.trace.json")))
+        self.assertEqual(sorted(step_key(e) for e in spans), sorted(step_key(e) for e in step_spans(simulate(self, path))))
+
+
+class LayoutTest(unittest.TestCase):
+    def test_executor_and_feeder_threads_and_a_marked_parent_take_the_simulators_indices(self):
+        def thread(name, program):
+            return {"name": name, "count": 1, "interpreter": "main", "program": program}
+        loop = [{"label": "asyncio x2", "kind": "asyncio", "tasks": 2, "executor_threads": 0, "program": [
+            {"label": "run_in_executor", "kind": "run_in_executor", "steps": [
+                {"label": "cpu 1ms", "kind": "cpu", "seconds": 0.001}]}]}]
+        put = [{"label": "put q", "kind": "put", "channel": "q", "bytes": 0, "objects": 0}]
+        variant = {"machine": {"cores": 2, "smt": 1}, "channels": [{"name": "q", "kind": "mp_queue"}], "processes": [
+            {"name": "main", "count": 1, "start_method": None, "parent": True,
+             "threads": [thread("a", loop), thread("b", put)]},
+            {"name": "w", "count": 2, "start_method": "fork", "threads": [thread("c", put)]}]}
+        layout = record.instances(variant)
+        got = [(p.name, t.index, t.name, t.role) for p in layout for t in p.threads]
+        self.assertEqual(got, [("main", 0, "MainThread", "main"), ("main", 1, "a", "scenario"),
+                               # ThreadPoolExecutor's default: min(32, cpus + 4) with the scenario's cpus
+                               ("main", 2, "a-executor[0]", "executor"), ("main", 3, "a-executor[1]", "executor"),
+                               ("main", 4, "a-executor[2]", "executor"), ("main", 5, "a-executor[3]", "executor"),
+                               ("main", 6, "a-executor[4]", "executor"), ("main", 7, "a-executor[5]", "executor"),
+                               ("main", 8, "b", "scenario"), ("main", 9, "QueueFeederThread q", "feeder"),
+                               ("w[0]", 10, "c", "scenario"), ("w[0]", 11, "QueueFeederThread q", "feeder"),
+                               ("w[1]", 12, "c", "scenario"), ("w[1]", 13, "QueueFeederThread q", "feeder")])
+        self.assertEqual(layout[0].threads[0].table,
+                         [("process_start", "Process.start() w[0] (fork)"),
+                          ("process_start", "Process.start() w[1] (fork)"), ("join", "join() w[0]"),
+                          ("join", "join() w[1]")])
+        # Without the mark, a pool's parent is refused rather than laid out wrongly.
+        del variant["processes"][0]["parent"]
+        variant["processes"][0]["threads"] = [thread("task-handler", put), thread("result-handler", put)]
+        self.assertTrue(record.looks_like_unmarked_pool(variant["processes"]))
+
+
+class RunFailureTest(TempDirTest):
+    def assert_fails(self, path, message, *args):
+        out = os.path.join(self.dir, "out")
+        done = run_record("run", path, "--repeat", "1", *args, "--out", out)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn(message, done.stderr)
+        self.assertFalse(os.path.exists(out), "nothing may be written")
+
+    def test_a_get_on_a_closed_channel_fails_the_run_as_a_deadlock(self):
+        path = self.scenario("dead.yaml", """
+name: dead
+workload:
+  channels: [{name: q, kind: pipe}]
+  processes:
+    - {name: a, threads: [{program: [{put: {channel: q, bytes: 1KiB}}]}]}
+    - {name: b, threads: [{name: r, program: [{get: q}, {get: q}]}]}
+""")
+        self.assert_fails(path, "b/r: get on channel 'q': every thread that puts to it has finished and it is empty")
+
+    def test_a_run_that_never_ends_fails_after_the_timeout(self):
+        # The writer's second 1 MiB message fills the pipe, and nobody reads it.
+        path = self.scenario("stuck.yaml", """
+name: stuck
+workload:
+  channels: [{name: q, kind: pipe}]
+  processes:
+    - threads:
+        - {name: w, program: [{repeat: {count: 3, steps: [{put: {channel: q, bytes: 1MiB}}]}}]}
+        - {name: r, program: [{get: q}]}
+""")
+        self.assert_fails(path, "did not finish within 1.5 s (--timeout); still running: p0/w", "--timeout", "1.5")
 
 
 class RecordingTest(TempDirTest):
@@ -485,7 +714,8 @@ workload:
   channels: [{name: q, kind: interpreter_queue}]
   processes: [{threads: [{program: [{put: {channel: q, bytes: 1KiB}}]}, {program: [{get: q}]}]}]
 """)
-        self.assert_refused(path, "channel kind 'interpreter_queue' is not supported by the recorder")
+        self.assert_refused(path, "channel kind 'interpreter_queue' is not supported by the recorder (it runs: queue, "
+                                  "pipe, mp_queue): queues between sub-interpreters need Python 3.13+")
         path = self.scenario("unwritten.yaml", """
 name: unwritten
 workload:
@@ -494,13 +724,13 @@ workload:
 """)
         self.assert_refused(path, "channel 'q' is read but no thread puts to it")
 
-    def test_multithreaded_native_code_is_refused_before_running(self):
-        path = self.scenario("blas.yaml", """
-name: blas
+    def test_random_io_latencies_in_coroutines_are_refused_before_running(self):
+        path = self.scenario("arand.yaml", """
+name: arand
 workload:
-  processes: [{threads: [{program: [{native: {time: 10ms, threads: 2}}]}]}]
+  processes: [{threads: [{program: [{asyncio: {tasks: 2, program: [{io: {distribution: uniform, min: 1ms, max: 2ms}}]}}]}]}]
 """)
-        self.assert_refused(path, "native code with 2 internal threads is not supported by the recorder")
+        self.assert_refused(path, "an io step with a uniform latency in an asyncio coroutine is not supported")
 
     def test_sub_interpreters_are_refused_before_running(self):
         path = self.scenario("sub.yaml", """
