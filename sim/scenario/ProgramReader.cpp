@@ -61,6 +61,19 @@ Latency read_latency(const ValueReader& values, const YAML::Node& node, const st
   return latency;
 }
 
+// The `steps` of a repeat or consume: run again and again, they must leave the locks held as
+// they found them.
+std::vector<Step> read_balanced_body(ProgramReading& r, MapReader& map, const YAML::Node& key,
+                                     const std::string& step_path, int depth, const std::string& what,
+                                     const std::string& pass) {
+  const HeldLocks before = r.held;
+  std::vector<Step> body = read_program(r, map.require("steps"), map.path_of("steps"), depth + 1);
+  if (r.held != before)
+    r.values.source.fail(key, step_path, what + " must release every lock they take (" + pass + " ends holding " +
+                                             list_locks(r.held) + ")");
+  return body;
+}
+
 std::string read_channel_name(ProgramReading& r, const YAML::Node& node, const std::string& path) {
   const std::string name = r.values.string(node, path);
   for (const ChannelSpec& c : r.channels)
@@ -121,11 +134,7 @@ Step read_step(ProgramReading& r, const YAML::Node& node, const std::string& pat
     MapReader map(values.source, value, step_path);
     RepeatStep repeat;
     repeat.count = values.integer(map.require("count"), map.path_of("count"), 1, limits::kMaxRepeat);
-    const HeldLocks before = held;
-    repeat.body = read_program(r, map.require("steps"), map.path_of("steps"), depth + 1);
-    if (held != before)
-      values.source.fail(key, step_path, "the repeated steps must release every lock they take (an iteration ends holding " +
-                                             list_locks(held) + ")");
+    repeat.body = read_balanced_body(r, map, key, step_path, depth, "the repeated steps", "an iteration");
     map.reject_unknown_keys();
     step = {repeat, "repeat x" + std::to_string(repeat.count)};
   } else if (kind == "asyncio") {
@@ -175,11 +184,7 @@ Step read_step(ProgramReading& r, const YAML::Node& node, const std::string& pat
     MapReader map(values.source, value, step_path);
     ConsumeStep consume;
     consume.channel = read_channel_name(r, map.require("channel"), map.path_of("channel"));
-    const HeldLocks before = held;
-    consume.body = read_program(r, map.require("steps"), map.path_of("steps"), depth + 1);
-    if (held != before)
-      values.source.fail(key, step_path, "the steps must release every lock they take (a message ends holding " +
-                                             list_locks(held) + ")");
+    consume.body = read_balanced_body(r, map, key, step_path, depth, "the steps", "a message");
     map.reject_unknown_keys();
     step = {consume, "consume " + consume.channel};
   } else if (kind == "lock" || kind == "unlock") {
