@@ -1,6 +1,8 @@
 #include "models/machine/Machine.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace sg4 = simgrid::s4u;
 
@@ -23,6 +25,9 @@ void Machine::build(sg4::NetZone* zone) {
     host->seal();
     hosts_.push_back(host);
   }
+  // Doorbells complete 1 flop at once: they never share a core with the machine's jobs.
+  doorbell_host_ = zone->create_host("doorbells", 1e300);
+  doorbell_host_->seal();
   running_.assign(config_.cores, {});
   slot_used_.assign(config_.cores, {});
   last_core_.assign(timeline_.threads.size(), -1);
@@ -80,15 +85,9 @@ CpuJobPtr Machine::start(int thread, double work) {
   return job;
 }
 
-bool Machine::wait(const CpuJobPtr& job) {
-  bool completed = true;
-  try {
-    job->exec->wait();
-  } catch (const simgrid::CancelException&) {
-    completed = false;
-  }
+void Machine::wait(const CpuJobPtr& job) {
+  job->exec->wait();
   finish(job);
-  return completed;
 }
 
 void Machine::run(int thread, double work) {
@@ -102,12 +101,33 @@ void Machine::run_parallel(int thread, double work, int parts) {
   for (const CpuJobPtr& job : jobs) wait(job);
 }
 
-void Machine::interrupt(const CpuJobPtr& job) {
-  // A job that completed at this very instant cannot be cancelled: its wait() succeeds.
-  if (job->exec->get_state() != sg4::Activity::State::STARTED) return;
+Machine::Wake Machine::wait_until(const CpuJobPtr& job, double deadline, Doorbell& bell) {
+  const double now = sg4::Engine::get_clock();
+  if (deadline <= now) return Wake::Deadline;
+  const double timeout = std::isinf(deadline) ? -1.0 : deadline - now;
+  const ssize_t which = sg4::Exec::wait_any_for(bell.with(job->exec), timeout);
+  if (which == 0) {
+    finish(job);
+    return Wake::Completed;
+  }
+  if (which == 1) {
+    bell.answered();
+    return Wake::Rung;
+  }
+  return Wake::Deadline;
+}
+
+bool Machine::stop(const CpuJobPtr& job) {
+  if (job->exec->get_state() != sg4::Activity::State::STARTED || job->exec->get_remaining() <= 0) {
+    job->exec->wait();  // completed at this instant: collect it without waiting
+    finish(job);
+    return false;
+  }
   job->leaving = true;
   job->interrupted_work = job->exec->get_remaining() / kFlopsPerWorkSecond;
   job->exec->cancel();
+  finish(job);
+  return true;
 }
 
 void Machine::finish(const CpuJobPtr& job) {

@@ -4,6 +4,7 @@
 
 #include <simgrid/s4u.hpp>
 
+#include "models/machine/Doorbell.hpp"
 #include "models/machine/MachineConfig.hpp"
 #include "sim/trace/Timeline.hpp"
 
@@ -16,7 +17,7 @@ struct CpuJob {
   int core = -1;
   int slot = -1;
   double started = 0;           // when it started on its current core (for the core track)
-  double interrupted_work = 0;  // work left when interrupt() cancelled it
+  double interrupted_work = 0;  // work left when stop() cancelled it
   bool leaving = false;         // completed or cancelled: must not be migrated
 };
 using CpuJobPtr = std::shared_ptr<CpuJob>;
@@ -32,6 +33,8 @@ class Machine {
 
   void build(simgrid::s4u::NetZone* zone);
   simgrid::s4u::Host* any_host() const { return hosts_.front(); }
+  // A doorbell for an actor to wait on beside its jobs (see wait_until()).
+  Doorbell make_doorbell() const { return Doorbell(doorbell_host_); }
 
   // Starts `work` seconds of single-core work for `thread`.
   CpuJobPtr start(int thread, double work);
@@ -39,10 +42,16 @@ class Machine {
   void run(int thread, double work);
   // Runs `work` split evenly over `parts` parallel jobs (a native call's internal threads).
   void run_parallel(int thread, double work, int parts);
-  // Blocks until the job completes; returns false if it was interrupted.
-  bool wait(const CpuJobPtr& job);
-  // Cancels a running job, remembering the work left; its wait() returns false.
-  void interrupt(const CpuJobPtr& job);
+  // Blocks until the job completes.
+  void wait(const CpuJobPtr& job);
+  enum class Wake { Completed, Deadline, Rung };
+  // Waits until the job completes, the simulated clock reaches `deadline` (infinity: none) or
+  // `bell` rings; only a completed job is finished. Cancelling a waited-on job would throw in the
+  // waiter, and SimGrid exceptions capture a backtrace (~7 us).
+  Wake wait_until(const CpuJobPtr& job, double deadline, Doorbell& bell);
+  // Cancels a job nobody waits on, remembering the work left. Returns false (and finishes the
+  // job normally) if it completed at this very instant.
+  bool stop(const CpuJobPtr& job);
 
   // Work units: one second of work on a core of speed 1 is 1e9 flops.
   static constexpr double kFlopsPerWorkSecond = 1e9;
@@ -59,6 +68,7 @@ class Machine {
   MachineConfig config_;
   Timeline& timeline_;
   std::vector<simgrid::s4u::Host*> hosts_;
+  simgrid::s4u::Host* doorbell_host_ = nullptr;
   std::vector<std::vector<CpuJobPtr>> running_;  // per core, the jobs on it
   std::vector<std::vector<bool>> slot_used_;     // per core, display slots in use
   std::vector<int> last_core_;                   // per thread, for cache affinity

@@ -1,55 +1,71 @@
 #pragma once
-#include <simgrid/s4u.hpp>
+#include <cstdint>
+#include <unordered_map>
 
 #include "models/machine/Machine.hpp"
 #include "models/python/GilConfig.hpp"
 #include "sim/trace/Timeline.hpp"
-#include "sim/util/Rng.hpp"
 
 namespace gilsim {
 
-// One process's GIL, CPython's "new GIL" (Python/ceval_gil.c, 3.2 to 3.13) ported literally:
-//  - take(): a thread that finds the GIL locked waits on `cond_` with a timeout of the switch
-//    interval; if it times out and no switch happened meanwhile (switch_number unchanged), it
-//    sets the drop request, which the holder sees at its next eval-breaker check.
-//  - drop(): unlocks and signals one waiter; if a drop was requested (FORCE_SWITCHING), the
-//    dropper waits on `switch_cond_` until another thread has taken the GIL.
-// OS effects are explicit parameters: timer slack on timed waits, the latency of a woken thread,
-// the holder's eval-breaker latency, and a seeded jitter that breaks timeout ties.
-// SimGrid actors run one at a time between simcalls, so a single s4u::Mutex stands for both of
-// CPython's mutexes (gil->mutex and gil->switch_mutex) without changing any interleaving.
+// One interpreter's GIL as its Python threads see it. Two engines implement CPython's "new GIL"
+// protocol (Python/ceval_gil.c) with identical timelines (tests/sim/test_gil_models_agree.cpp):
+// ReferenceGil, a literal port on actors and condition variables, and FastGil, an event-driven
+// state machine that only wakes the threads whose state changes. NoGil is the free-threaded build.
 class Gil {
  public:
-  // `stream` picks this GIL's jitter stream (its index among all GILs). A disabled GIL
-  // (free-threaded build) lets every take() and drop() through at once.
-  Gil(int process, uint64_t stream, const GilConfig& config, uint64_t seed, bool enabled, Machine& machine,
-      Timeline& timeline);
+  // `stream` is this GIL's index among all GILs: it picks its threads' timer offsets.
+  Gil(int process, uint64_t stream, const GilConfig& config, uint64_t seed, Machine& machine, Timeline& timeline)
+      : process_(process), stream_(stream), config_(config), seed_(seed), machine_(machine), timeline_(timeline) {}
+  virtual ~Gil() = default;
+  Gil(const Gil&) = delete;
+  Gil& operator=(const Gil&) = delete;
 
-  void take(int thread);
-  void drop(int thread, bool final_release);
+  // take_gil(): returns holding the GIL.
+  virtual void take(int thread) = 0;
+  // drop_gil(): before a blocking call (FORCE_SWITCHING applies) or at thread exit (final).
+  virtual void drop(int thread, bool final_release) = 0;
+  // The eval breaker's answer to a drop request: drop_gil() then take_gil().
+  virtual void yield(int thread) = 0;
+  // Runs `work` seconds of the holder's bytecode. Returns true when done, or false with the work
+  // `left` when a drop request stopped it (the holder then runs to its eval-breaker check).
+  virtual bool run_bytecode(int thread, double work, double& left) = 0;
+  void thread_exits(int thread);
 
-  bool drop_requested() const { return drop_request_; }
-  // The holder's interruptible bytecode job, so a drop request can stop it (nullptr: none).
-  void set_holder_job(CpuJobPtr job) { holder_job_ = std::move(job); }
-
- private:
-  void request_drop();
-  double timed_wait_duration();
+ protected:
+  // Each timed wait of a thread lasts the switch interval plus the timer slack, plus a seeded
+  // offset below `tie_jitter` fixed per thread: waits that began together never time out at the
+  // same instant, which would otherwise let the engine's event order pick the winner.
+  double timed_wait(int thread) const;
+  // The latency of a woken thread, plus its own offset below `tie_jitter` for the same reason:
+  // a wake-up must not coincide with an I/O completion by the arithmetic of round numbers.
+  double wakeup_latency(int thread) const;
+  // A take by `thread` after another holder: CPython's gil->switch_number.
+  void count_switch(int thread);
+  // What the holder waits on beside its bytecode job, so a drop request can reach it.
+  Doorbell& doorbell(int thread);
+  // The holder noticed a drop request at `noticed_at` (its request, or the start of its
+  // bytecode if it was busy elsewhere): it runs on to its next eval-breaker check, drop_latency
+  // later, unless the job ends first. Returns true if the job completed.
+  bool run_to_eval_breaker(const CpuJobPtr& job, double noticed_at, double& left);
+  // The holder, running bytecode, learnt of a drop request set at `at`: it drops at its next
+  // eval-breaker check, drop_latency later.
+  void notice_drop_request(double at) {
+    if (eval_breaker_at_ < 0) eval_breaker_at_ = at + config_.drop_latency;
+  }
+  // The GIL was dropped: the next drop request starts a new eval-breaker countdown.
+  void forget_eval_breaker() { eval_breaker_at_ = -1; }
 
   int process_;
+  uint64_t stream_;
   GilConfig config_;
-  bool enabled_;
-  Rng rng_;
+  uint64_t seed_;
   Machine& machine_;
   Timeline& timeline_;
-  simgrid::s4u::MutexPtr mutex_;
-  simgrid::s4u::ConditionVariablePtr cond_;
-  simgrid::s4u::ConditionVariablePtr switch_cond_;
-  bool locked_ = false;
-  int last_holder_ = -1;
-  uint64_t switch_number_ = 0;
-  bool drop_request_ = false;
-  CpuJobPtr holder_job_;
+
+ private:
+  std::unordered_map<int, Doorbell> doorbells_;
+  double eval_breaker_at_ = -1;  // when the holder drops for the pending request (-1: not known)
 };
 
 }  // namespace gilsim

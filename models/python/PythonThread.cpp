@@ -40,7 +40,6 @@ PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, PythonWorld
       bytecode_cost_(world.scenario.runtime.build == PythonBuild::FreeThreaded
                          ? world.scenario.runtime.free_threaded_slowdown
                          : 1.0),
-      drop_latency_(world.scenario.runtime.gil.drop_latency),
       rng_(rng) {}
 
 void PythonThread::describe_steps(const std::vector<Step>& program, ThreadInfo& info) {
@@ -70,11 +69,13 @@ void PythonThread::operator()() {
   } catch (const ChannelClosed& closed) {
     blocked_on_ = "channel '" + closed.channel + "', whose writers have all finished (nothing left to get)";
     gil_.drop(id_, true);
+    gil_.thread_exits(id_);
     close_span();
     return;
   }
   finish_writing();
   gil_.drop(id_, true);
+  gil_.thread_exits(id_);
   close_span();
   timeline_.finish_time[id_] = sg4::Engine::get_clock();
   finished_ = true;
@@ -159,19 +160,8 @@ void PythonThread::run_step(const Step& step) {
 void PythonThread::run_python(double work) {
   while (work > 0) {
     enter(ThreadState::Python);
-    if (!gil_.drop_requested()) {
-      CpuJobPtr job = machine_.start(id_, work);
-      gil_.set_holder_job(job);
-      bool completed = machine_.wait(job);
-      gil_.set_holder_job(nullptr);
-      if (completed) return;
-      work = job->interrupted_work;
-    }
-    // A drop was requested: the holder runs on until its next eval-breaker check, then yields.
-    double tail = std::min(work, drop_latency_ * speed_);
-    machine_.run(id_, tail);
-    work -= tail;
-    yield_gil();
+    if (gil_.run_bytecode(id_, work, work)) return;
+    yield_gil();  // a drop request stopped it at an eval-breaker check
   }
 }
 
@@ -402,8 +392,7 @@ void PythonThread::join_process(const ProcessJoinStep& step) {
 
 void PythonThread::yield_gil() {
   enter(ThreadState::GilWait);
-  gil_.drop(id_, false);
-  gil_.take(id_);
+  gil_.yield(id_);
 }
 
 void PythonThread::enter(ThreadState state) {

@@ -64,7 +64,6 @@ class PythonThread {
   Timeline& timeline_;
   double speed_;
   double bytecode_cost_;  // work multiplier of Python bytecode (free-threaded build > 1)
-  double drop_latency_;
   Rng rng_;
   // The step being executed (kStartStep before the first), and the span open since `since_`.
   int step_ = kStartStep;

@@ -15,7 +15,9 @@ void add_scenario_options(po::options_description& options) {
       ("seed", po::value<std::string>(), "random seed (sets runtime.seed)")
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override any scenario value: --set path.to.key=value, e.g. workload.processes[0].count=4")
-      ("variant", po::value<std::vector<std::string>>()->composing(), "only this variant (repeatable)");
+      ("variant", po::value<std::vector<std::string>>()->composing(), "only this variant (repeatable)")
+      ("gil-model", po::value<std::string>()->default_value("fast"),
+       "GIL engine: fast (event-driven, default) or reference (literal port); both give the same timeline");
 }
 
 po::variables_map parse_command_line(const std::vector<std::string>& args, const po::options_description& options,
@@ -31,6 +33,12 @@ po::variables_map parse_command_line(const std::vector<std::string>& args, const
   po::notify(vm);
   if (!vm.count("help") && !vm.count("file")) throw po::error("missing the scenario FILE (" + usage + ")");
   return vm;
+}
+
+GilModel parse_gil_model(const std::string& name) {
+  if (name == "fast") return GilModel::Fast;
+  if (name == "reference") return GilModel::Reference;
+  throw ScenarioError("--gil-model " + name, "expected 'fast' or 'reference'");
 }
 
 std::vector<Scenario> load_selected_scenarios(const po::variables_map& vm) {
@@ -49,6 +57,8 @@ std::vector<Scenario> load_selected_scenarios(const po::variables_map& vm) {
     for (const auto& text : vm["set"].as<std::vector<std::string>>()) overrides.push_back(parse_override(text));
 
   std::vector<Scenario> scenarios = load_scenarios(vm["file"].as<std::string>(), overrides);
+  const GilModel model = parse_gil_model(vm["gil-model"].as<std::string>());
+  for (Scenario& s : scenarios) s.gil_model = model;
   if (!vm.count("variant")) return scenarios;
   std::vector<Scenario> selected;
   for (const std::string& name : vm["variant"].as<std::vector<std::string>>()) {

@@ -19,6 +19,9 @@ boost::program_options::variables_map parse_command_line(const std::vector<std::
                                                          const std::string& usage);
 
 // Loads FILE with the overrides and keeps the selected variants. Throws ScenarioError.
+// --gil-model NAME: fast or reference.
+GilModel parse_gil_model(const std::string& name);
+
 std::vector<Scenario> load_selected_scenarios(const boost::program_options::variables_map& vm);
 
 }  // namespace gilsim

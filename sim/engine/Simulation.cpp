@@ -7,7 +7,9 @@
 #include <simgrid/s4u.hpp>
 
 #include "models/machine/Machine.hpp"
-#include "models/python/Gil.hpp"
+#include "models/python/FastGil.hpp"
+#include "models/python/NoGil.hpp"
+#include "models/python/ReferenceGil.hpp"
 #include "models/python/PythonThread.hpp"
 #include "models/python/PythonWorld.hpp"
 #include "sim/engine/WorkloadLayout.hpp"
@@ -88,6 +90,17 @@ void create_channels(const Scenario& scenario, const WorkloadLayout& layout, Pyt
     world.feeder_buffers[key] = std::make_unique<Channel>(key.second, ChannelKind::Queue, writers);
 }
 
+std::unique_ptr<Gil> make_gil(const Scenario& scenario, int process, uint64_t stream, Machine& machine,
+                              Timeline& timeline) {
+  const GilConfig& config = scenario.runtime.gil;
+  const uint64_t seed = scenario.runtime.seed;
+  if (scenario.runtime.build == PythonBuild::FreeThreaded)
+    return std::make_unique<NoGil>(process, stream, config, seed, machine, timeline);
+  if (scenario.gil_model == GilModel::Reference)
+    return std::make_unique<ReferenceGil>(process, stream, config, seed, machine, timeline);
+  return std::make_unique<FastGil>(process, stream, config, seed, machine, timeline);
+}
+
 }  // namespace
 
 Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simgrid_args) {
@@ -134,15 +147,12 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
 
   // One GIL per interpreter of each process (sub-interpreters have their own, PEP 684), in
   // order of first use: the GIL's index picks its jitter stream.
-  const bool gil_enabled = scenario.runtime.build == PythonBuild::Default;
   std::map<std::pair<int, std::string>, std::unique_ptr<Gil>> gils;
   std::vector<std::unique_ptr<PythonThread>> threads;
   for (std::size_t id = 0; id < layout.threads().size(); ++id) {
     const ThreadInstance& instance = layout.threads()[id];
     auto& gil = gils[{instance.process, instance.spec->interpreter}];
-    if (!gil)
-      gil = std::make_unique<Gil>(instance.process, gils.size() - 1, scenario.runtime.gil, scenario.runtime.seed,
-                                  gil_enabled, machine, timeline);
+    if (!gil) gil = make_gil(scenario, instance.process, gils.size() - 1, machine, timeline);
     threads.push_back(std::make_unique<PythonThread>(static_cast<int>(id), *instance.spec, *gil, world,
                                                      Rng::for_stream(scenario.runtime.seed, id)));
     PythonThread* thread = threads.back().get();

@@ -151,6 +151,9 @@ struct ChannelSpec {
   ChannelKind kind = ChannelKind::Queue;
 };
 
+// How gilsim simulates, not what: chosen on the command line, never in the scenario file.
+enum class GilModel { Fast, Reference };
+
 // One simulation's input: a scenario with its variant (if any) applied.
 struct Scenario {
   std::string file;
@@ -161,6 +164,7 @@ struct Scenario {
   RuntimeConfig runtime;
   std::vector<ChannelSpec> channels;
   std::vector<ProcessSpec> processes;
+  GilModel gil_model = GilModel::Fast;  // --gil-model
 };
 
 }  // namespace gilsim

@@ -112,8 +112,9 @@ TEST_CASE("the same scenario and seed give byte-identical summary, trace and svg
 }
 
 TEST_CASE("golden timeline: two threads handing over the GIL for 30 ms of work") {
-  // Hand-checked: thread 0 runs Python [0, 5.055 ms) (first timeout 5 ms + 50 us slack +
-  // jitter < 1 us, then 5 us to the eval-breaker check); thread 1 takes the GIL 50 us later.
+  // Hand-checked: thread 0 runs Python [0, 5.0553 ms) (thread 1's first timeout at 5 ms + 50 us
+  // slack + its 0.26 us offset, then 5 us to the eval-breaker check); thread 1 takes the GIL one
+  // wake-up latency (50 us + its 0.36 us offset) later, at 5.1056 ms.
   const std::string trace = temp_path("golden.json");
   CommandResult r = run_gilsim("run scenarios/seed/gil_handover.yaml --set workload.processes[0].threads[0].program[0].cpu=15ms --trace " + trace);
   REQUIRE(r.exit_code == 0);

@@ -1,0 +1,99 @@
+#include "models/python/ReferenceGil.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace sg4 = simgrid::s4u;
+
+namespace gilsim {
+
+ReferenceGil::ReferenceGil(int process, uint64_t stream, const GilConfig& config, uint64_t seed, Machine& machine,
+                           Timeline& timeline)
+    : Gil(process, stream, config, seed, machine, timeline),
+      mutex_(sg4::Mutex::create()),
+      cond_(sg4::ConditionVariable::create()),
+      switch_cond_(sg4::ConditionVariable::create()) {}
+
+void ReferenceGil::request_drop() {
+  // SET_GIL_DROP_REQUEST: the holder notices at its next eval-breaker check.
+  drop_request_ = true;
+  request_time_ = sg4::Engine::get_clock();
+  if (waiting_holder_ >= 0) {
+    doorbell(waiting_holder_).ring();
+    waiting_holder_ = -1;
+  }
+}
+
+void ReferenceGil::take(int thread) {
+  // Actors run one at a time between simcalls, so the check and the take are atomic without the
+  // mutex; it only guards the check-then-wait against a drop() signalling in between.
+  if (!locked_) return take_locked(thread, false);
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  bool drop_requested = false;
+  while (locked_) {
+    const uint64_t saved_switch_number = switch_number_;
+    ++cond_waiters_;
+    const std::cv_status status = cond_->wait_for(lock, timed_wait(thread));
+    --cond_waiters_;
+    if (status == std::cv_status::no_timeout) {
+      // Signalled by drop(): the OS takes a while to run the woken thread, and the GIL may be
+      // taken by someone else meanwhile (which is why FORCE_SWITCHING exists).
+      lock.unlock();
+      sg4::this_actor::sleep_for(wakeup_latency(thread));
+      lock.lock();
+      continue;
+    }
+    if (locked_ && switch_number_ == saved_switch_number) {
+      request_drop();
+      drop_requested = true;
+    }
+  }
+  take_locked(thread, drop_requested);
+}
+
+void ReferenceGil::take_locked(int thread, bool drop_requested) {
+  locked_ = true;
+  if (last_holder_ != thread) {
+    last_holder_ = thread;
+    ++switch_number_;
+    count_switch(thread);
+  }
+  // FORCE_SWITCHING: release a dropper waiting for this switch (signalling nobody is a no-op).
+  if (switch_waiters_ > 0) switch_cond_->notify_one();
+  if (drop_requested) drop_request_ = false;  // RESET_GIL_DROP_REQUEST
+}
+
+void ReferenceGil::drop(int thread, bool final_release) {
+  locked_ = false;
+  forget_eval_breaker();
+  if (cond_waiters_ > 0) cond_->notify_one();
+  if (!final_release && drop_request_ && last_holder_ == thread) {
+    // FORCE_SWITCHING: do not re-take the GIL before another thread has had it.
+    drop_request_ = false;
+    std::unique_lock<sg4::Mutex> lock(*mutex_);
+    ++switch_waiters_;
+    while (last_holder_ == thread) switch_cond_->wait(lock);
+    --switch_waiters_;
+    lock.unlock();
+    sg4::this_actor::sleep_for(wakeup_latency(thread));
+  }
+}
+
+void ReferenceGil::yield(int thread) {
+  drop(thread, false);
+  take(thread);
+}
+
+bool ReferenceGil::run_bytecode(int thread, double work, double& left) {
+  const double started = sg4::Engine::get_clock();
+  CpuJobPtr job = machine_.start(thread, work);
+  if (!drop_request_) {
+    waiting_holder_ = thread;
+    const Machine::Wake wake = machine_.wait_until(job, std::numeric_limits<double>::infinity(), doorbell(thread));
+    waiting_holder_ = -1;
+    if (wake == Machine::Wake::Completed) return true;
+  }
+  return run_to_eval_breaker(job, std::max(request_time_, started), left);
+}
+
+}  // namespace gilsim
