@@ -25,6 +25,7 @@ FastGil::ThreadSlot& FastGil::slot(int thread) {
 }
 
 void FastGil::advance(double now) {
+  if (now < next_event()) return;
   // While the GIL is unlocked, the first due event takes it: a waiter's timeout (the reference's
   // while (locked) loop ends) or a yielder's re-entry into take_gil().
   while (!locked_) {
@@ -44,11 +45,13 @@ void FastGil::advance(double now) {
       at = first_entry->at;
       pending_.erase(first_entry);
       slot(thread).requested = false;  // a new take_gil() call
+      stale_ = true;
     } else {
       thread = first_waiter->thread;
       at = first_waiter->timeout;
       *first_waiter = waiters_.back();
       waiters_.pop_back();
+      stale_ = true;
     }
     grant(thread, at);
   }
@@ -79,6 +82,8 @@ void FastGil::advance(double now) {
       w.timeout = w.entry + w.timed_wait;
     }
   }
+  stale_ = true;
+  refresh();
 }
 
 void FastGil::grant(int thread, double at) {
@@ -89,6 +94,7 @@ void FastGil::grant(int thread, double at) {
     last_holder_ = thread;
     ++switch_number_;
     count_switch(thread);
+    waiters_request_ = waiters_rearmed_request_;  // every current wait now times out harmlessly
   }
   if (switch_waiter_ >= 0 && switch_waiter_ != thread) {
     // FORCE_SWITCHING: the switch releases the dropper; it runs one wake-up latency later.
@@ -116,6 +122,11 @@ void FastGil::enqueue(int thread, double now) {
   s.status = Status::Queued;
   const Waiter w{thread, now, now + s.timed_wait, s.timed_wait, switch_number_, next_order_++};
   waiters_.push_back(w);
+  // The newest wait is last in line and counts from now: the summaries update in place.
+  if (waiters_.size() == 1) first_in_line_ = 0;
+  waiters_event_ = std::min(waiters_event_, w.timeout);
+  waiters_request_ = std::min(waiters_request_, w.timeout);
+  waiters_rearmed_request_ = std::min(waiters_rearmed_request_, w.timeout + w.timed_wait);
   if (holder_waiting_ && w.timeout < holder_deadline_) ring_holder_ = true;
 }
 
@@ -125,15 +136,15 @@ void FastGil::unlock_and_signal(double now) {
   holder_ = -1;
   if (!waiters_.empty()) {
     // notify_one(): the condition variable wakes the waiter whose current wait began first.
-    auto first = std::min_element(waiters_.begin(), waiters_.end(), [](const Waiter& a, const Waiter& b) {
-      return a.entry < b.entry || (a.entry == b.entry && a.order < b.order);
-    });
-    ThreadSlot& w = slot(first->thread);
+    refresh();
+    Waiter& first = waiters_[static_cast<std::size_t>(first_in_line_)];
+    ThreadSlot& w = slot(first.thread);
     w.status = Status::Waking;
     w.wake_at = now + w.wakeup_latency;
-    resume_later(first->thread);
-    *first = waiters_.back();
+    resume_later(first.thread);
+    first = waiters_.back();
     waiters_.pop_back();
+    stale_ = true;
   }
   // A yielder due to re-enter take_gil() may now find the GIL free: it needs its actor back.
   for (const PendingEntry& entry : pending_) {
@@ -145,17 +156,37 @@ void FastGil::unlock_and_signal(double now) {
   pending_.clear();
 }
 
-double FastGil::next_drop_request() const {
-  double next = kNever;
-  for (const Waiter& w : waiters_)
-    next = std::min(next, w.entry_switch == switch_number_ ? w.timeout : w.timeout + w.timed_wait);
+void FastGil::refresh() {
+  if (!stale_) return;
+  waiters_event_ = waiters_request_ = waiters_rearmed_request_ = kNever;
+  first_in_line_ = -1;
+  for (std::size_t i = 0; i < waiters_.size(); ++i) {
+    const Waiter& w = waiters_[i];
+    waiters_event_ = std::min(waiters_event_, w.timeout);
+    // A wait begun before the last switch times out harmlessly; the next one, begun then, counts.
+    waiters_request_ = std::min(waiters_request_, w.entry_switch == switch_number_ ? w.timeout : w.timeout + w.timed_wait);
+    waiters_rearmed_request_ = std::min(waiters_rearmed_request_, w.timeout + w.timed_wait);
+    if (first_in_line_ < 0) {
+      first_in_line_ = static_cast<int>(i);
+      continue;
+    }
+    const Waiter& first = waiters_[static_cast<std::size_t>(first_in_line_)];
+    if (w.entry < first.entry || (w.entry == first.entry && w.order < first.order)) first_in_line_ = static_cast<int>(i);
+  }
+  stale_ = false;
+}
+
+double FastGil::next_drop_request() {
+  refresh();
+  double next = waiters_request_;
   for (const PendingEntry& entry : pending_) next = std::min(next, entry.at + slots_.at(entry.thread).timed_wait);
   return next;
 }
 
-double FastGil::earliest_timeout() const {
-  double next = kNever;
-  for (const Waiter& w : waiters_) next = std::min(next, w.timeout);
+double FastGil::next_event() {
+  refresh();
+  double next = waiters_event_;
+  for (const PendingEntry& entry : pending_) next = std::min(next, entry.at);
   return next;
 }
 
@@ -185,7 +216,7 @@ void FastGil::wait_for_grant(int thread) {
     }
     // Awake until wake_at; meanwhile other waiters' timeouts may find the GIL unlocked.
     while (clock_now() < s.wake_at) {
-      sg4::this_actor::sleep_until(std::min(s.wake_at, locked_ ? kNever : earliest_timeout()));
+      sg4::this_actor::sleep_until(std::min(s.wake_at, locked_ ? kNever : next_event()));
       advance(clock_now());
       flush();
     }

@@ -71,9 +71,12 @@ class FastGil final : public Gil {
   void enqueue(int thread, double now);
   // drop_gil() up to FORCE_SWITCHING: unlock, signal the FIFO's first waiter.
   void unlock_and_signal(double now);
+  // Recomputes the summaries of the waiters below if a waiter left.
+  void refresh();
   // The earliest instant a waiter's timeout will set the drop request, if nothing changes.
-  double next_drop_request() const;
-  double earliest_timeout() const;
+  double next_drop_request();
+  // The earliest timeout or pending entry: advance() has nothing to do before it.
+  double next_event();
   // Parks the calling thread until it holds the GIL, running its signalled wake-ups.
   void wait_for_grant(int thread);
   void resume_later(int thread);
@@ -90,6 +93,13 @@ class FastGil final : public Gil {
   double holder_deadline_ = 0;
   uint64_t next_order_ = 0;
   std::vector<Waiter> waiters_;
+  // Summaries of waiters_, valid unless stale_ (a waiter left): recomputed in one pass when
+  // needed, updated in place when a waiter arrives or a switch happens.
+  bool stale_ = true;
+  double waiters_event_ = 0;            // the earliest timeout
+  double waiters_request_ = 0;          // the earliest timeout that will set the drop request
+  double waiters_rearmed_request_ = 0;  // the same if a switch happened now
+  int first_in_line_ = -1;              // the condition variable's first waiter (index)
   std::vector<PendingEntry> pending_;
   std::unordered_map<int, ThreadSlot> slots_;
   std::vector<int> to_resume_;  // threads to resume at the next flush(), in order
