@@ -6,6 +6,7 @@
 
 #include "sim/cli/OutputPath.hpp"
 #include "sim/cli/ScenarioOptions.hpp"
+#include "sim/cli/SharedConsumers.hpp"
 #include "sim/engine/IsolatedRun.hpp"
 #include "sim/engine/Simulation.hpp"
 #include "sim/scenario/ScenarioError.hpp"
@@ -28,6 +29,11 @@ po::options_description describe_options() {
       ("makespan-tolerance", po::value<std::string>()->default_value("5%"), "largest allowed |makespan error|")
       ("step-tolerance", po::value<std::string>()->default_value("10%"),
        "largest allowed median step completion error (|end difference| / measured makespan)")
+      ("handover-tolerance", po::value<std::string>()->default_value("10%"),
+       "largest allowed GIL hand-over count error per process (plus 2 hand-overs)")
+      ("run-length-tolerance", po::value<std::string>()->default_value("10%"),
+       "largest allowed median GIL run length error per thread group that hands the GIL over (plus the "
+       "recorder's pause resolution)")
       ("json", po::bool_switch(), "print the reports as JSON")
       ("svg", po::value<std::string>(), "write simulated and measured lanes side by side; one file per variant")
       ("log", po::value<std::vector<std::string>>()->composing(), "SimGrid --log setting (passed through)")
@@ -71,6 +77,8 @@ int validate_command(const std::vector<std::string>& args) {
     }
     tolerances.makespan = read_fraction(vm, "makespan-tolerance");
     tolerances.step_completion = read_fraction(vm, "step-tolerance");
+    tolerances.gil.handovers = read_fraction(vm, "handover-tolerance");
+    tolerances.gil.run_length = read_fraction(vm, "run-length-tolerance");
     for (const char* pass : {"log", "cfg"})
       if (vm.count(pass))
         for (const auto& v : vm[pass].as<std::vector<std::string>>()) simgrid_args.push_back(std::string("--") + pass + "=" + v);
@@ -104,7 +112,7 @@ int validate_command(const std::vector<std::string>& args) {
     if (mine.empty()) continue;
     IsolatedResult r = run_isolated([&] {
       Timeline timeline = simulate(scenario, simgrid_args);
-      ValidationReport report = compare(timeline, mine, tolerances);
+      ValidationReport report = compare(timeline, mine, tolerances, shared_consume_loops(scenario));
       if (!report.mismatch.empty())
         return "E" + report.mismatch + " (" + std::to_string(report.only_measured) + " step(s) only measured, " +
                std::to_string(report.only_simulated) + " only simulated): was it recorded from another version of "

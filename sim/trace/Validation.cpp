@@ -9,34 +9,10 @@
 
 #include "sim/scenario/Units.hpp"
 #include "sim/trace/JsonWriter.hpp"
+#include "sim/trace/ReportFormat.hpp"
 
 namespace gilsim {
 namespace {
-
-std::string describe(const TraceStep& s) {
-  return s.process + "/" + s.thread + " step " + std::to_string(s.step) + " #" + std::to_string(s.iteration) +
-         " (" + s.label + ")";
-}
-
-// Nearest-rank percentile of an unsorted sample (0 when empty).
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  std::size_t rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size())));
-  return values[std::min(values.size() - 1, rank == 0 ? 0 : rank - 1)];
-}
-
-std::string percent(double fraction) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%+.1f%%", 100 * fraction);
-  return buffer;
-}
-
-std::string unsigned_percent(double fraction) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f%%", 100 * fraction);
-  return buffer;
-}
 
 ThreadState state_for_kind(const std::string& kind) {
   if (kind == "cpu") return ThreadState::Python;
@@ -62,7 +38,7 @@ std::vector<TraceStep> steps_of(const Timeline& timeline) {
 }
 
 ValidationReport compare(const Timeline& simulated, const std::vector<MeasuredTrace>& measured,
-                         const ValidationTolerances& tolerances) {
+                         const ValidationTolerances& tolerances, const std::vector<SharedConsumeLoop>& shared) {
   ValidationReport r;
   r.scenario = simulated.scenario;
   r.variant = simulated.variant;
@@ -70,12 +46,11 @@ ValidationReport compare(const Timeline& simulated, const std::vector<MeasuredTr
   if (!measured.empty()) r.host = measured.front().host_summary;
 
   const std::vector<TraceStep> sim_steps = steps_of(simulated);
+  const std::vector<StepKey> sim_keys = step_keys(sim_steps, shared);
   std::unordered_map<std::string, const TraceStep*> by_key;
-  auto flat_key = [](const TraceStep& s) {
-    return s.process + '\x1f' + s.thread + '\x1f' + std::to_string(s.step) + '\x1f' + std::to_string(s.iteration);
-  };
-  for (const TraceStep& s : sim_steps) {
-    by_key[flat_key(s)] = &s;
+  for (std::size_t i = 0; i < sim_steps.size(); ++i) {
+    const TraceStep& s = sim_steps[i];
+    by_key[sim_keys[i].key] = &s;
     r.simulated_makespan = std::max(r.simulated_makespan, s.end);
     if (s.step != kStartStep) r.kind_seconds[s.kind].first += s.end - s.start;
   }
@@ -89,14 +64,17 @@ ValidationReport compare(const Timeline& simulated, const std::vector<MeasuredTr
     std::set<std::string> threads;  // the threads this trace recorded
     for (const TraceStep& m : trace.steps) threads.insert(m.process + '\x1f' + m.thread);
     std::set<std::string> found;
-    for (const TraceStep& m : trace.steps) {
+    const std::vector<StepKey> keys = step_keys(trace.steps, shared);
+    for (std::size_t i = 0; i < trace.steps.size(); ++i) {
+      const TraceStep& m = trace.steps[i];
       if (m.step != kStartStep) r.kind_seconds[m.kind].second += (m.end - m.start) / static_cast<double>(measured.size());
-      auto it = by_key.find(flat_key(m));
+      auto it = by_key.find(keys[i].key);
       if (it == by_key.end()) {
-        if (r.only_measured++ == 0 && r.mismatch.empty()) r.mismatch = trace.file + " has " + describe(m) + ", which the simulation does not";
+        if (r.only_measured++ == 0 && r.mismatch.empty())
+          r.mismatch = trace.file + " has " + keys[i].description + ", which the simulation does not";
         continue;
       }
-      found.insert(flat_key(m));
+      found.insert(keys[i].key);
       const double difference = std::fabs(it->second->end - m.end);
       if (m.step == kStartStep) {
         start_errors.push_back(difference);
@@ -105,18 +83,20 @@ ValidationReport compare(const Timeline& simulated, const std::vector<MeasuredTr
       ++r.matched;
       const double error = makespan > 0 ? difference / makespan : 0;
       completion.push_back(error);
-      if (error > 1e-6) deviations.push_back({describe(m), it->second->end, m.end, error});
+      if (error > 1e-6) deviations.push_back({keys[i].description, it->second->end, m.end, error});
     }
     // Threads only the simulation has (a multiprocessing.Queue's feeder, an executor's workers)
     // are internals a recorder cannot see; a recorded thread must have every step, though.
     std::set<std::string> unseen;
-    for (const TraceStep& s : sim_steps) {
-      if (found.count(flat_key(s))) continue;
+    for (std::size_t i = 0; i < sim_steps.size(); ++i) {
+      const TraceStep& s = sim_steps[i];
+      if (found.count(sim_keys[i].key)) continue;
       if (!threads.count(s.process + '\x1f' + s.thread)) {
         unseen.insert(s.process + "/" + s.thread);
         continue;
       }
-      if (r.only_simulated++ == 0 && r.mismatch.empty()) r.mismatch = trace.file + " misses " + describe(s) + ", which the simulation has";
+      if (r.only_simulated++ == 0 && r.mismatch.empty())
+        r.mismatch = trace.file + " misses " + sim_keys[i].description + ", which the simulation has";
     }
     if (!unseen.empty() && &trace == &measured.front()) {
       std::string names;
@@ -135,6 +115,11 @@ ValidationReport compare(const Timeline& simulated, const std::vector<MeasuredTr
   r.worst = deviations;
 
 
+  std::map<std::string, std::set<std::string>> consumers;  // shared channel -> its consumer threads
+  for (const SharedConsumeLoop& l : shared) consumers[l.channel].insert(l.process + "/" + l.thread);
+  for (const auto& [channel, threads] : consumers)
+    r.notes.push_back("channel " + channel + " has " + std::to_string(threads.size()) +
+                      " consumer threads: its messages are matched in the order they were received, not by consumer");
   if (!measured.empty() && measured.front().cores > 0 && measured.front().cores != simulated.cores)
     r.notes.push_back("simulated on " + std::to_string(simulated.cores) + " cores, measured on a host with " +
                       std::to_string(measured.front().cores) + " (use the host's machine profile)");
@@ -142,6 +127,7 @@ ValidationReport compare(const Timeline& simulated, const std::vector<MeasuredTr
       std::fabs(measured.front().switch_interval - simulated.switch_interval) > 1e-9)
     r.notes.push_back("the switch intervals differ: simulated " + format_duration(simulated.switch_interval) +
                       ", measured " + format_duration(measured.front().switch_interval));
+  r.gil = compare_gil(simulated, sim_steps, measured, tolerances.gil);
   r.makespan_ok = std::fabs(r.makespan_error) <= tolerances.makespan;
   r.steps_ok = r.matched > 0 && r.completion_median <= tolerances.step_completion;
   return r;
@@ -154,7 +140,7 @@ void ValidationReport::write_text(std::ostream& out) const {
   double high = measured_makespans.empty() ? 0 : *std::max_element(measured_makespans.begin(), measured_makespans.end());
   out << "  makespan         simulated " << format_duration(simulated_makespan) << ", measured "
       << format_duration(measured_makespan) << " (" << format_duration(low) << ".." << format_duration(high)
-      << "), error " << percent(makespan_error) << " (tolerance " << unsigned_percent(tolerances.makespan) << "): "
+      << "), error " << signed_percent(makespan_error) << " (tolerance " << unsigned_percent(tolerances.makespan) << "): "
       << (makespan_ok ? "ok" : "FAIL") << "\n";
   out << "  step completion  |simulated - measured end| / measured makespan: median "
       << unsigned_percent(completion_median) << ", p95 " << unsigned_percent(completion_p95) << " (tolerance: median "
@@ -165,6 +151,7 @@ void ValidationReport::write_text(std::ostream& out) const {
   for (const auto& [kind, seconds] : kind_seconds)
     out << "  " << kind << " " << format_duration(seconds.first) << " vs " << format_duration(seconds.second);
   out << "\n";
+  gil.write_text(out);
   for (const StepDeviation& d : worst)
     out << "  worst step       " << d.key << ": simulated end " << format_duration(d.simulated_end) << ", measured "
         << format_duration(d.measured_end) << " (" << unsigned_percent(d.error) << ")\n";
@@ -196,7 +183,9 @@ void ValidationReport::write_json(std::ostream& out) const {
     out << (i ? ", " : "") << "{\"step\": " << json::quote(worst[i].key) << ", \"simulated_end_s\": "
         << json::seconds(worst[i].simulated_end) << ", \"measured_end_s\": " << json::seconds(worst[i].measured_end)
         << ", \"error\": " << json::number(worst[i].error) << "}";
-  out << "],\n \"notes\": [";
+  out << "],\n \"gil\": ";
+  gil.write_json(out);
+  out << ",\n \"notes\": [";
   for (std::size_t i = 0; i < notes.size(); ++i) out << (i ? ", " : "") << json::quote(notes[i]);
   out << "]}";
 }

@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/trace/GilComparison.hpp"
 #include "sim/trace/MeasuredTrace.hpp"
+#include "sim/trace/StepKeys.hpp"
 #include "sim/trace/Timeline.hpp"
 
 namespace gilsim {
@@ -12,6 +14,7 @@ namespace gilsim {
 struct ValidationTolerances {
   double makespan = 0.05;         // |simulated / measured mean - 1|
   double step_completion = 0.10;  // median of |end difference| / measured makespan
+  GilTolerances gil;
 };
 
 // A step whose simulated and measured completion differ the most (for diagnosis).
@@ -41,10 +44,11 @@ struct ValidationReport {
   double start_median = 0;  // median |difference| of thread start completion, seconds
   std::map<std::string, std::pair<double, double>> kind_seconds;  // kind -> (simulated, measured mean)
   std::vector<StepDeviation> worst;
+  GilComparison gil;  // hand-overs, run lengths, time per state per thread
   ValidationTolerances tolerances;
   bool makespan_ok = false;
   bool steps_ok = false;
-  bool passed() const { return makespan_ok && steps_ok; }
+  bool passed() const { return makespan_ok && steps_ok && gil.ok(); }
 
   void write_text(std::ostream& out) const;
   void write_json(std::ostream& out) const;
@@ -53,8 +57,10 @@ struct ValidationReport {
 // The step spans of a simulated timeline in the form traces are read back in.
 std::vector<TraceStep> steps_of(const Timeline& timeline);
 
+// Matches the steps of every measured run with the simulation's (the messages of `shared`
+// consume loops per channel, see StepKeys.hpp) and compares them, and the GIL.
 ValidationReport compare(const Timeline& simulated, const std::vector<MeasuredTrace>& measured,
-                         const ValidationTolerances& tolerances);
+                         const ValidationTolerances& tolerances, const std::vector<SharedConsumeLoop>& shared = {});
 
 // A timeline with the simulated lanes and, below them, the first measured run's lanes (states
 // from step kinds), for a side-by-side SVG.
