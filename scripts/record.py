@@ -19,7 +19,12 @@ How the steps run (fidelity first: each is one real thing CPython does, sized by
 - cpu: S     pure-Python bytecode: a fixed LCG loop (`cpu_kernel`) of round(S / cpu_unit)
              iterations. Never a wall-clock deadline: a thread that waits for the GIL must take
              longer, as in the simulator. cpu_unit_ns is measured at the start of every run
-             (median of 7 single-threaded timings).
+             (median of 7 single-threaded timings). The loop reads the clock every CPU_CHUNK
+             iterations; a gap over GIL_PAUSE_NS between two reads is a pause (the thread lost
+             the GIL or its CPU), and the stretches between pauses are the thread's GIL runs,
+             written as "python" state spans (docs/trace-format.md). The calibration times the
+             same loop, reads included, so they do not lengthen the steps (they cost nothing
+             measurable: 67.6-68.6 ns per iteration against 69.5-71.0 ns for the plain loop).
 - native: S  ONE call of hashlib.pbkdf2_hmac('sha256', ...) with calibrated iterations. CPython
              runs OpenSSL's PKCS5_PBKDF2_HMAC between Py_BEGIN/END_ALLOW_THREADS: one GIL drop
              and one take, as the simulator models. Verified on the reference host (2 cores):
@@ -111,6 +116,7 @@ consume bodies run as many times as messages come).
 
 import argparse
 import asyncio
+import collections
 import concurrent.futures
 import datetime
 import gc
@@ -838,11 +844,38 @@ def check_recordable(variant, io_mode):
 # --------------------------------------------------------------------------------------------
 # Kernels and their calibration
 
-def cpu_kernel(n):
-    """Pure-Python work: n iterations of an LCG (holds the GIL, checks the eval breaker)."""
+CPU_CHUNK = 64  # kernel iterations between two clock reads: ~4.5 us on the reference host
+# Two clock reads of the kernel further apart than this: the thread did not run in between (it
+# lost the GIL, or the OS descheduled it). One chunk takes ~4.5 us and a chunk's time varies by
+# ~20 us at p99.9 on the reference host, while a GIL hand-over stops the loser for at least two
+# thread wake-ups (~30 us each) plus the winner's run.
+GIL_PAUSE_NS = 50_000
+
+
+def cpu_kernel(n, runs=None):
+    """Pure-Python work: n iterations of an LCG (holds the GIL, checks the eval breaker).
+
+    The loop reads the clock every CPU_CHUNK iterations and appends to `runs` the (first, last)
+    clock reads of every stretch in which the thread ran without a pause longer than
+    GIL_PAUSE_NS: its GIL runs, each end within one chunk of the truth. Calibration times this
+    same function, so the clock reads' cost is part of the cpu unit and does not lengthen steps.
+    """
+    if runs is None:
+        runs = []
+    now, size, pause = time.monotonic_ns, CPU_CHUNK, GIL_PAUSE_NS
     x = 1
-    for _ in range(n):
-        x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+    start = last = now()
+    while n > 0:
+        chunk = size if n > size else n
+        n -= chunk
+        for _ in range(chunk):
+            x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+        t = now()
+        if t - last > pause:
+            runs.append((start, last))
+            start = t
+        last = t
+    runs.append((start, last))
     return x
 
 
@@ -1026,8 +1059,9 @@ def fixed_io_arg(latency, echo):
     return ECHO_REQUEST.pack(max(0, round(latency[1] * 1e9))) if echo else latency[1]
 
 
-def make_runner(append, io_call, io_arg):
-    """run(steps): executes bound steps (bind_program), appending (index, t0, t1) per step.
+def make_runner(append, runs, io_call, io_arg):
+    """run(steps): executes bound steps (bind_program), appending (index, t0, t1) per step, and
+    the GIL runs of cpu steps to `runs` (see cpu_kernel).
 
     A step's iteration is its execution count in the thread: the trace writer counts the spans.
     """
@@ -1041,7 +1075,7 @@ def make_runner(append, io_call, io_arg):
         for code, index, value, body in steps:
             if code == CPU:
                 t = now()
-                kernel(value)
+                kernel(value, runs)
                 append((index, t, now()))
             elif code == IO:
                 arg = value[0]
@@ -1230,8 +1264,8 @@ class LoopExecutor(concurrent.futures.ThreadPoolExecutor):
             self.ended[self.worker_of(thread)] = time.monotonic_ns()
 
     def results(self):
-        """{global index: (start, first line, [(0, begin, end)])} of the simulator's executor threads."""
-        return {index: (self.started[w], self.first[w], [(0, self.first[w], self.ended[w])])
+        """{global index: ThreadResult} of the simulator's executor threads: one span each."""
+        return {index: ThreadResult(self.started[w], self.first[w], [(0, self.first[w], self.ended[w])], [])
                 for w, index in enumerate(self.plan.recorded) if w in self.first and w in self.ended}
 
 
@@ -1356,7 +1390,7 @@ def bind_program(program, env, receivers, executor, task_sockets):
 class ThreadRun:
     """Everything one scenario thread needs, built before the run starts."""
 
-    __slots__ = ("index", "name", "program", "execute", "spans", "first_ns", "ended", "error", "sockets",
+    __slots__ = ("index", "name", "program", "execute", "spans", "runs", "first_ns", "ended", "error", "sockets",
                  "writes", "executor", "owner")
 
     def __init__(self, plan, env, owner):
@@ -1364,6 +1398,7 @@ class ThreadRun:
         self.name = plan.name
         self.owner = owner
         self.spans = []
+        self.runs = []
         self.first_ns = None
         self.ended = False
         self.error = None
@@ -1384,7 +1419,8 @@ class ThreadRun:
         receivers = {name: env.channels[name].receiver() for name in plan.gets}
         self.writes = [env.channels[name] for name in plan.puts]
         self.program = bind_program(plan.program, env, receivers, self.executor, task_sockets)
-        self.execute = make_runner(self.spans.append, io_call, make_io_arg(iter(plan.uniforms).__next__, echo))
+        self.execute = make_runner(self.spans.append, self.runs, io_call,
+                                   make_io_arg(iter(plan.uniforms).__next__, echo))
 
     def finish(self):
         """The thread's end, as the simulator's finish_writing: the executor is shut down (its
@@ -1403,8 +1439,8 @@ class ThreadRun:
             self.executor.shutdown(wait=False)
 
     def results(self, start_ns):
-        """{global index: (start, first line, spans)}: this thread's and its executor threads'."""
-        out = {self.index: (start_ns, self.first_ns, self.spans)}
+        """{global index: ThreadResult}: this thread's and its executor threads'."""
+        out = {self.index: ThreadResult(start_ns, self.first_ns, self.spans, self.runs)}
         if self.executor is not None:
             out.update(self.executor.results())
         return out
@@ -1628,7 +1664,7 @@ class ProcessThreads:
             thread.join()
 
     def results(self, stamps=None):
-        """{global index: (start stamp, first line, spans)}; start None: the process's launch."""
+        """{global index: ThreadResult}; start None: the process's launch."""
         out = {}
         for k, r in enumerate(self.runs):
             out.update(r.results(stamps[k] if stamps else None))
@@ -1651,7 +1687,7 @@ class GcPaused:
 
 
 def run_in_process(plans, switch_interval, io_mode, port, shared, timeout):
-    """The one process instance runs as threads of the recorder: (t0, {index: (start, first, spans)})."""
+    """The one process instance runs as threads of the recorder: (t0, {index: ThreadResult})."""
     sys.setswitchinterval(switch_interval)
     process = ProcessThreads(plans, io_mode, port, shared)
     try:
@@ -1701,7 +1737,7 @@ def child_main(plans, switch_interval, io_mode, port, result_path, gate, shared,
             gate.recv_bytes()
         process.start()
         process.wait(None)
-        message = ("ok", process.results())
+        message = ("ok", {i: tuple(r) for i, r in process.results().items()})  # plain data: any start method
     except RunFailed as e:
         message = ("error", str(e))
     except BaseException:
@@ -1723,7 +1759,7 @@ def read_child_result(process, instance, result_path):
         raise RunFailed(f"process {instance.name} exited with code {process.exitcode} without results") from None
     if message[0] != "ok":
         raise RunFailed(f"process {instance.name} failed: {message[1]}")
-    return message[1]
+    return {i: ThreadResult(*result) for i, result in message[1].items()}
 
 
 def stop_forkserver():
@@ -1821,7 +1857,7 @@ def run_main_thread(children, started):
 
 
 def run_with_children(layout, plans, switch_interval, io_mode, port, default_method, shared, timeout):
-    """Processes as multiprocessing children; returns (t0, {index: (start, first, spans)}).
+    """Processes as multiprocessing children; returns (t0, {index: ThreadResult}).
 
     Processes without a start_method run from time 0, as the simulator has them: they are
     started before t0 and released together at t0. Processes with one are started at t0 by the
@@ -1862,18 +1898,27 @@ def run_with_children(layout, plans, switch_interval, io_mode, port, default_met
     for p in layout:
         for t in p.threads:
             if t.role == "main":  # the recorder's own thread, running at t0
-                threads[t.index] = (t0, t0, main_spans)
-        for index, (start, first, spans) in results.get(p.index, {}).items():
-            threads[index] = (launched[p.index] if start is None else start, first, spans)
+                threads[t.index] = ThreadResult(t0, t0, main_spans, [])
+        for index, result in results.get(p.index, {}).items():
+            if result.start is None:
+                result = result._replace(start=launched[p.index])
+            threads[index] = result
     return t0, threads
 
 
+class ThreadResult(collections.namedtuple("ThreadResult", "start first spans runs")):
+    """What a thread recorded: the Thread.start() / Process.start() stamp (None: its process's
+    launch), its first line, its steps [(index, begin, end)] and its GIL runs [(begin, end)]."""
+
+    __slots__ = ()
+
+
 class Measured:
-    """One repetition's raw result: per thread index (start stamp, first line, spans), and t0."""
+    """One repetition's raw result: a ThreadResult per thread index, and t0."""
 
     def __init__(self, t0, threads, switch_interval):
         self.t0 = t0
-        self.threads = threads  # {global thread index: (start_call_ns, first_ns, [(index, begin, end)])}
+        self.threads = threads  # {global thread index: ThreadResult}
         self.switch_interval = switch_interval
 
 
@@ -1925,28 +1970,50 @@ def metadata_events(layout):
         lines.append(f'{head}"process_name","args":{{"name":{_js(process.name)}}}}}')
         lines.append(f'{head}"process_sort_index","args":{{"sort_index":{pid}}}}}')
         for t in process.threads:
-            tid = STEP_TID_BASE + t.index + 1
-            head = f'{{"ph":"M","pid":{pid},"tid":{tid},"name":'
-            lines.append(f'{head}"thread_name","args":{{"name":{_js(t.name + " steps")}}}}}')
-            lines.append(f'{head}"thread_sort_index","args":{{"sort_index":{2 * (t.index + 1) + 1}}}}}')
+            for tid, name, order in ((t.index + 1, t.name, 0), (STEP_TID_BASE + t.index + 1, t.name + " steps", 1)):
+                head = f'{{"ph":"M","pid":{pid},"tid":{tid},"name":'
+                lines.append(f'{head}"thread_name","args":{{"name":{_js(name)}}}}}')
+                lines.append(f'{head}"thread_sort_index","args":{{"sort_index":{2 * (t.index + 1) + order}}}}}')
     return lines
 
 
-def step_events(thread, start_ns, first_ns, spans, t0):
-    """The thread's start span, then one complete event per executed step; a step's iteration is
-    how many times the thread executed it before (the simulator's definition)."""
+def numbered_spans(spans):
+    """(index, iteration, begin, end) per span: a step's iteration is how many times the thread
+    executed it before (the simulator's definition)."""
+    executions = collections.Counter()
+    out = []
+    for index, begin, end in spans:
+        out.append((index, executions[index], begin, end))
+        executions[index] += 1
+    return out
+
+
+def step_events(thread, start_ns, first_ns, numbered, t0):
+    """The thread's start span, then one complete event per executed step."""
     head = f'{{"ph":"X","pid":{thread.process_index + 1},"tid":{STEP_TID_BASE + thread.index + 1},"ts":'
     args = f',"args":{{"process":{_js(thread.process_name)},"thread":{_js(thread.name)},"step":'
     kinds = [kind for kind, _ in thread.table]
     labels = [_js(label) for _, label in thread.table]
-    executions = [0] * len(kinds)
     lines = [f'{head}{us(start_ns - t0)},"dur":{us(first_ns - start_ns)},"name":"start","cat":"step"'
              f'{args}"start","step_index":-1,"iteration":0}}}}']
-    for index, begin, end in spans:
-        iteration = executions[index]
-        executions[index] = iteration + 1
+    for index, iteration, begin, end in numbered:
         lines.append(f'{head}{us(begin - t0)},"dur":{us(end - begin)},"name":"{kinds[index]}","cat":"step"'
                      f'{args}{labels[index]},"step_index":{index},"iteration":{iteration}}}}}')
+    return lines
+
+
+def gil_run_events(thread, numbered, runs, t0):
+    """One "python" state span per GIL run of the thread's cpu steps, on its state track as the
+    simulator writes them, with the step it belongs to (each run lies inside one cpu step)."""
+    head = f'{{"ph":"X","pid":{thread.process_index + 1},"tid":{thread.index + 1},"ts":'
+    cpu_steps = iter([s for s in numbered if thread.table[s[0]][0] == "cpu"])
+    lines = []
+    index = iteration = step_end = None
+    for begin, end in runs:
+        while step_end is None or step_end < end:
+            index, iteration, _, step_end = next(cpu_steps)
+        lines.append(f'{head}{us(begin - t0)},"dur":{us(end - begin)},"name":"python","cat":"state",'
+                     f'"args":{{"step_index":{index},"iteration":{iteration}}}}}')
     return lines
 
 
@@ -1957,8 +2024,10 @@ def trace_text(variant, measured, other_data):
     lines = metadata_events(layout)
     for thread in (t for p in layout for t in p.threads):
         if thread.index in measured.threads:
-            start, first, spans = measured.threads[thread.index]
-            lines += step_events(thread, start, first, spans, measured.t0)
+            result = measured.threads[thread.index]
+            numbered = numbered_spans(result.spans)
+            lines += step_events(thread, result.start, result.first, numbered, measured.t0)
+            lines += gil_run_events(thread, numbered, result.runs, measured.t0)
     return ('{"displayTimeUnit":"ms","traceEvents":[\n' + ",\n".join(lines) + "\n],\n"
             + '"otherData":' + json.dumps(other_data, separators=(",", ":"), ensure_ascii=False) + "}\n")
 
@@ -1966,12 +2035,12 @@ def trace_text(variant, measured, other_data):
 def other_data(variant, measured, host, recorder):
     return {"source": "measured", "scenario": variant["name"], "variant": variant["variant"],
             "cores": host["physical_cores"], "smt": host["threads_per_core"],
-            "switch_interval_s": measured.switch_interval, "host": host, "recorder": recorder}
+            "switch_interval_s": measured.switch_interval, "host": host, "recorder": recorder,
+            "gil_runs": {"steps": "cpu", "min_pause_ns": GIL_PAUSE_NS, "chunk_iterations": CPU_CHUNK}}
 
 
 def makespan_ns(measured):
-    return max(max((end for _, _, end in spans), default=first)
-               for _, first, spans in measured.threads.values()) - measured.t0
+    return max(max((end for _, _, end in r.spans), default=r.first) for r in measured.threads.values()) - measured.t0
 
 
 def trace_file_name(variant, repetition):
@@ -2177,40 +2246,32 @@ def timed_wait_lateness(samples):
     return late
 
 
-def measure_slack_and_handover(samples, duration_s):
+def measure_slack_and_handover(samples, duration_s, cpu_unit_ns):
     """(timer slack s, hand-over period s, hand-overs): the slack sampled around the hand-overs.
 
     wakeup_latency is derived from their difference, and this host's timer lateness drifts
     over minutes, so half of the slack samples are taken just before and half just after.
     """
     late = timed_wait_lateness(samples // 2)
-    period, handovers = measure_handover(duration_s)
+    period, handovers = measure_handover(duration_s, cpu_unit_ns)
     late += timed_wait_lateness(samples - samples // 2)
     return max(0.0, trimmed_mean(late)) / 1e9, period, handovers
 
 
-def _spin_runs(stop_ns, gap_ns, out, k):
-    """Runs of a CPU-bound loop: gaps longer than gap_ns are times without the GIL."""
-    now = time.monotonic_ns
-    runs = []
-    start = last = now()
-    while last < stop_ns:
-        t = now()
-        if t - last > gap_ns:
-            runs.append((start, last))
-            start = t
-        last = t
-    runs.append((start, last))
-    out[k] = runs
+def _kernel_runs(n, out, k):
+    """The cpu kernel's GIL runs (see cpu_kernel), into out[k]."""
+    out[k] = []
+    cpu_kernel(n, out[k])
 
 
-def measure_handover(duration_s, interval_s=0.005):
-    """Mean period (s) between GIL hand-overs of two CPU-bound threads, and the count."""
+def measure_handover(duration_s, cpu_unit_ns, interval_s=0.005):
+    """Mean period (s) between GIL hand-overs of two threads running the cpu kernel, and the
+    count: the hand-overs are where the kernel's GIL runs change thread, as the recorder sees them."""
     previous = sys.getswitchinterval()
     sys.setswitchinterval(interval_s)
     out = [None, None]
-    stop = time.monotonic_ns() + int(duration_s * 1e9)
-    threads = [threading.Thread(target=_spin_runs, args=(stop, 50_000, out, k)) for k in (0, 1)]
+    n = round(duration_s * 1e9 / cpu_unit_ns / 2)  # both threads finish after about duration_s
+    threads = [threading.Thread(target=_kernel_runs, args=(n, out, k)) for k in (0, 1)]
     for t in threads:
         t.start()
     for t in threads:
@@ -2418,7 +2479,7 @@ def command_calibrate(args):
     cpu_unit = measure_cpu_unit_ns(samples=5 if quick else 7)
     native_rate, native_overhead = measure_native(samples=5 if quick else 7)
     native_ratio, cpu_ratio = measure_native_parallelism(0.05 if quick else 0.2)
-    slack, period, handovers = measure_slack_and_handover(10 if quick else 100, 0.4 if quick else 3.0)
+    slack, period, handovers = measure_slack_and_handover(10 if quick else 100, 0.4 if quick else 3.0, cpu_unit)
     handover_overhead = max(0.0, period - 0.005)
     drop = 5e-6
     wakeup = max(0.0, (handover_overhead - slack - drop) / 2)

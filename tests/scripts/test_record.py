@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 import unittest
+import unittest.mock
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RECORD = os.path.join(REPO, "scripts", "record.py")
@@ -606,7 +607,9 @@ workload:
         self.assertEqual(trace["displayTimeUnit"], "ms")
         other = trace["otherData"]
         self.assertEqual(list(other), ["source", "scenario", "variant", "cores", "smt", "switch_interval_s", "host",
-                                       "recorder"])
+                                       "recorder", "gil_runs"])
+        self.assertEqual(other["gil_runs"], {"steps": "cpu", "min_pause_ns": record.GIL_PAUSE_NS,
+                                             "chunk_iterations": record.CPU_CHUNK})
         self.assertEqual((other["source"], other["scenario"], other["variant"], other["switch_interval_s"]),
                          ("measured", "two-cpu", "", 0.005))
         self.assertEqual(set(other["host"]), {"cpu_model", "logical_cpus", "physical_cores", "threads_per_core",
@@ -630,6 +633,24 @@ workload:
         self.assertLess(sum(cpu), 5000)
         makespan = max(e["ts"] + e["dur"] for e in spans) / 1e3
         self.assertGreaterEqual(makespan, max(cpu))
+        # GIL runs: python spans on each thread's state track, inside its cpu step, one GIL at a time.
+        runs = [e for e in trace["traceEvents"] if e.get("cat") == "state"]
+        self.assertEqual({(e["name"], e["tid"], e["args"]["step_index"], e["args"]["iteration"]) for e in runs},
+                         {("python", 1, 0, 0), ("python", 2, 0, 0)})
+        for e in runs:
+            step = next(s for s in spans if s["tid"] == 2000000 + e["tid"] and s["name"] == "cpu")
+            self.assertGreaterEqual(e["ts"], step["ts"])
+            self.assertLessEqual(e["ts"] + e["dur"], step["ts"] + step["dur"])
+        python = sum(e["dur"] for e in runs) / 1e3
+        self.assertLessEqual(python, sum(cpu))
+        self.assertLessEqual(python, makespan * 1.01)  # one GIL: the runs barely overlap
+        if os.access(GILSIM, os.X_OK):  # validate reads them and compares the GIL
+            done = subprocess.run([GILSIM, "validate", path, "--measured", os.path.join(out, "two-cpu.rep0.trace.json"),
+                                   "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+            self.assertIn(done.returncode, (0, 1), done.stderr)
+            gil = json.loads(done.stdout)["reports"][0]["gil"]
+            self.assertTrue(gil["available"])
+            self.assertEqual([h["process"] for h in gil["handovers"]], ["app"])
 
     def test_variants_and_repetitions_name_the_files(self):
         path = self.scenario("v.yaml", """
@@ -776,6 +797,89 @@ workload:
         done = run_record("run", path, "--repeat", "1", "--out", os.path.join(blocker, "sub"))
         self.assertEqual(done.returncode, 1, done.stderr)
         self.assertIn("record.py: error: ", done.stderr)
+
+
+class FakeClock:
+    """Stands in for time.monotonic_ns: returns the scripted stamps, one per call."""
+
+    def __init__(self, stamps):
+        self.stamps = list(stamps)
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.stamps.pop(0)
+
+
+class GilRunDetectionTest(unittest.TestCase):
+    """cpu_kernel reads the clock every CPU_CHUNK iterations; a longer gap is a pause."""
+
+    def kernel_runs(self, chunks, stamps):
+        clock = FakeClock(stamps)
+        runs = []
+        with unittest.mock.patch.object(record.time, "monotonic_ns", clock):
+            record.cpu_kernel(chunks * record.CPU_CHUNK, runs)
+        self.assertEqual(clock.calls, chunks + 1)  # once before the first chunk, once after each
+        return runs
+
+    def test_an_uninterrupted_kernel_is_one_run_from_its_first_to_its_last_clock_read(self):
+        self.assertEqual(self.kernel_runs(3, [1000, 5000, 9000, 13000]), [(1000, 13000)])
+
+    def test_a_gap_longer_than_the_pause_threshold_ends_a_run(self):
+        gap = record.GIL_PAUSE_NS + 1
+        self.assertEqual(self.kernel_runs(4, [0, 4000, 4000 + gap, 8000 + gap, 8000 + 2 * gap]),
+                         [(0, 4000), (4000 + gap, 8000 + gap), (8000 + 2 * gap, 8000 + 2 * gap)])
+
+    def test_a_gap_of_exactly_the_threshold_is_not_a_pause(self):
+        gap = record.GIL_PAUSE_NS
+        self.assertEqual(self.kernel_runs(2, [0, gap, 2 * gap]), [(0, 2 * gap)])
+
+    def test_a_partial_last_chunk_is_run_and_timed(self):
+        clock = FakeClock([0, 4000, 5000])
+        runs = []
+        with unittest.mock.patch.object(record.time, "monotonic_ns", clock):
+            record.cpu_kernel(record.CPU_CHUNK + 1, runs)
+        self.assertEqual((clock.calls, runs), (3, [(0, 5000)]))
+
+    def test_the_kernel_computes_the_same_value_whatever_the_chunking(self):
+        x = 1
+        for _ in range(1000):
+            x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+        self.assertEqual(record.cpu_kernel(1000), x)
+
+    def test_two_threads_sharing_the_gil_take_turns(self):
+        # A real run: at a 1 ms switch interval, each thread's runs are interrupted by the other's,
+        # and with one GIL their runs do not overlap (beyond one chunk at each end).
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(0.001)
+        out = [None, None]
+        n = round(0.03e9 / record.measure_cpu_unit_ns(samples=3))  # 30 ms of work each
+        try:
+            threads = [threading.Thread(target=record._kernel_runs, args=(n, out, k)) for k in (0, 1)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            sys.setswitchinterval(previous)
+        self.assertGreater(min(len(out[0]), len(out[1])), 3)
+        overlap = sum(max(0, min(e0, e1) - max(s0, s1)) for s0, e0 in out[0] for s1, e1 in out[1])
+        total = sum(e - s for k in (0, 1) for s, e in out[k])
+        self.assertLess(overlap, 0.05 * total)
+
+    def test_trace_runs_are_python_spans_of_the_cpu_step_they_lie_in(self):
+        program = [{"label": "repeat x2", "kind": "repeat", "count": 2, "steps": [
+            {"label": "cpu 1ms", "kind": "cpu", "seconds": 0.001},
+            {"label": "sleep 1ms", "kind": "sleep", "seconds": 0.001}]}]
+        thread = record.ThreadInstance(3, 1, "p", "t", program)
+        spans = record.numbered_spans([(1, 100, 1100), (2, 1100, 2100), (1, 2100, 3100), (2, 3100, 4100)])
+        self.assertEqual(spans[2], (1, 1, 2100, 3100))  # the cpu step's second execution
+        lines = record.gil_run_events(thread, spans, [(110, 500), (700, 1090), (2110, 3090)], t0=100)
+        events = [json.loads(line) for line in lines]
+        self.assertEqual([(e["pid"], e["tid"], e["name"], e["cat"], e["ts"], e["dur"], e["args"]) for e in events],
+                         [(2, 4, "python", "state", 0.01, 0.39, {"step_index": 1, "iteration": 0}),
+                          (2, 4, "python", "state", 0.6, 0.39, {"step_index": 1, "iteration": 0}),
+                          (2, 4, "python", "state", 2.01, 0.98, {"step_index": 1, "iteration": 1})])
 
 
 class NativeTest(unittest.TestCase):
