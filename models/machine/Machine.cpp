@@ -53,14 +53,17 @@ void Machine::place(const CpuJobPtr& job, int core) {
   else *free_slot = true;
   running_[core].push_back(job);
   last_core_[job->thread] = core;
+  timeline_.set_core_load(core, static_cast<int>(std::min<std::size_t>(running_[core].size(), config_.smt)),
+                          job->started);
 }
 
 void Machine::unplace(const CpuJobPtr& job) {
   double now = sg4::Engine::get_clock();
-  if (now > job->started) timeline_.core_spans.push_back({job->core, job->slot, job->thread, job->started, now});
+  if (now > job->started) timeline_.add_core_span({job->core, job->slot, job->thread, job->started, now});
   slot_used_[job->core][job->slot] = false;
   auto& jobs = running_[job->core];
   jobs.erase(std::find(jobs.begin(), jobs.end(), job));
+  timeline_.set_core_load(job->core, static_cast<int>(std::min<std::size_t>(jobs.size(), config_.smt)), now);
 }
 
 void Machine::apply_pstates() {

@@ -405,7 +405,7 @@ void PythonThread::enter(ThreadState state) {
 
 void PythonThread::close_span() {
   double now = sg4::Engine::get_clock();
-  if (now > since_) timeline_.spans.push_back({id_, state_, open_step_, open_iteration_, since_, now});
+  if (now > since_) timeline_.add_span({id_, state_, open_step_, open_iteration_, since_, now});
   since_ = now;
 }
 

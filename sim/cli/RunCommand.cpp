@@ -67,7 +67,8 @@ void write_file(const std::string& path, const std::function<void(std::ostream&)
 }
 
 // Runs in the forked child: simulate, write the per-variant files, return the summary JSON.
-std::string simulate_variant(const Scenario& scenario, const RunOptions& o, bool many) {
+std::string simulate_variant(Scenario scenario, const RunOptions& o, bool many) {
+  scenario.keep_spans = !o.trace.empty() || !o.svg.empty();
   Timeline timeline = simulate(scenario, o.simgrid_args);
   if (!o.trace.empty())
     write_file(variant_output_path(o.trace, scenario.variant, many),

@@ -35,6 +35,7 @@ void describe_instances(const WorkloadLayout& layout, Timeline& timeline) {
   timeline.solo_seconds.assign(threads, 0);
   timeline.finish_time.assign(threads, 0);
   timeline.process_gil_switches.assign(timeline.processes.size(), 0);
+  timeline.prepare_totals();
 }
 
 // Threads still blocked when the engine runs out of events can never finish.
@@ -111,6 +112,7 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   timeline.cores = scenario.machine.cores;
   timeline.smt = scenario.machine.smt;
   timeline.switch_interval = scenario.runtime.gil.switch_interval;
+  timeline.keep_spans = scenario.keep_spans;
   describe_instances(layout, timeline);
 
   std::vector<std::string> args = {"gilsim", "--log=root.thresh:critical", "--log=root.app:file:/dev/null"};

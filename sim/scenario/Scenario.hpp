@@ -165,6 +165,7 @@ struct Scenario {
   std::vector<ChannelSpec> channels;
   std::vector<ProcessSpec> processes;
   GilModel gil_model = GilModel::Fast;  // --gil-model
+  bool keep_spans = true;               // false: the summary's totals only (no --trace, --svg)
 };
 
 }  // namespace gilsim

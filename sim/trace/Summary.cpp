@@ -9,30 +9,10 @@
 namespace gilsim {
 namespace {
 
-// Per core: time with >= 1 busy slot and time with all `smt` slots busy.
 std::vector<CoreSummary> core_occupancy(const Timeline& timeline, double makespan) {
-  std::vector<std::vector<std::pair<double, int>>> edges(timeline.cores);
-  for (const CoreSpan& span : timeline.core_spans) {
-    edges[span.core].push_back({span.start, +1});
-    edges[span.core].push_back({span.end, -1});
-  }
-  std::vector<CoreSummary> cores(timeline.cores);
-  for (int c = 0; c < timeline.cores; ++c) {
-    auto& e = edges[c];
-    std::sort(e.begin(), e.end());
-    int running = 0;
-    double previous = 0;
-    for (const auto& [time, delta] : e) {
-      if (running >= 1) cores[c].busy += time - previous;
-      if (running >= timeline.smt) cores[c].siblings_busy += time - previous;
-      running += delta;
-      previous = time;
-    }
-    if (makespan > 0) {
-      cores[c].busy /= makespan;
-      cores[c].siblings_busy /= makespan;
-    }
-  }
+  std::vector<CoreSummary> cores;
+  for (const CoreOccupancy& c : timeline.core_occupancy)
+    cores.push_back({makespan > 0 ? c.busy / makespan : 0, makespan > 0 ? c.siblings_busy / makespan : 0});
   return cores;
 }
 
@@ -66,28 +46,19 @@ Summary Summary::from_timeline(const Timeline& timeline) {
     t.finish = timeline.finish_time[i];
     s.threads.push_back(t);
   }
-  std::vector<double> python_per_process(timeline.processes.size(), 0);
   for (double ready : timeline.process_ready) s.startup = std::max(s.startup, ready);
-  for (const StateSpan& span : timeline.spans) {
-    s.threads[span.thread].seconds[static_cast<int>(span.state)] += span.end - span.start;
-    const auto& kinds = timeline.threads[span.thread].step_kinds;
-    const std::string kind = span.step >= 0 && span.step < static_cast<int>(kinds.size()) ? kinds[span.step] : "";
-    const bool moves_data = kind == "put" || kind == "get" || kind == "consume" || kind == "feed";
-    if (moves_data && span.state == ThreadState::Python) s.pickling += span.end - span.start;
-    if (moves_data && span.state == ThreadState::Io) s.transfer += span.end - span.start;
-    if (span.state == ThreadState::Python)
-      python_per_process[timeline.threads[span.thread].process] += span.end - span.start;
-  }
+  for (std::size_t i = 0; i < timeline.state_seconds.size(); ++i)
+    for (int state = 0; state < kThreadStateCount; ++state) s.threads[i].seconds[state] = timeline.state_seconds[i][state];
+  s.pickling = timeline.pickling_seconds;
+  s.transfer = timeline.transfer_seconds;
   for (std::size_t p = 0; p < timeline.processes.size(); ++p) {
     s.processes.push_back({timeline.processes[p].name, timeline.process_gil_switches[p],
-                           s.makespan > 0 ? python_per_process[p] / s.makespan : 0});
+                           s.makespan > 0 ? timeline.python_seconds[p] / s.makespan : 0});
     s.gil_switches += timeline.process_gil_switches[p];
   }
 
-  double busy_slot_seconds = 0;
-  for (const CoreSpan& span : timeline.core_spans) busy_slot_seconds += span.end - span.start;
   const double capacity = s.makespan * timeline.cores * timeline.smt;
-  s.cpu_utilisation = capacity > 0 ? std::min(1.0, busy_slot_seconds / capacity) : 0;
+  s.cpu_utilisation = capacity > 0 ? std::min(1.0, timeline.busy_slot_seconds / capacity) : 0;
   s.per_core = core_occupancy(timeline, s.makespan);
   return s;
 }

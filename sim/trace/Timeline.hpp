@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -56,6 +57,14 @@ struct CoreSpan {
   double end;
 };
 
+// Time a core spent with at least one busy hardware thread, and with all of them busy.
+struct CoreOccupancy {
+  int running = 0;        // busy hardware threads now
+  double since = 0;       // when `running` last changed
+  double busy = 0;
+  double siblings_busy = 0;
+};
+
 // Everything a simulation (or a measured run) produced; writers and the summary read it.
 struct Timeline {
   std::string scenario;
@@ -74,6 +83,23 @@ struct Timeline {
   std::vector<double> finish_time;             // per thread
   double end_time = 0;                         // when the last activity ended (joins included)
   std::vector<double> process_ready;           // per process: when its threads could start (0: from the start)
+
+  // A simulation records every state and core span only if a trace, a plot or a comparison
+  // needs them (--trace, --svg, validate); the totals below, which the summary reads, always.
+  bool keep_spans = true;
+  std::vector<std::array<double, kThreadStateCount>> state_seconds;  // per thread
+  std::vector<double> python_seconds;                                // per process
+  double pickling_seconds = 0;  // Python time in put/get/consume/feed steps
+  double transfer_seconds = 0;  // blocked time in those steps
+  double busy_slot_seconds = 0;
+  std::vector<CoreOccupancy> core_occupancy;  // per core
+
+  // Sizes the per-thread, per-process and per-core tables from threads, processes and cores.
+  void prepare_totals();
+  void add_span(const StateSpan& span);
+  void add_core_span(const CoreSpan& span);
+  // A core's number of busy hardware threads changed at `now`.
+  void set_core_load(int core, int running, double now);
 };
 
 }  // namespace gilsim
