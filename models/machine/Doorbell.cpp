@@ -1,5 +1,7 @@
 #include "models/machine/Doorbell.hpp"
 
+#include "models/machine/KernelCall.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
@@ -7,9 +9,11 @@ namespace gilsim {
 const sg4::ExecPtr& Doorbell::arm() {
   if (!exec_) {
     exec_ = sg4::this_actor::exec_init(1.0);
-    exec_->set_host(host_);
-    exec_->start();
-    exec_->suspend();
+    in_kernel([this] {
+      exec_->set_host(host_);
+      exec_->start();
+      exec_->suspend();
+    });
     rung_ = false;
   }
   return exec_;

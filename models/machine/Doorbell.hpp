@@ -8,7 +8,9 @@ namespace gilsim {
 // Wakes an actor that waits on its CPU job without touching the job. Cancelling the job would
 // throw in the waiter, and every SimGrid exception captures a backtrace (~7 us): the fast GIL
 // engine rings instead. The bell is a 1-flop exec kept suspended on an infinitely fast host, so
-// resuming it completes it at the same simulated instant.
+// resuming it completes it at the same simulated instant. The bell belongs to the actor that
+// armed it, and SimGrid resumes every activity of an actor that is resumed after
+// Actor::suspend(): an actor with an armed bell must park on something else (a semaphore).
 class Doorbell {
  public:
   explicit Doorbell(simgrid::s4u::Host* host) : host_(host) {}

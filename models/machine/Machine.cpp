@@ -1,5 +1,8 @@
 #include "models/machine/Machine.hpp"
 
+#include "models/machine/ExecPause.hpp"
+#include "models/machine/KernelCall.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -67,11 +70,10 @@ void Machine::unplace(const CpuJobPtr& job) {
 }
 
 void Machine::apply_pstates() {
+  // Runs in kernel context, so the loads cannot change while the pstates follow them.
   for (int core = 0; core < config_.cores; ++core) {
     int busy = static_cast<int>(std::min<std::size_t>(running_[core].size(), config_.smt));
     unsigned long pstate = busy == 0 ? 0 : busy - 1;
-    // set_pstate() is a simcall: the loop re-reads the bookkeeping after each one, so the
-    // last call for a core always reflects its latest load.
     if (hosts_[core]->get_pstate() != pstate) hosts_[core]->set_pstate(pstate);
   }
 }
@@ -79,13 +81,41 @@ void Machine::apply_pstates() {
 CpuJobPtr Machine::start(int thread, double work) {
   auto job = std::make_shared<CpuJob>();
   job->thread = thread;
+  // Created by the calling actor, which owns it: SimGrid cancels an actor's activities when it ends.
   job->exec = sg4::this_actor::exec_init(work * kFlopsPerWorkSecond);
-  // Simcalls let other actors run: choose and record the core in one step before any of them.
-  place(job, pick_core(thread));
-  job->exec->set_host(hosts_[job->core]);  // job->core: a rebalance may have moved it meanwhile
-  apply_pstates();
-  job->exec->start();
+  in_kernel([this, &job] {
+    place(job, pick_core(job->thread));
+    job->exec->set_host(hosts_[job->core]);
+    apply_pstates();
+    job->exec->start();
+  });
   return job;
+}
+
+bool Machine::ran_out(const CpuJob& job) {
+  return job.exec->get_state() != sg4::Activity::State::STARTED || job.exec->get_remaining() <= 0;
+}
+
+bool Machine::pause(const CpuJobPtr& job) {
+  const bool paused = in_kernel([this, &job] {
+    if (ran_out(*job)) return false;
+    pause_exec(*job->exec);
+    unplace(job);
+    rebalance();
+    apply_pstates();
+    return true;
+  });
+  if (!paused) wait(job);  // completed at this instant: collect it without waiting
+  return paused;
+}
+
+void Machine::resume(const CpuJobPtr& job) {
+  in_kernel([this, &job] {
+    place(job, pick_core(job->thread));
+    job->exec->set_host(hosts_[job->core]);
+    apply_pstates();
+    resume_exec(*job->exec);
+  });
 }
 
 void Machine::wait(const CpuJobPtr& job) {
@@ -121,19 +151,22 @@ Machine::Wake Machine::wait_until(const CpuJobPtr& job, double deadline, Doorbel
 }
 
 bool Machine::stop(const CpuJobPtr& job) {
-  if (job->exec->get_state() != sg4::Activity::State::STARTED || job->exec->get_remaining() <= 0) {
-    job->exec->wait();  // completed at this instant: collect it without waiting
-    finish(job);
-    return false;
-  }
-  job->leaving = true;
-  job->interrupted_work = job->exec->get_remaining() / kFlopsPerWorkSecond;
-  job->exec->cancel();
-  finish(job);
-  return true;
+  const bool cancelled = in_kernel([this, &job] {
+    if (ran_out(*job)) return false;
+    job->interrupted_work = job->exec->get_remaining() / kFlopsPerWorkSecond;
+    job->exec->cancel();
+    finish_in_kernel(job);
+    return true;
+  });
+  if (!cancelled) wait(job);  // completed at this instant: collect it without waiting
+  return cancelled;
 }
 
 void Machine::finish(const CpuJobPtr& job) {
+  in_kernel([this, &job] { finish_in_kernel(job); });
+}
+
+void Machine::finish_in_kernel(const CpuJobPtr& job) {
   job->leaving = true;
   unplace(job);
   rebalance();
@@ -141,6 +174,7 @@ void Machine::finish(const CpuJobPtr& job) {
 }
 
 void Machine::rebalance() {
+  // Runs in kernel context (from finish() or pause()): no actor can change the loads meanwhile.
   for (;;) {
     auto [low, high] = std::minmax_element(running_.begin(), running_.end(),
                                            [](const auto& a, const auto& b) { return a.size() < b.size(); });
@@ -148,19 +182,13 @@ void Machine::rebalance() {
     auto candidate = std::find_if(high->rbegin(), high->rend(), [](const CpuJobPtr& j) { return !j->leaving; });
     if (candidate == high->rend()) return;
     CpuJobPtr job = *candidate;
-    // An exec that completed at this instant still reads STARTED until its owner wakes up, and
-    // migrating it would crash SimGrid: ask the kernel (a simcall, so other actors may run).
-    if (job->exec->get_state() == sg4::Activity::State::STARTED && job->exec->get_remaining() <= 0) {
+    // Migrating an exec that ran out at this instant would crash SimGrid.
+    if (ran_out(*job)) {
       job->leaving = true;
       continue;
     }
-    if (job->leaving) continue;
-    // Re-read the loads: they may have changed while the simcall let other actors run.
-    auto idlest = std::min_element(running_.begin(), running_.end(),
-                                   [](const auto& a, const auto& b) { return a.size() < b.size(); });
-    if (running_[job->core].size() < idlest->size() + 2) continue;
     unplace(job);
-    place(job, static_cast<int>(idlest - running_.begin()));
+    place(job, static_cast<int>(low - running_.begin()));
     job->exec->set_host(hosts_[job->core]);
   }
 }

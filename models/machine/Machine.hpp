@@ -52,12 +52,22 @@ class Machine {
   // Cancels a job nobody waits on, remembering the work left. Returns false (and finishes the
   // job normally) if it completed at this very instant.
   bool stop(const CpuJobPtr& job);
+  // Suspends a job nobody waits on, keeping its remaining work in the exec for resume(): the
+  // cheap way to interrupt work that will continue (one simcall, no new exec). Returns false (and
+  // finishes the job normally) if it completed at this very instant.
+  bool pause(const CpuJobPtr& job);
+  // Places a paused job on a core again, as start() places a new one.
+  void resume(const CpuJobPtr& job);
 
   // Work units: one second of work on a core of speed 1 is 1e9 flops.
   static constexpr double kFlopsPerWorkSecond = 1e9;
 
  private:
   void finish(const CpuJobPtr& job);
+  void finish_in_kernel(const CpuJobPtr& job);
+  // In kernel context (see KernelCall.hpp): has the job's exec run out at this very instant?
+  // It then still reads STARTED until its owner wakes up, and must be collected, not touched.
+  static bool ran_out(const CpuJob& job);
   int pick_core(int thread) const;
   void place(const CpuJobPtr& job, int core);
   void unplace(const CpuJobPtr& job);

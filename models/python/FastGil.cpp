@@ -18,6 +18,7 @@ FastGil::ThreadSlot& FastGil::slot(int thread) {
   auto found = slots_.find(thread);
   if (found == slots_.end()) {
     found = slots_.emplace(thread, ThreadSlot{}).first;
+    found->second.parking = sg4::Semaphore::create(0);
     found->second.timed_wait = timed_wait(thread);
     found->second.wakeup_latency = wakeup_latency(thread);
   }
@@ -197,7 +198,7 @@ void FastGil::flush() {
   while (!to_resume_.empty()) {
     const int thread = to_resume_.front();
     to_resume_.erase(to_resume_.begin());
-    slot(thread).actor->resume();
+    slot(thread).parking->release();
   }
   if (ring_holder_) {
     ring_holder_ = false;
@@ -211,7 +212,7 @@ void FastGil::wait_for_grant(int thread) {
     flush();
     if (s.status == Status::Holder) return;
     if (s.status != Status::Waking && s.status != Status::Entering) {
-      sg4::this_actor::suspend();  // no simcall since the status check: a resume cannot be lost
+      park(s);  // a release since the status check is not lost: the semaphore counts it
       continue;
     }
     // Awake until wake_at; meanwhile other waiters' timeouts may find the GIL unlocked.
@@ -232,7 +233,6 @@ void FastGil::wait_for_grant(int thread) {
 
 void FastGil::take(int thread) {
   ThreadSlot& s = slot(thread);
-  if (!s.actor) s.actor = sg4::Actor::self();
   const double now = clock_now();
   advance(now);
   s.requested = false;
@@ -264,7 +264,7 @@ void FastGil::drop(int thread, bool final_release) {
   for (;;) {
     flush();
     if (s.status == Status::Released) break;
-    sg4::this_actor::suspend();
+    park(s);
   }
   s.status = Status::Outside;
   sg4::this_actor::sleep_for(s.wakeup_latency);
@@ -288,9 +288,19 @@ void FastGil::yield(int thread) {
   wait_for_grant(thread);
 }
 
-bool FastGil::run_bytecode(int thread, double work, double& left) {
+void FastGil::run_python(int thread, double work, const StateChange& enter) {
+  enter(ThreadState::Python);
+  const CpuJobPtr job = machine_.start(thread, work);
+  while (!run_until_drop_request(thread, job)) {
+    enter(ThreadState::GilWait);
+    yield(thread);
+    enter(ThreadState::Python);
+    machine_.resume(job);
+  }
+}
+
+bool FastGil::run_until_drop_request(int thread, const CpuJobPtr& job) {
   const double started = clock_now();
-  CpuJobPtr job = machine_.start(thread, work);
   Doorbell& bell = doorbell(thread);
   for (;;) {
     bell.arm();  // before the deadline is computed, so that a later ring cannot be lost
@@ -311,7 +321,7 @@ bool FastGil::run_bytecode(int thread, double work, double& left) {
     }
   }
   flush();
-  return run_to_eval_breaker(job, std::max(request_time_, started), left);
+  return !reach_eval_breaker(job, std::max(request_time_, started)) || !machine_.pause(job);
 }
 
 }  // namespace gilsim

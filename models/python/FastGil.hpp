@@ -20,8 +20,11 @@ namespace gilsim {
 //    for other waiters' timeouts, which take the GIL in the reference.
 //  - A holder yielding to a drop request sleeps until it is granted the GIL: its re-entry into
 //    take_gil() one wake-up latency after the switch is a pending entry, not an actor wake-up.
-// Threads parked in the GIL are suspended actors; state changes are applied first and the
-// resulting wake-ups flushed after, since any simcall lets other actors run.
+//  - A yielding holder's bytecode job is paused, not cancelled, and resumed when it holds the
+//    GIL again: no exec is created or destroyed per hand-over.
+// Threads parked in the GIL wait on their own semaphore (not Actor::suspend(), which would
+// also resume the thread's paused job and armed doorbell when it wakes it). State changes are
+// applied first and the resulting wake-ups flushed after, since any simcall lets other actors run.
 class FastGil final : public Gil {
  public:
   using Gil::Gil;
@@ -29,7 +32,7 @@ class FastGil final : public Gil {
   void take(int thread) override;
   void drop(int thread, bool final_release) override;
   void yield(int thread) override;
-  bool run_bytecode(int thread, double work, double& left) override;
+  void run_python(int thread, double work, const StateChange& enter) override;
 
  private:
   enum class Status {
@@ -43,7 +46,7 @@ class FastGil final : public Gil {
     Released,    // that switch happened: sleeps the wake-up latency, then returns from drop()
   };
   struct ThreadSlot {
-    simgrid::s4u::ActorPtr actor;
+    simgrid::s4u::SemaphorePtr parking;  // released to wake the parked thread
     Status status = Status::Outside;
     bool yields = false;     // in SwitchWait from yield(): re-enters take_gil() when released
     bool requested = false;  // set the drop request during this take_gil() (CPython's local)
@@ -77,8 +80,13 @@ class FastGil final : public Gil {
   double next_drop_request();
   // The earliest timeout or pending entry: advance() has nothing to do before it.
   double next_event();
+  // Runs the holder's job until it completes (true) or until the eval-breaker check that
+  // answers a drop request, where the job is paused (false).
+  bool run_until_drop_request(int thread, const CpuJobPtr& job);
   // Parks the calling thread until it holds the GIL, running its signalled wake-ups.
   void wait_for_grant(int thread);
+  // Blocks the calling thread until resume_later() and flush() wake it.
+  void park(ThreadSlot& s) { s.parking->acquire(); }
   void resume_later(int thread);
   void flush();
 

@@ -25,14 +25,12 @@ Doorbell& Gil::doorbell(int thread) {
   return found->second;
 }
 
-bool Gil::run_to_eval_breaker(const CpuJobPtr& job, double noticed_at, double& left) {
+bool Gil::reach_eval_breaker(const CpuJobPtr& job, double noticed_at) {
   notice_drop_request(noticed_at);
   Machine::Wake wake;
   do wake = machine_.wait_until(job, eval_breaker_at_, doorbell(job->thread));
   while (wake == Machine::Wake::Rung);
-  if (wake == Machine::Wake::Completed || !machine_.stop(job)) return true;
-  left = job->interrupted_work;
-  return false;
+  return wake == Machine::Wake::Deadline;
 }
 
 void Gil::thread_exits(int thread) {

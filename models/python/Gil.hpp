@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <unordered_map>
 
 #include "models/machine/Machine.hpp"
@@ -27,9 +28,11 @@ class Gil {
   virtual void drop(int thread, bool final_release) = 0;
   // The eval breaker's answer to a drop request: drop_gil() then take_gil().
   virtual void yield(int thread) = 0;
-  // Runs `work` seconds of the holder's bytecode. Returns true when done, or false with the work
-  // `left` when a drop request stopped it (the holder then runs to its eval-breaker check).
-  virtual bool run_bytecode(int thread, double work, double& left) = 0;
+  // Tells a thread which state it is in while it runs bytecode: Python, or GilWait during a yield.
+  using StateChange = std::function<void(ThreadState)>;
+  // Runs `work` seconds of bytecode from start to end, holding the GIL: at each drop request the
+  // holder yields (drop_gil() then take_gil()) and goes on where it stopped.
+  virtual void run_python(int thread, double work, const StateChange& enter) = 0;
   void thread_exits(int thread);
 
  protected:
@@ -46,8 +49,9 @@ class Gil {
   Doorbell& doorbell(int thread);
   // The holder noticed a drop request at `noticed_at` (its request, or the start of its
   // bytecode if it was busy elsewhere): it runs on to its next eval-breaker check, drop_latency
-  // later, unless the job ends first. Returns true if the job completed.
-  bool run_to_eval_breaker(const CpuJobPtr& job, double noticed_at, double& left);
+  // later, unless the job ends first. Returns true if it reached the check with work left (the
+  // job still runs: the caller stops or pauses it), false if the job completed.
+  bool reach_eval_breaker(const CpuJobPtr& job, double noticed_at);
   // The holder, running bytecode, learnt of a drop request set at `at`: it drops at its next
   // eval-breaker check, drop_latency later.
   void notice_drop_request(double at) {

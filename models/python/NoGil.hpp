@@ -10,9 +10,9 @@ class NoGil final : public Gil {
   void take(int) override {}
   void drop(int, bool) override {}
   void yield(int) override {}
-  bool run_bytecode(int thread, double work, double&) override {
+  void run_python(int thread, double work, const StateChange& enter) override {
+    enter(ThreadState::Python);
     machine_.run(thread, work);
-    return true;
   }
 };
 

@@ -158,11 +158,7 @@ void PythonThread::run_step(const Step& step) {
 }
 
 void PythonThread::run_python(double work) {
-  while (work > 0) {
-    enter(ThreadState::Python);
-    if (gil_.run_bytecode(id_, work, work)) return;
-    yield_gil();  // a drop request stopped it at an eval-breaker check
-  }
+  if (work > 0) gil_.run_python(id_, work, [this](ThreadState state) { enter(state); });
 }
 
 void PythonThread::run_lock_step(const LockStep& step) {
@@ -388,11 +384,6 @@ void PythonThread::join_process(const ProcessJoinStep& step) {
   blocked_on_ = "process " + timeline_.processes[step.process].name + " to exit";
   without_gil(ThreadState::Wait, [&] { child.wait_exited(); });
   blocked_on_.clear();
-}
-
-void PythonThread::yield_gil() {
-  enter(ThreadState::GilWait);
-  gil_.yield(id_);
 }
 
 void PythonThread::enter(ThreadState state) {

@@ -51,7 +51,6 @@ class PythonThread {
   // Leaves the GIL while blocked in `state` (Py_BEGIN_ALLOW_THREADS ... END) around `wait`.
   template <class Wait>
   void without_gil(ThreadState state, Wait wait);
-  void yield_gil();
   void enter(ThreadState state);
   void close_span();
 

@@ -84,6 +84,15 @@ void ReferenceGil::yield(int thread) {
   take(thread);
 }
 
+void ReferenceGil::run_python(int thread, double work, const StateChange& enter) {
+  while (work > 0) {
+    enter(ThreadState::Python);
+    if (run_bytecode(thread, work, work)) return;
+    enter(ThreadState::GilWait);  // a drop request stopped it at an eval-breaker check
+    yield(thread);
+  }
+}
+
 bool ReferenceGil::run_bytecode(int thread, double work, double& left) {
   const double started = sg4::Engine::get_clock();
   CpuJobPtr job = machine_.start(thread, work);
@@ -93,7 +102,9 @@ bool ReferenceGil::run_bytecode(int thread, double work, double& left) {
     waiting_holder_ = -1;
     if (wake == Machine::Wake::Completed) return true;
   }
-  return run_to_eval_breaker(job, std::max(request_time_, started), left);
+  if (!reach_eval_breaker(job, std::max(request_time_, started)) || !machine_.stop(job)) return true;
+  left = job->interrupted_work;
+  return false;
 }
 
 }  // namespace gilsim

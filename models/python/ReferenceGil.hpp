@@ -25,9 +25,12 @@ class ReferenceGil final : public Gil {
   void take(int thread) override;
   void drop(int thread, bool final_release) override;
   void yield(int thread) override;
-  bool run_bytecode(int thread, double work, double& left) override;
+  void run_python(int thread, double work, const StateChange& enter) override;
 
  private:
+  // Runs `work` seconds of the holder's bytecode in a new job. Returns true when done, or false
+  // with the work `left` when a drop request stopped it at an eval-breaker check.
+  bool run_bytecode(int thread, double work, double& left);
   void request_drop();
   void take_locked(int thread, bool drop_requested);
 
