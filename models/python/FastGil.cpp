@@ -12,79 +12,96 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 
 double clock_now() { return sg4::Engine::get_clock(); }
 
+WaiterRing::End earlier(const WaiterRing::End& a, const WaiterRing::End& b) {
+  return b.at < a.at || (b.at == a.at && b.thread < a.thread) ? b : a;
+}
+
 }  // namespace
+
+FastGil::FastGil(int process, uint64_t stream, const GilConfig& config, uint64_t seed, Machine& machine,
+                 Timeline& timeline)
+    : Gil(process, stream, config, seed, machine, timeline),
+      old_waiters_(wait_period()),
+      new_waiters_(wait_period()) {}
 
 FastGil::ThreadSlot& FastGil::slot(int thread) {
   auto found = slots_.find(thread);
   if (found == slots_.end()) {
     found = slots_.emplace(thread, ThreadSlot{}).first;
     found->second.parking = sg4::Semaphore::create(0);
-    found->second.timed_wait = timed_wait(thread);
+    found->second.entry_offset = entry_offset(thread);
     found->second.wakeup_latency = wakeup_latency(thread);
   }
   return found->second;
 }
 
+WaiterRing::End FastGil::earliest_end_after(double t) const {
+  return earlier(old_waiters_.earliest_after(t), new_waiters_.earliest_after(t));
+}
+
+double FastGil::counting_end(const ThreadSlot& s) const {
+  if (chain_is_new(s)) return s.chain + wait_period();
+  const WaiterRing::End current = old_waiters_.next_end(-1, s.chain, epoch_start_);
+  return s.chain + (current.k + 1) * wait_period();
+}
+
+double FastGil::epoch_request() const {
+  // A chain begun in the epoch counts from its first wait; an older one from the wait it began
+  // when its wait in progress at the switch ended.
+  return std::min(new_waiters_.earliest_after(epoch_start_).at, old_waiters_.earliest_after(epoch_start_, 1).at);
+}
+
 void FastGil::advance(double now) {
-  if (now < next_event()) return;
   // While the GIL is unlocked, the first due event takes it: a waiter's timeout (the reference's
   // while (locked) loop ends) or a yielder's re-entry into take_gil().
   while (!locked_) {
-    auto first_waiter = waiters_.end();
-    for (auto w = waiters_.begin(); w != waiters_.end(); ++w)
-      if (w->timeout <= now && (first_waiter == waiters_.end() || w->timeout < first_waiter->timeout ||
-                                (w->timeout == first_waiter->timeout && w->order < first_waiter->order)))
-        first_waiter = w;
-    auto first_entry = std::min_element(pending_.begin(), pending_.end(),
-                                        [](const PendingEntry& a, const PendingEntry& b) { return a.at < b.at; });
-    const bool entry_due = first_entry != pending_.end() && first_entry->at <= now;
-    if (first_waiter == waiters_.end() && !entry_due) break;
+    const WaiterRing::End waiter = earliest_end_after(unlocked_at_);
+    auto entry = std::min_element(pending_.begin(), pending_.end(),
+                                  [](const PendingEntry& a, const PendingEntry& b) { return a.at < b.at; });
+    const bool entry_due = entry != pending_.end() && entry->at <= now;
+    const bool waiter_due = waiter.at <= now;
+    if (!entry_due && !waiter_due) break;
     int thread;
     double at;
-    if (entry_due && (first_waiter == waiters_.end() || first_entry->at < first_waiter->timeout)) {
-      thread = first_entry->thread;
-      at = first_entry->at;
-      pending_.erase(first_entry);
+    if (entry_due && (!waiter_due || entry->at < waiter.at)) {
+      thread = entry->thread;
+      at = entry->at;
+      pending_.erase(entry);
       slot(thread).requested = false;  // a new take_gil() call
-      stale_ = true;
     } else {
-      thread = first_waiter->thread;
-      at = first_waiter->timeout;
-      *first_waiter = waiters_.back();
-      waiters_.pop_back();
-      stale_ = true;
+      thread = waiter.thread;
+      at = waiter.at;
+      dequeue(thread, at, true);
     }
     grant(thread, at);
   }
-  // While it is locked, nothing that happened since the last call changed the state: each due
-  // entry joins the queue, and each timeout re-queues its waiter, setting the drop request if no
-  // switch happened during that wait.
+  // While it is locked: each due entry begins its chain of waits, and the first counting wait
+  // to end sets the drop request.
   for (auto entry = pending_.begin(); entry != pending_.end();) {
     if (entry->at > now) {
       ++entry;
       continue;
     }
-    ThreadSlot& s = slot(entry->thread);
-    s.status = Status::Queued;
-    s.requested = false;
-    waiters_.push_back({entry->thread, entry->at, entry->at + s.timed_wait, s.timed_wait, switch_number_, next_order_++});
+    slot(entry->thread).requested = false;
+    begin_chain(entry->thread, entry->at);
     entry = pending_.erase(entry);
   }
-  for (Waiter& w : waiters_) {
-    while (w.timeout <= now) {
-      if (w.entry_switch == switch_number_) {  // SET_GIL_DROP_REQUEST
-        if (!drop_request_ || w.timeout < request_time_) request_time_ = w.timeout;
-        drop_request_ = true;
-        slot(w.thread).requested = true;
-      }
-      w.entry = w.timeout;
-      w.entry_switch = switch_number_;
-      w.order = next_order_++;
-      w.timeout = w.entry + w.timed_wait;
+  if (!epoch_requested_) {
+    const double request = epoch_request();
+    if (request <= now) {  // SET_GIL_DROP_REQUEST
+      if (!drop_request_ || request < request_time_) request_time_ = request;
+      drop_request_ = true;
+      epoch_requested_ = true;
     }
   }
-  stale_ = true;
-  refresh();
+}
+
+void FastGil::close_epoch(double at) {
+  // Every waiter whose counting wait ended by now timed out with the switch number unchanged and
+  // the GIL locked (had it been unlocked, that waiter would have taken it): it set the request.
+  auto requested = [this](const WaiterRing::End& end) { slot(end.thread).requested = true; };
+  new_waiters_.for_each_ending(epoch_start_, at, requested);
+  old_waiters_.for_each_ending(epoch_start_, at, requested, 1);
 }
 
 void FastGil::grant(int thread, double at) {
@@ -92,10 +109,13 @@ void FastGil::grant(int thread, double at) {
   locked_ = true;
   holder_ = thread;
   if (last_holder_ != thread) {
+    close_epoch(at);
     last_holder_ = thread;
     ++switch_number_;
     count_switch(thread);
-    waiters_request_ = waiters_rearmed_request_;  // every current wait now times out harmlessly
+    epoch_start_ = at;
+    epoch_requested_ = false;
+    new_waiters_.move_all_to(old_waiters_);
   }
   if (switch_waiter_ >= 0 && switch_waiter_ != thread) {
     // FORCE_SWITCHING: the switch releases the dropper; it runs one wake-up latency later.
@@ -118,34 +138,64 @@ void FastGil::grant(int thread, double at) {
   if (parked) resume_later(thread);
 }
 
-void FastGil::enqueue(int thread, double now) {
+void FastGil::begin_chain(int thread, double at) {
   ThreadSlot& s = slot(thread);
   s.status = Status::Queued;
-  const Waiter w{thread, now, now + s.timed_wait, s.timed_wait, switch_number_, next_order_++};
-  waiters_.push_back(w);
-  // The newest wait is last in line and counts from now: the summaries update in place.
-  if (waiters_.size() == 1) first_in_line_ = 0;
-  waiters_event_ = std::min(waiters_event_, w.timeout);
-  waiters_request_ = std::min(waiters_request_, w.timeout);
-  waiters_rearmed_request_ = std::min(waiters_rearmed_request_, w.timeout + w.timed_wait);
-  if (holder_waiting_ && w.timeout < holder_deadline_) ring_holder_ = true;
+  s.entry = at;
+  s.chain = at + s.entry_offset;
+  s.chain_switch = switch_number_;
+  s.order = next_order_++;
+  new_waiters_.add(thread, s.chain);
+}
+
+void FastGil::enqueue(int thread, double now) {
+  begin_chain(thread, now);
+  if (holder_waiting_ && counting_end(slot(thread)) < holder_deadline_) ring_holder_ = true;
+}
+
+void FastGil::dequeue(int thread, double now, bool ended_now) {
+  ThreadSlot& s = slot(thread);
+  // Its counting wait ended earlier in this epoch, with the GIL locked: it set the request.
+  const double counted = counting_end(s);
+  if (ended_now ? counted < now : counted <= now) s.requested = true;
+  ring_of(s).remove(thread, s.chain);
+}
+
+int FastGil::first_in_line(double now) const {
+  // notify_one() wakes the waiter whose current wait began first: its next end is at most
+  // tie_jitter (the longest first-wait offset) after the earliest next end.
+  const double period = wait_period();
+  const double until = earliest_end_after(now).at + config_.tie_jitter;
+  int first = -1;
+  double first_start = kNever;
+  uint64_t first_order = 0;
+  auto consider = [&](const WaiterRing::End& end) {
+    const ThreadSlot& s = slots_.at(end.thread);
+    const double start = end.k == 1 ? s.entry : s.chain + (end.k - 1) * period;
+    const uint64_t order = end.k == 1 ? s.order : 0;
+    if (start < first_start || (start == first_start && (order < first_order || (order == first_order && end.thread < first)))) {
+      first = end.thread;
+      first_start = start;
+      first_order = order;
+    }
+  };
+  old_waiters_.for_each_ending(now, until, consider);
+  new_waiters_.for_each_ending(now, until, consider);
+  return first;
 }
 
 void FastGil::unlock_and_signal(double now) {
   locked_ = false;
+  unlocked_at_ = now;
   forget_eval_breaker();
   holder_ = -1;
-  if (!waiters_.empty()) {
-    // notify_one(): the condition variable wakes the waiter whose current wait began first.
-    refresh();
-    Waiter& first = waiters_[static_cast<std::size_t>(first_in_line_)];
-    ThreadSlot& w = slot(first.thread);
+  if (has_waiters()) {
+    const int first = first_in_line(now);
+    dequeue(first, now, false);
+    ThreadSlot& w = slot(first);
     w.status = Status::Waking;
     w.wake_at = now + w.wakeup_latency;
-    resume_later(first.thread);
-    first = waiters_.back();
-    waiters_.pop_back();
-    stale_ = true;
+    resume_later(first);
   }
   // A yielder due to re-enter take_gil() may now find the GIL free: it needs its actor back.
   for (const PendingEntry& entry : pending_) {
@@ -157,36 +207,15 @@ void FastGil::unlock_and_signal(double now) {
   pending_.clear();
 }
 
-void FastGil::refresh() {
-  if (!stale_) return;
-  waiters_event_ = waiters_request_ = waiters_rearmed_request_ = kNever;
-  first_in_line_ = -1;
-  for (std::size_t i = 0; i < waiters_.size(); ++i) {
-    const Waiter& w = waiters_[i];
-    waiters_event_ = std::min(waiters_event_, w.timeout);
-    // A wait begun before the last switch times out harmlessly; the next one, begun then, counts.
-    waiters_request_ = std::min(waiters_request_, w.entry_switch == switch_number_ ? w.timeout : w.timeout + w.timed_wait);
-    waiters_rearmed_request_ = std::min(waiters_rearmed_request_, w.timeout + w.timed_wait);
-    if (first_in_line_ < 0) {
-      first_in_line_ = static_cast<int>(i);
-      continue;
-    }
-    const Waiter& first = waiters_[static_cast<std::size_t>(first_in_line_)];
-    if (w.entry < first.entry || (w.entry == first.entry && w.order < first.order)) first_in_line_ = static_cast<int>(i);
-  }
-  stale_ = false;
-}
-
-double FastGil::next_drop_request() {
-  refresh();
-  double next = waiters_request_;
-  for (const PendingEntry& entry : pending_) next = std::min(next, entry.at + slots_.at(entry.thread).timed_wait);
+double FastGil::next_drop_request() const {
+  double next = epoch_requested_ ? kNever : epoch_request();
+  for (const PendingEntry& entry : pending_)
+    next = std::min(next, (entry.at + slots_.at(entry.thread).entry_offset) + wait_period());
   return next;
 }
 
-double FastGil::next_event() {
-  refresh();
-  double next = waiters_event_;
+double FastGil::next_take() const {
+  double next = earliest_end_after(unlocked_at_).at;
   for (const PendingEntry& entry : pending_) next = std::min(next, entry.at);
   return next;
 }
@@ -194,12 +223,11 @@ double FastGil::next_event() {
 void FastGil::resume_later(int thread) { to_resume_.push_back(thread); }
 
 void FastGil::flush() {
-  // Each resume() is a simcall: other actors may run and use the GIL (and this list) meanwhile.
-  while (!to_resume_.empty()) {
-    const int thread = to_resume_.front();
-    to_resume_.erase(to_resume_.begin());
-    slot(thread).parking->release();
-  }
+  // Each release() is a simcall: other actors may run meanwhile, add to this list and flush it
+  // too, so the list is consumed through a shared index.
+  while (resumed_ < to_resume_.size()) slot(to_resume_[resumed_++]).parking->release();
+  to_resume_.clear();
+  resumed_ = 0;
   if (ring_holder_) {
     ring_holder_ = false;
     if (holder_ >= 0 && holder_waiting_) doorbell(holder_).ring();
@@ -217,7 +245,7 @@ void FastGil::wait_for_grant(int thread) {
     }
     // Awake until wake_at; meanwhile other waiters' timeouts may find the GIL unlocked.
     while (clock_now() < s.wake_at) {
-      sg4::this_actor::sleep_until(std::min(s.wake_at, locked_ ? kNever : next_event()));
+      sg4::this_actor::sleep_until(std::min(s.wake_at, locked_ ? kNever : next_take()));
       advance(clock_now());
       flush();
     }

@@ -4,9 +4,9 @@
 
 namespace gilsim {
 
-double Gil::timed_wait(int thread) const {
+double Gil::entry_offset(int thread) const {
   Rng offset = Rng::for_stream(seed_ ^ 0x6111'0000'0000ULL, (stream_ << 32) + static_cast<uint64_t>(thread));
-  return config_.switch_interval + config_.timer_slack + config_.tie_jitter * offset.uniform();
+  return config_.tie_jitter * offset.uniform();
 }
 
 double Gil::wakeup_latency(int thread) const {

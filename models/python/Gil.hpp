@@ -36,10 +36,13 @@ class Gil {
   void thread_exits(int thread);
 
  protected:
-  // Each timed wait of a thread lasts the switch interval plus the timer slack, plus a seeded
-  // offset below `tie_jitter` fixed per thread: waits that began together never time out at the
-  // same instant, which would otherwise let the engine's event order pick the winner.
-  double timed_wait(int thread) const;
+  // Every timed wait lasts the switch interval plus the timer slack. The first wait of a chain
+  // (a take_gil() that finds the GIL locked, or a woken waiter that finds it taken again) lasts
+  // longer by a seeded offset below `tie_jitter`, fixed per thread: chains that began together
+  // never time out at the same instant, which would otherwise let the engine's event order pick
+  // the winner. A chain begun at `t` thus ends its waits at (t + entry_offset) + k × period.
+  double wait_period() const { return config_.switch_interval + config_.timer_slack; }
+  double entry_offset(int thread) const;
   // The latency of a woken thread, plus its own offset below `tie_jitter` for the same reason:
   // a wake-up must not coincide with an I/O completion by the arithmetic of round numbers.
   double wakeup_latency(int thread) const;

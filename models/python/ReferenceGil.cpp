@@ -30,10 +30,13 @@ void ReferenceGil::take(int thread) {
   if (!locked_) return take_locked(thread, false);
   std::unique_lock<sg4::Mutex> lock(*mutex_);
   bool drop_requested = false;
+  // The chain of timed waits: the k-th ends at chain + k x period (see Gil::entry_offset()).
+  double chain = sg4::Engine::get_clock() + entry_offset(thread);
+  double k = 0;
   while (locked_) {
     const uint64_t saved_switch_number = switch_number_;
     ++cond_waiters_;
-    const std::cv_status status = cond_->wait_for(lock, timed_wait(thread));
+    const std::cv_status status = cond_->wait_until(lock, chain + ++k * wait_period());
     --cond_waiters_;
     if (status == std::cv_status::no_timeout) {
       // Signalled by drop(): the OS takes a while to run the woken thread, and the GIL may be
@@ -41,6 +44,8 @@ void ReferenceGil::take(int thread) {
       lock.unlock();
       sg4::this_actor::sleep_for(wakeup_latency(thread));
       lock.lock();
+      chain = sg4::Engine::get_clock() + entry_offset(thread);
+      k = 0;
       continue;
     }
     if (locked_ && switch_number_ == saved_switch_number) {

@@ -115,7 +115,7 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   timeline.keep_spans = scenario.keep_spans;
   describe_instances(layout, timeline);
 
-  std::vector<std::string> args = {"gilsim", "--log=root.thresh:critical", "--log=root.app:file:/dev/null"};
+  std::vector<std::string> args = {"gilsim", "--log=root.thresh:critical", "--log=root.app:file:/dev/null", "--cfg=surf/precision:1e-11"};
   args.insert(args.end(), simgrid_args.begin(), simgrid_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
