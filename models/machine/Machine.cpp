@@ -111,8 +111,10 @@ bool Machine::pause(const CpuJobPtr& job) {
 
 void Machine::resume(const CpuJobPtr& job) {
   in_kernel([this, &job] {
+    const int previous = job->core;
     place(job, pick_core(job->thread));
-    job->exec->set_host(hosts_[job->core]);
+    // Migration replaces the exec's action: skip it when the job gets its core back.
+    if (job->core != previous) job->exec->set_host(hosts_[job->core]);
     apply_pstates();
     resume_exec(*job->exec);
   });

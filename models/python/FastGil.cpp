@@ -45,17 +45,29 @@ double FastGil::counting_end(const ThreadSlot& s) const {
   return s.chain + (current.k + 1) * wait_period();
 }
 
-double FastGil::epoch_request() const {
-  // A chain begun in the epoch counts from its first wait; an older one from the wait it began
-  // when its wait in progress at the switch ended.
-  return std::min(new_waiters_.earliest_after(epoch_start_).at, old_waiters_.earliest_after(epoch_start_, 1).at);
+const WaiterRing::End& FastGil::first_timeout_since_unlock() {
+  if (timeout_version_ != waiters_version_) {
+    timeout_cache_ = earliest_end_after(unlocked_at_);
+    timeout_version_ = waiters_version_;
+  }
+  return timeout_cache_;
+}
+
+double FastGil::epoch_request() {
+  if (request_version_ != waiters_version_) {
+    // A chain begun in the epoch counts from its first wait; an older one from the wait it
+    // began when its wait in progress at the switch ended.
+    request_cache_ = std::min(new_waiters_.earliest_after(epoch_start_).at, old_waiters_.earliest_after(epoch_start_, 1).at);
+    request_version_ = waiters_version_;
+  }
+  return request_cache_;
 }
 
 void FastGil::advance(double now) {
   // While the GIL is unlocked, the first due event takes it: a waiter's timeout (the reference's
   // while (locked) loop ends) or a yielder's re-entry into take_gil().
   while (!locked_) {
-    const WaiterRing::End waiter = earliest_end_after(unlocked_at_);
+    const WaiterRing::End waiter = first_timeout_since_unlock();
     auto entry = std::min_element(pending_.begin(), pending_.end(),
                                   [](const PendingEntry& a, const PendingEntry& b) { return a.at < b.at; });
     const bool entry_due = entry != pending_.end() && entry->at <= now;
@@ -116,6 +128,7 @@ void FastGil::grant(int thread, double at) {
     epoch_start_ = at;
     epoch_requested_ = false;
     new_waiters_.move_all_to(old_waiters_);
+    waiters_changed();
   }
   if (switch_waiter_ >= 0 && switch_waiter_ != thread) {
     // FORCE_SWITCHING: the switch releases the dropper; it runs one wake-up latency later.
@@ -146,6 +159,7 @@ void FastGil::begin_chain(int thread, double at) {
   s.chain_switch = switch_number_;
   s.order = next_order_++;
   new_waiters_.add(thread, s.chain);
+  waiters_changed();
 }
 
 void FastGil::enqueue(int thread, double now) {
@@ -159,6 +173,7 @@ void FastGil::dequeue(int thread, double now, bool ended_now) {
   const double counted = counting_end(s);
   if (ended_now ? counted < now : counted <= now) s.requested = true;
   ring_of(s).remove(thread, s.chain);
+  waiters_changed();
 }
 
 int FastGil::first_in_line(double now) const {
@@ -187,6 +202,7 @@ int FastGil::first_in_line(double now) const {
 void FastGil::unlock_and_signal(double now) {
   locked_ = false;
   unlocked_at_ = now;
+  waiters_changed();
   forget_eval_breaker();
   holder_ = -1;
   if (has_waiters()) {
@@ -207,15 +223,15 @@ void FastGil::unlock_and_signal(double now) {
   pending_.clear();
 }
 
-double FastGil::next_drop_request() const {
+double FastGil::next_drop_request() {
   double next = epoch_requested_ ? kNever : epoch_request();
   for (const PendingEntry& entry : pending_)
     next = std::min(next, (entry.at + slots_.at(entry.thread).entry_offset) + wait_period());
   return next;
 }
 
-double FastGil::next_take() const {
-  double next = earliest_end_after(unlocked_at_).at;
+double FastGil::next_take() {
+  double next = first_timeout_since_unlock().at;
   for (const PendingEntry& entry : pending_) next = std::min(next, entry.at);
   return next;
 }

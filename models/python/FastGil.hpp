@@ -75,11 +75,15 @@ class FastGil final : public Gil {
   bool has_waiters() const { return !old_waiters_.empty() || !new_waiters_.empty(); }
   // The earliest end of any waiter's wait strictly after `t`.
   WaiterRing::End earliest_end_after(double t) const;
+  // While the GIL is unlocked: the earliest timeout since it was, which takes it.
+  const WaiterRing::End& first_timeout_since_unlock();
   // When the waiter's first wait that counts in this epoch ends: the first wait of a chain
   // begun in the epoch, else the wait begun at the first end after the epoch's switch.
   double counting_end(const ThreadSlot& s) const;
   // The epoch's drop request, if it has not been made yet: the earliest counting end.
-  double epoch_request() const;
+  double epoch_request();
+  // Invalidates the answers above, which hold until a waiter comes or goes, or an epoch ends.
+  void waiters_changed() { ++waiters_version_; }
   // Applies every event up to `now` in time order.
   void advance(double now);
   // A switch ends the epoch: waiters whose counting wait ended by then set the drop request.
@@ -97,9 +101,9 @@ class FastGil final : public Gil {
   // The condition variable's first waiter: the one whose current wait began first.
   int first_in_line(double now) const;
   // The earliest instant a waiter's timeout will set the drop request, if nothing changes.
-  double next_drop_request() const;
+  double next_drop_request();
   // While the GIL is unlocked: the earliest timeout or pending entry, which takes it.
-  double next_take() const;
+  double next_take();
   // Runs the holder's job until it completes (true) or until the eval-breaker check that
   // answers a drop request, where the job is paused (false).
   bool run_until_drop_request(int thread, const CpuJobPtr& job);
@@ -120,6 +124,12 @@ class FastGil final : public Gil {
   bool epoch_requested_ = false;  // the epoch's drop request has been made
   double unlocked_at_ = 0;   // when the GIL was last unlocked
   uint64_t next_order_ = 0;
+  // Cached answers, valid while their version equals waiters_version_.
+  uint64_t waiters_version_ = 1;
+  uint64_t request_version_ = 0;
+  double request_cache_ = 0;
+  uint64_t timeout_version_ = 0;
+  WaiterRing::End timeout_cache_;
   int switch_waiter_ = -1;
   bool holder_waiting_ = false;  // the holder waits on its job until holder_deadline_
   double holder_deadline_ = 0;
