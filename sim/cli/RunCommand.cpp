@@ -1,5 +1,6 @@
 #include "sim/cli/RunCommand.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -84,10 +85,11 @@ std::string simulate_variant(Scenario scenario, const RunOptions& o, bool many) 
 void print_stats(const Summary& s, const IsolatedResult& r) {
   std::fprintf(stderr,
                "stats %s: wall %.3fs, simulated %.3fs (%.2f simulated s per wall s), %lld GIL switches "
-               "(%.0f per wall s), peak memory %.1f MiB\n",
+               "(%.0f per wall s), peak memory %.1f MiB (%.1f KiB per simulated thread)\n",
                s.variant.empty() ? s.scenario.c_str() : s.variant.c_str(), r.wall_seconds, s.makespan,
                s.makespan / r.wall_seconds, static_cast<long long>(s.gil_switches),
-               static_cast<double>(s.gil_switches) / r.wall_seconds, r.peak_rss_kib / 1024.0);
+               static_cast<double>(s.gil_switches) / r.wall_seconds, r.peak_rss_kib / 1024.0,
+               static_cast<double>(r.peak_rss_kib) / static_cast<double>(std::max<std::size_t>(1, s.threads.size())));
 }
 
 }  // namespace

@@ -184,10 +184,10 @@ TEST_CASE("fast and reference GIL engines agree on 4 CPU-bound threads beside 1 
   CHECK(io.finish < 0.05 * s.makespan);
 }
 
-TEST_CASE("fast and reference GIL engines give identical timelines on 60 random workloads") {
+TEST_CASE("fast and reference GIL engines give identical timelines on 200 random workloads") {
   // GILSIM_RANDOM_WORKLOADS=N runs N instead (a longer hunt for divergences).
   const char* requested = std::getenv("GILSIM_RANDOM_WORKLOADS");
-  const uint64_t count = requested ? std::strtoull(requested, nullptr, 10) : 60;
+  const uint64_t count = requested ? std::strtoull(requested, nullptr, 10) : 200;
   for (uint64_t seed = 1; seed <= count; ++seed) {
     const std::string path = "/tmp/gilsim_random_" + std::to_string(::getpid()) + "_" + std::to_string(seed) + ".yaml";
     std::ofstream(path) << random_scenario(seed);
