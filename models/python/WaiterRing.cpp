@@ -5,12 +5,6 @@
 
 namespace gilsim {
 
-WaiterRing::Key WaiterRing::key(int thread, double chain) const {
-  double phase = std::fmod(chain, period_);
-  if (phase < 0) phase += period_;
-  return Key{phase, thread, chain};
-}
-
 WaiterRing::End WaiterRing::next_end(int thread, double chain, double t) const {
   double k = std::max(1.0, std::floor((t - chain) / period_) + 1);
   while (chain + k * period_ <= t) ++k;

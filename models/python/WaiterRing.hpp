@@ -47,9 +47,14 @@ class WaiterRing {
     double chain;
     bool operator<(const Key& o) const { return phase < o.phase || (phase == o.phase && thread < o.thread); }
   };
-  Key key(int thread, double chain) const;
-  // Phases are exact (fmod), but chain + k × period is rounded: a phase within `slack(t)` of
+  Key key(int thread, double chain) const { return Key{phase_of(chain), thread, chain}; }
+  // Where `t` falls in the period. It only orders the ring, so it need not be exact (std::fmod
+  // is ten times slower): ends are always computed exactly, and a phase within `slack(t)` of
   // t's phase may end just before or just after t, so such waiters are computed exactly.
+  double phase_of(double t) const {
+    const double phase = t - std::floor(t / period_) * period_;
+    return phase < 0 ? 0 : (phase >= period_ ? 0 : phase);
+  }
   static double slack(double t) { return 1e-9 + 1e-14 * t; }
   // Visits waiters in phase order from just before t's phase, around the ring once, while
   // `more(distance)` holds, where `distance` underestimates how long after t the waiter's next
@@ -65,7 +70,7 @@ template <class Visit, class More>
 void WaiterRing::scan_from(double t, int later, Visit visit, More more) const {
   if (waiters_.empty()) return;
   const double margin = slack(t);
-  double start = std::fmod(t, period_) - margin;
+  double start = phase_of(t) - margin;
   if (start < 0) start += period_;
   auto it = waiters_.lower_bound(Key{start, std::numeric_limits<int>::min(), 0});
   for (std::size_t visited = 0; visited < waiters_.size(); ++visited, ++it) {
