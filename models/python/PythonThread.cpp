@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "models/asyncio/EventLoopQueue.hpp"
+#include "models/asyncio/EventLoop.hpp"
 
 namespace sg4 = simgrid::s4u;
 
@@ -68,9 +68,11 @@ void PythonThread::operator()() {
     run_program(spec_.program, 0);
   } catch (const ChannelClosed& closed) {
     blocked_on_ = "channel '" + closed.channel + "', whose writers have all finished (nothing left to get)";
-    gil_.drop(id_, true);
-    gil_.thread_exits(id_);
-    close_span();
+    stop_blocked();
+    return;
+  } catch (const LoopDeadlock& deadlock) {
+    blocked_on_ = deadlock.blocked;
+    stop_blocked();
     return;
   }
   finish_writing();
@@ -80,6 +82,13 @@ void PythonThread::operator()() {
   timeline_.finish_time[id_] = sg4::Engine::get_clock();
   finished_ = true;
   process_.thread_finished(id_);
+}
+
+// The thread can never go on: it stops here, and the end-of-run check reports it as blocked.
+void PythonThread::stop_blocked() {
+  gil_.drop(id_, true);
+  gil_.thread_exits(id_);
+  close_span();
 }
 
 void PythonThread::run_program(const std::vector<Step>& program, int first_index) {
@@ -135,7 +144,7 @@ void PythonThread::run_step(const Step& step) {
     return;
   }
   if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
-    run_event_loop(*loop);
+    EventLoop(*this, *loop).run();
     return;
   }
   if (const auto* worker = std::get_if<ExecutorWorkerStep>(&step.action)) {
@@ -176,16 +185,6 @@ void PythonThread::run_lock_step(const LockStep& step) {
   blocked_on_ = "lock '" + step.lock + "' held by " + timeline_.threads[lock.holder()].name;
   without_gil(ThreadState::LockWait, [&] { lock.acquire_blocking(id_); });
   blocked_on_.clear();
-}
-
-template <class Wait>
-void PythonThread::without_gil(ThreadState state, Wait wait) {
-  enter(ThreadState::GilWait);
-  gil_.drop(id_, false);
-  enter(state);
-  wait();
-  enter(ThreadState::GilWait);
-  gil_.take(id_);
 }
 
 void PythonThread::start_process(const ProcessStartStep& step) {
@@ -307,42 +306,6 @@ void PythonThread::finish_writing() {
   }
 }
 
-// asyncio's BaseEventLoop._run_once, for `step.tasks` coroutines sharing one program: run every
-// ready task until its next await (paying the loop's per-step overhead), then, with nothing
-// ready, wait in the selector with the GIL released until the next timer is due.
-void PythonThread::run_event_loop(const AsyncioStep& step) {
-  EventLoopQueue loop;
-  std::vector<int> pc(static_cast<std::size_t>(step.tasks), 0);
-  for (int task = 0; task < step.tasks; ++task) loop.make_ready(task);
-  double& solo = timeline_.solo_seconds[id_];
-  for (const Step& s : step.program) {
-    if (const auto* cpu = std::get_if<CpuStep>(&s.action)) solo += step.tasks * cpu->seconds / speed_;
-    if (const auto* native = std::get_if<NativeStep>(&s.action)) solo += step.tasks * native->seconds / speed_;
-    if (const auto* sleep = std::get_if<SleepStep>(&s.action)) solo += step.tasks * sleep->seconds;
-  }
-  auto found = world_.executors.find(id_);
-  ExecutorLink* executor = found == world_.executors.end() ? nullptr : found->second.get();
-  int64_t offloaded = 0;  // tasks waiting for an executor thread's result
-  while (!loop.idle() || offloaded > 0) {
-    if (!loop.has_ready()) {
-      const double until = loop.idle() ? std::numeric_limits<double>::infinity() : loop.next_timer();
-      without_gil(ThreadState::Io, [&] {
-        if (!executor) return sg4::this_actor::sleep_until(until);
-        for (int task : executor->wait_for_completions(until)) loop.make_ready(task), --offloaded;
-      });
-    }
-    if (executor)
-      for (int task : executor->take_completions()) loop.make_ready(task), --offloaded;
-    loop.release_due(sg4::Engine::get_clock());
-    for (std::size_t n = loop.ready_count(); n > 0; --n) {
-      const int task = loop.pop_ready();
-      enter(ThreadState::Python);
-      run_python(world_.scenario.runtime.asyncio.task_step_overhead * bytecode_cost_);
-      step_coroutine(step.program, pc[task], loop, task, executor, offloaded);
-    }
-  }
-}
-
 // A ThreadPoolExecutor worker: takes blocking calls from the loop's queue, runs them (taking the
 // process's GIL for their Python like any thread), and wakes the loop with the result.
 void PythonThread::run_executor_worker(const ExecutorWorkerStep& step) {
@@ -352,35 +315,6 @@ void PythonThread::run_executor_worker(const ExecutorWorkerStep& step) {
     for (const Step& work : *item.work) run_step(work);
     executor.complete(item.task);
   }
-}
-
-bool PythonThread::step_coroutine(const std::vector<Step>& program, int& pc, EventLoopQueue& loop, int task,
-                                  ExecutorLink* executor, int64_t& offloaded) {
-  while (pc < static_cast<int>(program.size())) {
-    const Step& step = program[pc++];
-    if (const auto* offload = std::get_if<RunInExecutorStep>(&step.action)) {
-      run_python(world_.scenario.runtime.ipc.queue_op);  // executor.submit(): a queue.Queue put
-      executor->work_queue().deliver({0, 0, &offload->work, task});
-      ++offloaded;
-      return true;
-    }
-    if (const auto* cpu = std::get_if<CpuStep>(&step.action)) {
-      enter(ThreadState::Python);
-      run_python(cpu->seconds * bytecode_cost_);  // blocks the loop
-    } else if (const auto* native = std::get_if<NativeStep>(&step.action)) {
-      // A blocking call inside a coroutine: the loop stalls, but the GIL is released.
-      without_gil(ThreadState::Native, [&] { machine_.run_parallel(id_, native->seconds, native->threads); });
-    } else if (const auto* io = std::get_if<IoStep>(&step.action)) {
-      const double latency = io->latency.sample(rng_);
-      timeline_.solo_seconds[id_] += latency;
-      loop.wait_until(task, sg4::Engine::get_clock() + latency);
-      return true;
-    } else if (const auto* sleep = std::get_if<SleepStep>(&step.action)) {
-      loop.wait_until(task, sg4::Engine::get_clock() + sleep->seconds);
-      return true;
-    }
-  }
-  return false;
 }
 
 void PythonThread::join_process(const ProcessJoinStep& step) {

@@ -14,6 +14,8 @@ namespace gilsim {
 // One Python thread (one SimGrid actor): takes its process's GIL, runs its program of steps,
 // and records its states in the timeline.
 class PythonThread {
+  friend class EventLoop;  // runs an asyncio step's tasks on this thread
+
  public:
   PythonThread(int id, const ThreadSpec& spec, Gil& gil, PythonWorld& world, Rng rng);
 
@@ -39,18 +41,22 @@ class PythonThread {
   bool receive(Channel& channel, Message& message);
   void consume(const ConsumeStep& step, int index);
   void feed(const FeederStep& step);
-  void run_event_loop(const AsyncioStep& step);
   void run_executor_worker(const ExecutorWorkerStep& step);
-  // Runs one task until its next await; false when the task has finished.
-  bool step_coroutine(const std::vector<Step>& program, int& pc, class EventLoopQueue& loop, int task,
-                      ExecutorLink* executor, int64_t& offloaded);
   void finish_writing();
+  void stop_blocked();
   double pickle_cost(const Message& m) const;
   double unpickle_cost(const Message& m) const;
   void join_process(const ProcessJoinStep& step);
   // Leaves the GIL while blocked in `state` (Py_BEGIN_ALLOW_THREADS ... END) around `wait`.
   template <class Wait>
-  void without_gil(ThreadState state, Wait wait);
+  void without_gil(ThreadState state, Wait wait) {
+    enter(ThreadState::GilWait);
+    gil_.drop(id_, false);
+    enter(state);
+    wait();
+    enter(ThreadState::GilWait);
+    gil_.take(id_);
+  }
   void yield_gil();
   void enter(ThreadState state);
   void close_span();

@@ -22,14 +22,35 @@ const char* start_method_name(StartMethod method) {
 
 namespace {
 
-// Names a program's steps of kind T refer to, through nested repeat and consume bodies.
+// Names a program's steps of kind T refer to, through nested repeat and consume bodies, and,
+// `into_coroutines`, through asyncio steps' coroutines (names of the loop's own queues aside).
 template <class T, class Name>
-void collect_names(const std::vector<Step>& program, Name name, std::set<std::string>& out) {
+void collect_names(const std::vector<Step>& program, Name name, std::set<std::string>& out, bool into_coroutines,
+                   const std::vector<AsyncioQueueSpec>* loop_queues = nullptr) {
   for (const Step& step : program) {
-    if (const auto* s = std::get_if<T>(&step.action)) out.insert(name(*s));
-    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) collect_names<T>(repeat->body, name, out);
-    if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) collect_names<T>(consume->body, name, out);
+    if (const auto* s = std::get_if<T>(&step.action)) {
+      const std::string n = name(*s);
+      bool own = false;
+      if (loop_queues)
+        for (const AsyncioQueueSpec& q : *loop_queues) own |= q.name == n;
+      if (!own) out.insert(n);
+    }
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action))
+      collect_names<T>(repeat->body, name, out, into_coroutines, loop_queues);
+    if (const auto* consume = std::get_if<ConsumeStep>(&step.action))
+      collect_names<T>(consume->body, name, out, into_coroutines, loop_queues);
+    if (const auto* loop = std::get_if<AsyncioStep>(&step.action); loop && into_coroutines)
+      for (const CoroutineSpec& c : loop->coroutines) collect_names<T>(c.program, name, out, true, &loop->queues);
   }
+}
+
+bool offloads(const std::vector<Step>& program) {
+  for (const Step& step : program) {
+    if (std::holds_alternative<RunInExecutorStep>(step.action)) return true;
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action); repeat && offloads(repeat->body)) return true;
+    if (const auto* consume = std::get_if<ConsumeStep>(&step.action); consume && offloads(consume->body)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -38,10 +59,11 @@ int WorkloadLayout::executor_threads_of(const std::vector<Step>& program, int co
   int threads = 0;
   for (const Step& step : program) {
     if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
-      bool offloads = false;
-      for (const Step& s : loop->program) offloads |= std::holds_alternative<RunInExecutorStep>(s.action);
+      bool offloading = false;
+      for (const CoroutineSpec& c : loop->coroutines) offloading |= offloads(c.program);
       // ThreadPoolExecutor's default size (Lib/concurrent/futures/thread.py): min(32, cpus + 4).
-      if (offloads) threads = std::max(threads, loop->executor_threads > 0 ? loop->executor_threads : std::min(32, cores + 4));
+      if (offloading)
+        threads = std::max(threads, loop->executor_threads > 0 ? loop->executor_threads : std::min(32, cores + 4));
     }
     if (const auto* repeat = std::get_if<RepeatStep>(&step.action))
       threads = std::max(threads, executor_threads_of(repeat->body, cores));
@@ -51,13 +73,13 @@ int WorkloadLayout::executor_threads_of(const std::vector<Step>& program, int co
 
 std::set<std::string> WorkloadLayout::channels_put_by(const std::vector<Step>& program) {
   std::set<std::string> channels;
-  collect_names<PutStep>(program, [](const PutStep& s) { return s.channel; }, channels);
+  collect_names<PutStep>(program, [](const PutStep& s) { return s.channel; }, channels, true);
   return channels;
 }
 
 std::set<std::string> WorkloadLayout::locks_taken_by(const std::vector<Step>& program) {
   std::set<std::string> locks;
-  collect_names<LockStep>(program, [](const LockStep& s) { return s.lock; }, locks);
+  collect_names<LockStep>(program, [](const LockStep& s) { return s.lock; }, locks, false);  // asyncio.Locks aside
   return locks;
 }
 

@@ -70,12 +70,30 @@ struct ConsumeStep {
   std::string channel;
   std::vector<Step> body;
 };
-// asyncio.run(gather(*tasks)): `tasks` coroutines, each running `program` (leaf steps only) on
-// this thread's event loop: cpu runs on the loop, io and sleep are awaited.
-struct AsyncioStep {
-  int64_t tasks = 1;
+// A group of identical coroutines of an asyncio step: `count` tasks running `program`, named
+// name[i] (the name alone when count is 1) in deadlock reports.
+struct CoroutineSpec {
+  std::string name;
+  int64_t count = 1;
   std::vector<Step> program;
+};
+// asyncio.Queue(maxsize) of one event loop (0: unbounded).
+struct AsyncioQueueSpec {
+  std::string name;
+  int64_t maxsize = 0;
+};
+// asyncio.run(gather(*tasks)) of every coroutine of `coroutines` on this thread's event loop:
+// cpu runs on the loop, io and sleep are awaited, lock/unlock are asyncio.Locks and put/get/
+// consume on `queues` asyncio.Queues of this loop (README "asyncio").
+struct AsyncioStep {
+  std::vector<CoroutineSpec> coroutines;
+  std::vector<AsyncioQueueSpec> queues;
   int executor_threads = 0;  // ThreadPoolExecutor size for run_in_executor; 0: min(32, cores + 4)
+  int64_t tasks() const {
+    int64_t n = 0;
+    for (const CoroutineSpec& c : coroutines) n += c.count;
+    return n;
+  }
 };
 // In a coroutine: `await loop.run_in_executor(None, blocking)`, where `blocking` runs `work`
 // (leaf steps) on one of the loop's executor threads.

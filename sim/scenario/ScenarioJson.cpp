@@ -22,6 +22,8 @@ void write_latency(std::ostream& out, const Latency& latency) {
   }
 }
 
+void write_asyncio(std::ostream& out, const AsyncioStep& loop, const std::string& pad);
+
 void write_program(std::ostream& out, const std::vector<Step>& program, const std::string& pad) {
   out << "[";
   for (std::size_t i = 0; i < program.size(); ++i) {
@@ -48,10 +50,7 @@ void write_program(std::ostream& out, const std::vector<Step>& program, const st
       write_program(out, consume->body, pad + "  ");
       out << "}";
     } else if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
-      out << "\"kind\": \"asyncio\", \"tasks\": " << loop->tasks << ", \"executor_threads\": " << loop->executor_threads
-          << ", \"program\": ";
-      write_program(out, loop->program, pad + "  ");
-      out << "}";
+      write_asyncio(out, *loop, pad);
     } else if (const auto* offload = std::get_if<RunInExecutorStep>(&step.action)) {
       out << "\"kind\": \"run_in_executor\", \"steps\": ";
       write_program(out, offload->work, pad + "  ");
@@ -65,6 +64,35 @@ void write_program(std::ostream& out, const std::vector<Step>& program, const st
     }
   }
   out << "\n" << pad << "]";
+}
+
+// Identical coroutines keep the form {tasks, program}; several kinds of coroutines, and the
+// loop's queues, have keys of their own (present only when used).
+void write_asyncio(std::ostream& out, const AsyncioStep& loop, const std::string& pad) {
+  out << "\"kind\": \"asyncio\", ";
+  if (loop.coroutines.size() == 1 && loop.coroutines[0].name == "task") {
+    out << "\"tasks\": " << loop.coroutines[0].count << ", \"executor_threads\": " << loop.executor_threads
+        << ", \"program\": ";
+    write_program(out, loop.coroutines[0].program, pad + "  ");
+  } else {
+    out << "\"executor_threads\": " << loop.executor_threads << ", \"coroutines\": [";
+    for (std::size_t c = 0; c < loop.coroutines.size(); ++c) {
+      const CoroutineSpec& coroutine = loop.coroutines[c];
+      out << (c ? "," : "") << "\n" << pad << "    {\"name\": " << json::quote(coroutine.name)
+          << ", \"count\": " << coroutine.count << ", \"program\": ";
+      write_program(out, coroutine.program, pad + "    ");
+      out << "}";
+    }
+    out << "]";
+  }
+  if (!loop.queues.empty()) {
+    out << ", \"queues\": [";
+    for (std::size_t q = 0; q < loop.queues.size(); ++q)
+      out << (q ? ", " : "") << "{\"name\": " << json::quote(loop.queues[q].name)
+          << ", \"maxsize\": " << loop.queues[q].maxsize << "}";
+    out << "]";
+  }
+  out << "}";
 }
 
 }  // namespace

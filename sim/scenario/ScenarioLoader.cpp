@@ -307,8 +307,10 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   if (auto n = map.get("ipc"); n.IsDefined()) read_ipc(values, n, runtime.ipc);
   if (auto n = map.get("asyncio"); n.IsDefined()) {
     MapReader a(values.source, n, "runtime.asyncio");
-    if (auto o = a.get("task_step_overhead"); o.IsDefined())
-      runtime.asyncio.task_step_overhead = values.duration(o, a.path_of("task_step_overhead"), true);
+    for (auto [key, field] : {std::pair<const char*, double*>{"task_step_overhead", &runtime.asyncio.task_step_overhead},
+                              {"lock_op", &runtime.asyncio.lock_op},
+                              {"queue_op", &runtime.asyncio.queue_op}})
+      if (auto o = a.get(key); o.IsDefined()) *field = values.duration(o, a.path_of(key), true);
     a.reject_unknown_keys();
   }
   if (auto n = map.get("free_threaded_slowdown"); n.IsDefined())

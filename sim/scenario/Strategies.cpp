@@ -158,11 +158,11 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
       s.processes = {process("main", 1, {thread("MainThread", 1, {repeat(batch.tasks, batch.program)})})};
       break;
     case StrategyKind::Asyncio:
-      s.processes = {process("main", 1, {thread("MainThread", 1, {{AsyncioStep{batch.tasks, batch.program},
+      s.processes = {process("main", 1, {thread("MainThread", 1, {{AsyncioStep{{{"task", batch.tasks, batch.program}}, {}, 0},
                                                                    "asyncio x" + std::to_string(batch.tasks)}})})};
       break;
     case StrategyKind::AsyncioThreads: {
-      AsyncioStep loop{batch.tasks, {{RunInExecutorStep{batch.program}, "run_in_executor"}}, static_cast<int>(n)};
+      AsyncioStep loop{{{"task", batch.tasks, {{RunInExecutorStep{batch.program}, "run_in_executor"}}}}, {}, static_cast<int>(n)};
       s.processes = {process("main", 1, {thread("MainThread", 1, {{loop, "asyncio x" + std::to_string(batch.tasks)}})})};
       break;
     }
