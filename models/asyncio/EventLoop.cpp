@@ -47,11 +47,11 @@ void EventLoop::run() {
       const double until = queue_.idle() ? std::numeric_limits<double>::infinity() : queue_.next_timer();
       t.without_gil(ThreadState::Io, [&] {
         if (!executor_) return sg4::this_actor::sleep_until(until);
-        for (int task : executor_->wait_for_completions(until)) queue_.make_ready(task), --offloaded_;
+        for (int task : executor_->completions().wait_for_completions(until)) queue_.make_ready(task), --offloaded_;
       });
     }
     if (executor_)
-      for (int task : executor_->take_completions()) queue_.make_ready(task), --offloaded_;
+      for (int task : executor_->completions().take_completions()) queue_.make_ready(task), --offloaded_;
     queue_.release_due(sg4::Engine::get_clock());
     for (std::size_t n = queue_.ready_count(); n > 0; --n) {
       const int task = queue_.pop_ready();

@@ -4,21 +4,12 @@
 #include <limits>
 
 #include "models/asyncio/EventLoop.hpp"
+#include "models/python/ProcessPoolRoles.hpp"
 
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
 namespace {
-
-int subtree_size(const std::vector<Step>& program) {
-  int size = 0;
-  for (const Step& step : program) {
-    ++size;
-    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) size += subtree_size(repeat->body);
-    if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) size += subtree_size(consume->body);
-  }
-  return size;
-}
 
 // Thrown when a thread waits on a channel that can never deliver: the thread stops there and
 // the end-of-run check reports it with the other blocked threads.
@@ -42,21 +33,45 @@ PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, PythonWorld
                          : 1.0),
       rng_(rng) {}
 
+int PythonThread::subtree_size(const std::vector<Step>& program) {
+  int size = 0;
+  for (const Step& step : program) {
+    ++size;
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) size += subtree_size(repeat->body);
+    if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) size += subtree_size(consume->body);
+    if (const auto* worker = std::get_if<PoolWorkerStep>(&step.action)) {
+      for (const std::vector<Step>* work : worker->works) size += subtree_size(*work);
+      size += 1;  // the put of a result
+    }
+  }
+  return size;
+}
+
 void PythonThread::describe_steps(const std::vector<Step>& program, ThreadInfo& info) {
   static const char* const kKinds[] = {"cpu",  "io",  "native", "sleep",   "repeat", "lock",
                                        "process_start", "join", "put", "get", "consume", "feed", "asyncio",
-                                       "run_in_executor", "executor_worker"};
+                                       "run_in_executor", "executor_worker", "executor_map", "executor_manager",
+                                       "consume"};
   for (const Step& step : program) {
     info.step_labels.push_back(step.label);
     const auto* lock = std::get_if<LockStep>(&step.action);
     info.step_kinds.push_back(lock && !lock->acquire ? "unlock" : kKinds[step.action.index()]);
     if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) describe_steps(repeat->body, info);
     if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) describe_steps(consume->body, info);
+    if (const auto* worker = std::get_if<PoolWorkerStep>(&step.action)) {
+      for (const std::vector<Step>* work : worker->works) describe_steps(*work, info);
+      info.step_labels.push_back("put result_queue");
+      info.step_kinds.push_back("put");
+    }
   }
 }
 
 void PythonThread::operator()() {
-  process_.wait_until_running();  // a child process's threads exist once it has booted
+  // A child process's threads exist once it has booted; a pool's worker may never be started.
+  if (!process_.wait_until_running()) {
+    finished_ = true;
+    return;
+  }
   since_ = sg4::Engine::get_clock();
   executions_.assign(timeline_.threads[id_].step_labels.size(), 0);
   enter(ThreadState::GilWait);
@@ -75,6 +90,9 @@ void PythonThread::operator()() {
     stop_blocked();
     return;
   }
+  // The ProcessPoolExecutor this thread's coroutines used: `with` ends with shutdown(wait=True).
+  if (auto pool = world_.pools.find(id_); pool != world_.pools.end() && !pool->second->shutting_down())
+    ProcessPoolRoles(*this).shutdown(*pool->second);
   finish_writing();
   gil_.drop(id_, true);
   gil_.thread_exits(id_);
@@ -101,15 +119,26 @@ void PythonThread::run_program(const std::vector<Step>& program, int first_index
     } else if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) {
       this->consume(*consume, index);
       index += 1 + subtree_size(consume->body);
+    } else if (const auto* worker = std::get_if<PoolWorkerStep>(&step.action)) {
+      ProcessPoolRoles(*this).work(*worker, index);
+      index += subtree_size({step});
     } else {
-      const double started = sg4::Engine::get_clock();
-      step_ = index;
-      iteration_ = executions_[index]++;
+      const double started = begin_step(index);
       run_step(step);
-      timeline_.step_spans.push_back({id_, step_, iteration_, started, sg4::Engine::get_clock()});
+      end_step(started);
       index += 1;
     }
   }
+}
+
+double PythonThread::begin_step(int index) {
+  step_ = index;
+  iteration_ = executions_[index]++;
+  return sg4::Engine::get_clock();
+}
+
+void PythonThread::end_step(double started) {
+  timeline_.step_spans.push_back({id_, step_, iteration_, started, sg4::Engine::get_clock()});
 }
 
 void PythonThread::run_step(const Step& step) {
@@ -140,7 +169,16 @@ void PythonThread::run_step(const Step& step) {
     return;
   }
   if (const auto* f = std::get_if<FeederStep>(&step.action)) {
-    feed(*f);
+    if (f->pool_owner >= 0) ProcessPoolRoles(*this).feed(*f);
+    else feed(*f);
+    return;
+  }
+  if (const auto* map = std::get_if<ExecutorMapStep>(&step.action)) {
+    ProcessPoolRoles(*this).map(*map);
+    return;
+  }
+  if (const auto* manager = std::get_if<PoolManagerStep>(&step.action)) {
+    ProcessPoolRoles(*this).manage(*manager);
     return;
   }
   if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
@@ -237,14 +275,15 @@ void PythonThread::put(const PutStep& step) {
   }
 }
 
-bool PythonThread::receive(Channel& channel, Message& message) {
+bool PythonThread::receive(Channel& channel, Message& message, const std::function<void()>& taken) {
   if (!channel.try_receive(message)) {
     bool open = true;
-    blocked_on_ = "channel '" + channel.name() + "'";
+    if (blocked_on_.empty()) blocked_on_ = "channel '" + channel.name() + "'";
     without_gil(ThreadState::Wait, [&] { open = channel.receive(message); });
     blocked_on_.clear();
     if (!open) return false;
   }
+  if (taken) taken();
   enter(ThreadState::Python);
   run_python(channel.kind() == ChannelKind::Queue ? world_.scenario.runtime.ipc.queue_op : unpickle_cost(message));
   return true;
@@ -271,12 +310,15 @@ void PythonThread::consume(const ConsumeStep& step, int index) {
 
 void PythonThread::feed(const FeederStep& step) {
   const int process = timeline_.threads[id_].process;
+  feed_pipe(world_.feeder_buffer(process, step.channel), world_.channel(process, step.channel));
+}
+
+// Lib/multiprocessing/queues.py _feed: pickles each buffered object and writes it to the pipe;
+// it waits on the buffer only when it is empty, and returns once the buffer is closed.
+void PythonThread::feed_pipe(Channel& buffer, Channel& channel) {
   const IpcConfig& ipc = world_.scenario.runtime.ipc;
-  Channel& buffer = world_.feeder_buffer(process, step.channel);
-  Channel& channel = world_.channel(process, step.channel);
   Message message;
   for (;;) {
-    // Lib/multiprocessing/queues.py _feed: waits on the buffer only when it is empty.
     if (!buffer.try_receive(message)) {
       bool open = true;
       without_gil(ThreadState::Wait, [&] { open = buffer.receive(message); });
@@ -296,7 +338,7 @@ void PythonThread::finish_writing() {
   if (auto executor = world_.executors.find(id_); executor != world_.executors.end())
     executor->second->work_queue().writer_finished();  // executor.shutdown(): the workers leave
   if (const auto* feeder = spec_.program.empty() ? nullptr : std::get_if<FeederStep>(&spec_.program[0].action)) {
-    world_.channel(process, feeder->channel).writer_finished();
+    if (feeder->pool_owner < 0) world_.channel(process, feeder->channel).writer_finished();  // else the pool's
     return;
   }
   for (const std::string& name : WorkloadLayout::channels_put_by(spec_.program)) {
@@ -313,7 +355,7 @@ void PythonThread::run_executor_worker(const ExecutorWorkerStep& step) {
   Message item;
   while (receive(executor.work_queue(), item)) {
     for (const Step& work : *item.work) run_step(work);
-    executor.complete(item.task);
+    executor.completions().complete(item.task);
   }
 }
 

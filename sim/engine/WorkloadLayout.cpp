@@ -83,6 +83,13 @@ std::set<std::string> WorkloadLayout::locks_taken_by(const std::vector<Step>& pr
   return locks;
 }
 
+std::optional<WorkloadLayout::PoolUse> WorkloadLayout::pool_use_of(const std::vector<Step>& program) {
+  for (const Step& step : program)
+    if (const auto* map = std::get_if<ExecutorMapStep>(&step.action))
+      return PoolUse{map->pool, {&map->program}, (map->tasks + map->chunksize - 1) / map->chunksize};
+  return std::nullopt;
+}
+
 WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
   bool any_started = false, has_parent = false;
   for (const ProcessSpec& p : scenario.processes) {
@@ -97,6 +104,7 @@ WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
     processes_.push_back({"main", std::nullopt});
     threads_.push_back({0, parent_.get(), "MainThread", "main/MainThread"});
   }
+  const int cpus = scenario.machine.cores * scenario.machine.smt;
   for (const ProcessSpec& process : scenario.processes) {
     for (int64_t p = 0; p < process.count; ++p) {
       const int index = static_cast<int>(processes_.size());
@@ -107,18 +115,10 @@ WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
       for (const ThreadSpec& thread : process.threads) {
         for (const std::string& c : channels_put_by(thread.program)) puts.insert(c);
         for (int64_t t = 0; t < thread.count; ++t) {
-          const int loop_thread = static_cast<int>(threads_.size());
+          const int owner = static_cast<int>(threads_.size());
           threads_.push_back({index, &thread, instance_name(thread.name, thread.count, t), process.name + "/" + thread.name});
-          // The loop's ThreadPoolExecutor workers, for run_in_executor.
-          const int workers = executor_threads_of(thread.program, scenario.machine.cores * scenario.machine.smt);
-          if (workers == 0) continue;
-          executor_workers_.push_back(std::make_unique<ThreadSpec>());
-          ThreadSpec& spec = *executor_workers_.back();
-          spec.name = "executor";
-          spec.program.push_back({ExecutorWorkerStep{loop_thread}, "executor worker"});
-          for (int w = 0; w < workers; ++w)
-            threads_.push_back({index, &spec, threads_[loop_thread].name + "-executor[" + std::to_string(w) + "]",
-                                process.name + "/" + thread.name + "-executor"});
+          add_executor_threads(owner, process.name + "/" + thread.name, executor_threads_of(thread.program, cpus));
+          add_pool_threads(owner, process.name, thread.program, cpus);
         }
       }
       // multiprocessing.Queue: one feeder thread per process and queue it puts to.
@@ -134,16 +134,73 @@ WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
       }
     }
   }
-  if (!parent_) return;
-  // multiprocessing usage: start every process, then join them in the same order.
-  for (std::size_t p = 0; p < processes_.size(); ++p)
-    if (processes_[p].start_method)
-      parent_->program.push_back({ProcessStartStep{static_cast<int>(p), *processes_[p].start_method},
-                                  "Process.start() " + processes_[p].name + " (" +
-                                      start_method_name(*processes_[p].start_method) + ")"});
-  for (std::size_t p = 0; p < processes_.size(); ++p)
-    if (processes_[p].start_method)
-      parent_->program.push_back({ProcessJoinStep{static_cast<int>(p)}, "join() " + processes_[p].name});
+  if (parent_) {
+    // multiprocessing usage: start every process, then join them in the same order.
+    for (std::size_t p = 0; p < processes_.size(); ++p)
+      if (processes_[p].start_method)
+        parent_->program.push_back({ProcessStartStep{static_cast<int>(p), *processes_[p].start_method},
+                                    "Process.start() " + processes_[p].name + " (" +
+                                        start_method_name(*processes_[p].start_method) + ")"});
+    for (std::size_t p = 0; p < processes_.size(); ++p)
+      if (processes_[p].start_method)
+        parent_->program.push_back({ProcessJoinStep{static_cast<int>(p)}, "join() " + processes_[p].name});
+  }
+  add_pool_processes();
+}
+
+// The loop's ThreadPoolExecutor workers, for run_in_executor.
+void WorkloadLayout::add_executor_threads(int loop_thread, const std::string& group, int workers) {
+  if (workers == 0) return;
+  executor_workers_.push_back(std::make_unique<ThreadSpec>());
+  ThreadSpec& spec = *executor_workers_.back();
+  spec.name = "executor";
+  spec.program.push_back({ExecutorWorkerStep{loop_thread}, "executor worker"});
+  for (int w = 0; w < workers; ++w)
+    threads_.push_back({threads_[loop_thread].process, &spec, threads_[loop_thread].name + "-executor[" + std::to_string(w) + "]",
+                        group + "-executor"});
+}
+
+// A ProcessPoolExecutor's threads in the owner's process: its manager thread and its call
+// queue's feeder thread. Its worker processes come after every other process.
+void WorkloadLayout::add_pool_threads(int owner, const std::string& process, const std::vector<Step>& program,
+                                      int cpus) {
+  std::optional<PoolUse> use = pool_use_of(program);
+  if (!use) return;
+  const int index = threads_[owner].process;
+  auto spec = [&](const std::string& name, Step step) {
+    pool_threads_.push_back(std::make_unique<ThreadSpec>());
+    pool_threads_.back()->name = name;
+    pool_threads_.back()->program.push_back(std::move(step));
+    return pool_threads_.back().get();
+  };
+  threads_.push_back({index, spec("ExecutorManagerThread", {PoolManagerStep{owner}, "executor manager"}),
+                      "ExecutorManagerThread", process + "/ExecutorManagerThread"});
+  threads_.push_back({index, spec("QueueFeederThread", {FeederStep{"call_queue", owner}, "feed call_queue"}),
+                      "QueueFeederThread call_queue", process + "/QueueFeederThread"});
+  // os.cpu_count() workers by default. Without fork, at most one is started per call (on demand),
+  // so a pool never has more processes than calls.
+  if (use->spec.workers == 0) use->spec.workers = cpus;
+  int processes = use->spec.workers;
+  if (use->spec.start_method != StartMethod::Fork && use->calls >= 0)
+    processes = static_cast<int>(std::min<int64_t>(processes, use->calls));
+  pools_.push_back({owner, use->spec, std::vector<int>(static_cast<std::size_t>(processes), -1)});
+  pool_worker_specs_.push_back(spec("MainThread", {PoolWorkerStep{owner, use->works}, "get call_queue"}));
+}
+
+// multiprocessing names a Process subclass's instances ForkProcess-1, SpawnProcess-2, ...
+void WorkloadLayout::add_pool_processes() {
+  int counter = 0;
+  for (std::size_t i = 0; i < pools_.size(); ++i) {
+    PoolInstance& pool = pools_[i];
+    const std::string kind = pool.spec.start_method == StartMethod::Fork    ? "ForkProcess"
+                             : pool.spec.start_method == StartMethod::Spawn ? "SpawnProcess"
+                                                                            : "ForkServerProcess";
+    for (int& worker : pool.workers) {
+      worker = static_cast<int>(processes_.size());
+      processes_.push_back({kind + "-" + std::to_string(++counter), pool.spec.start_method, pool.owner});
+      threads_.push_back({worker, pool_worker_specs_[i], "MainThread", kind + "/MainThread"});
+    }
+  }
 }
 
 int WorkloadLayout::first_thread_of(int process) const {

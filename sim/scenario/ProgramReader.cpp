@@ -321,6 +321,9 @@ double count_step_executions(const std::vector<Step>& program) {
       total += static_cast<double>(repeat->count) * count_step_executions(repeat->body);
     else if (const auto* consume = std::get_if<ConsumeStep>(&step.action))
       total += 1 + count_step_executions(consume->body);  // per message; bounded by the puts
+    else if (const auto* map = std::get_if<ExecutorMapStep>(&step.action))
+      total += 1 + static_cast<double>(map->tasks) * count_step_executions(map->program) +
+               2 * static_cast<double>((map->tasks + map->chunksize - 1) / map->chunksize);  // gets and puts
     else if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
       total += 1;
       for (const CoroutineSpec& c : loop->coroutines)

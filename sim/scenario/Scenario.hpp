@@ -9,6 +9,7 @@
 #include "models/io/Latency.hpp"
 #include "models/ipc/Channel.hpp"
 #include "models/ipc/IpcConfig.hpp"
+#include "models/ipc/ProcessPoolConfig.hpp"
 #include "models/machine/MachineConfig.hpp"
 #include "models/python/GilConfig.hpp"
 
@@ -59,9 +60,11 @@ struct PutStep {
 struct GetStep {
   std::string channel;
 };
-// A multiprocessing.Queue's feeder thread draining the process's buffer for `channel`.
+// A multiprocessing.Queue's feeder thread draining the process's buffer for `channel`, or, for
+// `pool_owner` >= 0, the call queue of the ProcessPoolExecutor of that thread.
 struct FeederStep {
   std::string channel;
+  int pool_owner = -1;
 };
 struct Step;
 // Gets messages from `channel` and runs `body` for each, until the channel is closed (every
@@ -100,6 +103,40 @@ struct AsyncioStep {
 struct RunInExecutorStep {
   std::vector<Step> work;
 };
+// Pickled arguments and result of one task handed to another process or interpreter, and the
+// objects in each (for the per-object pickling cost).
+struct Payload {
+  double input_bytes = 0;
+  double output_bytes = 0;
+  double objects = 0;
+};
+// concurrent.futures.ProcessPoolExecutor(max_workers=workers,
+// mp_context=multiprocessing.get_context(start_method)).
+struct ProcessPoolSpec {
+  int workers = 1;
+  StartMethod start_method = StartMethod::Fork;
+};
+// `with ProcessPoolExecutor(...) as pool: list(pool.map(fn, range(tasks), chunksize=chunksize))`
+// where fn runs `program` (the processes strategy with api: executor). Never read from YAML.
+struct ExecutorMapStep {
+  ProcessPoolSpec pool;
+  int64_t tasks = 1;
+  int64_t chunksize = 1;
+  std::vector<Step> program;
+  Payload payload;  // per task
+};
+// The executor manager thread of the ProcessPoolExecutor of thread `owner`. Never read from YAML.
+struct PoolManagerStep {
+  int owner = 0;
+};
+// A worker process of the ProcessPoolExecutor of thread `owner` (_process_worker): gets calls
+// from the call queue, runs them and puts the results on the result queue. `works` are the
+// functions it may be handed; their steps follow this one in step-index order, then the put of
+// a result. Never read from YAML.
+struct PoolWorkerStep {
+  int owner = 0;
+  std::vector<const std::vector<Step>*> works;
+};
 // A ThreadPoolExecutor worker of the event loop on thread `loop_thread`. Never read from YAML.
 struct ExecutorWorkerStep {
   int loop_thread = 0;
@@ -111,7 +148,8 @@ struct RepeatStep {
 
 struct Step {
   std::variant<CpuStep, IoStep, NativeStep, SleepStep, RepeatStep, LockStep, ProcessStartStep, ProcessJoinStep,
-               PutStep, GetStep, ConsumeStep, FeederStep, AsyncioStep, RunInExecutorStep, ExecutorWorkerStep>
+               PutStep, GetStep, ConsumeStep, FeederStep, AsyncioStep, RunInExecutorStep, ExecutorWorkerStep,
+               ExecutorMapStep, PoolManagerStep, PoolWorkerStep>
       action;
   std::string label;  // e.g. "cpu 1s", shown in traces and summaries
 };
@@ -161,6 +199,7 @@ struct RuntimeConfig {
   double free_threaded_slowdown = 1.08;
   ProcessCosts processes;
   IpcConfig ipc;
+  ProcessPoolConfig process_pool;
   AsyncioConfig asyncio;
 };
 

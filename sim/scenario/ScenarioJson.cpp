@@ -51,6 +51,14 @@ void write_program(std::ostream& out, const std::vector<Step>& program, const st
       out << "}";
     } else if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
       write_asyncio(out, *loop, pad);
+    } else if (const auto* map = std::get_if<ExecutorMapStep>(&step.action)) {
+      out << "\"kind\": \"executor_map\", \"workers\": " << map->pool.workers << ", \"start_method\": \""
+          << start_method_name(map->pool.start_method) << "\", \"tasks\": " << map->tasks
+          << ", \"chunksize\": " << map->chunksize << ", \"input_bytes\": " << json::number(map->payload.input_bytes, 0)
+          << ", \"output_bytes\": " << json::number(map->payload.output_bytes, 0)
+          << ", \"objects\": " << json::number(map->payload.objects, 0) << ", \"steps\": ";
+      write_program(out, map->program, pad + "  ");
+      out << "}";
     } else if (const auto* offload = std::get_if<RunInExecutorStep>(&step.action)) {
       out << "\"kind\": \"run_in_executor\", \"steps\": ";
       write_program(out, offload->work, pad + "  ");

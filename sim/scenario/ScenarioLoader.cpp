@@ -267,6 +267,21 @@ void read_process_start(const ValueReader& values, const YAML::Node& node, Proce
   map.reject_unknown_keys();
 }
 
+using DurationFields = std::initializer_list<std::pair<const char*, double*>>;
+
+// Optional duration keys of `map` (zero allowed), each into its field.
+void read_durations(const ValueReader& values, MapReader& map, DurationFields fields) {
+  for (auto [key, field] : fields)
+    if (auto n = map.get(key); n.IsDefined()) *field = values.duration(n, map.path_of(key), true);
+}
+
+// A section of `runtime` made only of costs (durations), such as runtime.asyncio.
+void read_cost_section(const ValueReader& values, const YAML::Node& node, const std::string& path, DurationFields fields) {
+  MapReader map(values.source, node, path);
+  read_durations(values, map, fields);
+  map.reject_unknown_keys();
+}
+
 // runtime.ipc: bandwidths in bytes per second (numbers), costs as durations.
 void read_ipc(const ValueReader& values, const YAML::Node& node, IpcConfig& ipc) {
   MapReader map(values.source, node, "runtime.ipc");
@@ -274,11 +289,10 @@ void read_ipc(const ValueReader& values, const YAML::Node& node, IpcConfig& ipc)
                             {"unpickle_bandwidth", &ipc.unpickle_bandwidth},
                             {"pipe_bandwidth", &ipc.pipe_bandwidth}})
     if (auto n = map.get(key); n.IsDefined()) *field = values.number(n, map.path_of(key), 1e3, 1e13);
-  for (auto [key, field] : {std::pair<const char*, double*>{"pickle_per_object", &ipc.pickle_per_object},
-                            {"unpickle_per_object", &ipc.unpickle_per_object},
-                            {"pipe_latency", &ipc.pipe_latency},
-                            {"queue_op", &ipc.queue_op}})
-    if (auto n = map.get(key); n.IsDefined()) *field = values.duration(n, map.path_of(key), true);
+  read_durations(values, map, {{"pickle_per_object", &ipc.pickle_per_object},
+                               {"unpickle_per_object", &ipc.unpickle_per_object},
+                               {"pipe_latency", &ipc.pipe_latency},
+                               {"queue_op", &ipc.queue_op}});
   map.reject_unknown_keys();
 }
 
@@ -305,14 +319,14 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
     runtime.processes.fork.exit = runtime.processes.spawn.exit = runtime.processes.forkserver.exit = exit;
   }
   if (auto n = map.get("ipc"); n.IsDefined()) read_ipc(values, n, runtime.ipc);
-  if (auto n = map.get("asyncio"); n.IsDefined()) {
-    MapReader a(values.source, n, "runtime.asyncio");
-    for (auto [key, field] : {std::pair<const char*, double*>{"task_step_overhead", &runtime.asyncio.task_step_overhead},
-                              {"lock_op", &runtime.asyncio.lock_op},
-                              {"queue_op", &runtime.asyncio.queue_op}})
-      if (auto o = a.get(key); o.IsDefined()) *field = values.duration(o, a.path_of(key), true);
-    a.reject_unknown_keys();
-  }
+  if (auto n = map.get("asyncio"); n.IsDefined())
+    read_cost_section(values, n, "runtime.asyncio",
+                      {{"task_step_overhead", &runtime.asyncio.task_step_overhead},
+                       {"lock_op", &runtime.asyncio.lock_op},
+                       {"queue_op", &runtime.asyncio.queue_op}});
+  if (auto n = map.get("process_pool"); n.IsDefined())
+    read_cost_section(values, n, "runtime.process_pool",
+                      {{"submit", &runtime.process_pool.submit}, {"manager_wakeup", &runtime.process_pool.manager_wakeup}});
   if (auto n = map.get("free_threaded_slowdown"); n.IsDefined())
     runtime.free_threaded_slowdown = values.number(n, "runtime.free_threaded_slowdown", 1.0, 10.0);
   if (auto g = map.get("gil"); g.IsDefined()) {

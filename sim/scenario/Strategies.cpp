@@ -82,9 +82,17 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
       else if (method == "forkserver") s.start_method = StartMethod::Forkserver;
       else values.source.fail(m, map.path_of("start_method"), "expected one of fork, spawn, forkserver, got '" + method + "'");
     }
+    if (auto a = map.get("api"); a.IsDefined()) {
+      const std::string api = values.string(a, map.path_of("api"));
+      if (api == "pool") s.api = ProcessApi::Pool;
+      else if (api == "executor") s.api = ProcessApi::Executor;
+      else values.source.fail(a, map.path_of("api"), "expected pool (multiprocessing.Pool) or executor "
+                                                     "(concurrent.futures.ProcessPoolExecutor), got '" + api + "'");
+    }
     if (auto c = map.get("chunksize"); c.IsDefined()) {
       s.chunksize = values.integer(c, map.path_of("chunksize"), 1, batch.tasks);
-      if (batch.tasks % s.chunksize != 0)
+      // Executor.map() sends a shorter last chunk; the Pool model needs whole chunks.
+      if (s.api == ProcessApi::Pool && batch.tasks % s.chunksize != 0)
         values.source.fail(c, map.path_of("chunksize"), "batch.tasks (" + std::to_string(batch.tasks) +
                                                             ") must be a multiple of the chunksize (" +
                                                             std::to_string(s.chunksize) + ")");
@@ -115,7 +123,7 @@ std::string StrategySpec::name() const {
     case StrategyKind::Subinterpreters: return "subinterpreters-" + std::to_string(workers);
     case StrategyKind::Processes:
       return "processes-" + std::to_string(workers) + "-" + start_method_name(start_method) +
-             (chunksize > 1 ? "-chunk" + std::to_string(chunksize) : "");
+             (chunksize > 1 ? "-chunk" + std::to_string(chunksize) : "") + (api == ProcessApi::Executor ? "-executor" : "");
   }
   return "?";
 }
@@ -125,10 +133,10 @@ BatchSpec read_batch(const ValueReader& values, const YAML::Node& node, const st
   BatchSpec batch;
   batch.tasks = values.integer(map.require("tasks"), "batch.tasks", 1, static_cast<int64_t>(limits::kMaxStepExecutions));
   batch.program = read_thread_program(values, channels, map.require("program"), "batch.program");
-  if (auto n = map.get("input"); n.IsDefined()) batch.input_bytes = read_bytes(values, n, "batch.input");
-  if (auto n = map.get("output"); n.IsDefined()) batch.output_bytes = read_bytes(values, n, "batch.output");
+  if (auto n = map.get("input"); n.IsDefined()) batch.payload.input_bytes = read_bytes(values, n, "batch.input");
+  if (auto n = map.get("output"); n.IsDefined()) batch.payload.output_bytes = read_bytes(values, n, "batch.output");
   if (auto n = map.get("objects"); n.IsDefined())
-    batch.objects = static_cast<double>(values.integer(n, "batch.objects", 0, 1000000000000LL));
+    batch.payload.objects = static_cast<double>(values.integer(n, "batch.objects", 0, 1000000000000LL));
   map.reject_unknown_keys();
   return batch;
 }
@@ -153,6 +161,7 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
   s.channels.clear();
   s.processes.clear();
   const int64_t n = strategy.workers;
+  const double input = batch.payload.input_bytes, output = batch.payload.output_bytes, objects = batch.payload.objects;
   switch (strategy.kind) {
     case StrategyKind::Sequential:
       s.processes = {process("main", 1, {thread("MainThread", 1, {repeat(batch.tasks, batch.program)})})};
@@ -176,9 +185,9 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
     case StrategyKind::Subinterpreters: {
       s.channels = {{"tasks", ChannelKind::InterpreterQueue}, {"results", ChannelKind::InterpreterQueue}};
       std::vector<Step> task = batch.program;
-      task.push_back(put("results", batch.output_bytes, batch.objects));
+      task.push_back(put("results", output, objects));
       std::vector<ThreadSpec> threads = {thread("MainThread", 1,
-                                                {repeat(batch.tasks, {put("tasks", batch.input_bytes, batch.objects)}),
+                                                {repeat(batch.tasks, {put("tasks", input, objects)}),
                                                  repeat(batch.tasks, {get("results")})})};
       for (int64_t i = 0; i < n; ++i)
         threads.push_back(thread("worker" + std::to_string(i), 1, {consume("tasks", task)}, "interpreter" + std::to_string(i)));
@@ -187,17 +196,23 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
     }
     case StrategyKind::Processes: {
       const int64_t c = strategy.chunksize;
+      if (strategy.api == ProcessApi::Executor) {
+        ExecutorMapStep map{{static_cast<int>(n), strategy.start_method}, batch.tasks, c, batch.program, batch.payload};
+        s.processes = {process("main", 1, {thread("MainThread", 1, {{map, "ProcessPoolExecutor.map() x" +
+                                                                                  std::to_string(batch.tasks)}})})};
+        break;
+      }
       const int64_t chunks = batch.tasks / c;
       s.channels = {{"tasks", ChannelKind::Pipe}, {"results", ChannelKind::Pipe}};
       ProcessSpec parent = process(
           "main", 1,
-          {thread("task-handler", 1, {repeat(chunks, {put("tasks", batch.input_bytes * c, batch.objects * c)})}),
+          {thread("task-handler", 1, {repeat(chunks, {put("tasks", input * c, objects * c)})}),
            thread("result-handler", 1, {repeat(chunks, {get("results")})})});
       parent.is_parent = true;
       ProcessSpec workers = process(
           "worker", n,
           {thread("main", 1,
-                  {consume("tasks", {repeat(c, batch.program), put("results", batch.output_bytes * c, batch.objects * c)})})});
+                  {consume("tasks", {repeat(c, batch.program), put("results", output * c, objects * c)})})});
       workers.start_method = strategy.start_method;
       s.processes = {parent, workers};
       break;
