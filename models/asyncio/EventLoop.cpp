@@ -3,6 +3,7 @@
 #include <limits>
 #include <set>
 
+#include "models/python/ProcessPoolRoles.hpp"
 #include "models/python/PythonThread.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -35,8 +36,13 @@ EventLoop::EventLoop(PythonThread& thread, const AsyncioStep& step) : thread_(th
       tasks_.push_back({task_name(coroutine, i), &coroutine, CoroutineCursor(coroutine.program), Wait::None, "", false});
   }
   for (const AsyncioQueueSpec& q : step.queues) queues_.emplace(q.name, AsyncioQueue(q.name, q.maxsize, producers[q.name]));
-  auto found = thread.world_.executors.find(thread.id_);
-  if (found != thread.world_.executors.end()) executor_ = found->second.get();
+  if (step.process_pool) {
+    pool_ = thread.world_.pools.at(thread.id_).get();
+    completions_ = &pool_->completions();
+  } else if (auto found = thread.world_.executors.find(thread.id_); found != thread.world_.executors.end()) {
+    executor_ = found->second.get();
+    completions_ = &executor_->completions();
+  }
 }
 
 void EventLoop::run() {
@@ -46,12 +52,12 @@ void EventLoop::run() {
     if (!queue_.has_ready()) {
       const double until = queue_.idle() ? std::numeric_limits<double>::infinity() : queue_.next_timer();
       t.without_gil(ThreadState::Io, [&] {
-        if (!executor_) return sg4::this_actor::sleep_until(until);
-        for (int task : executor_->completions().wait_for_completions(until)) queue_.make_ready(task), --offloaded_;
+        if (!completions_) return sg4::this_actor::sleep_until(until);
+        for (int task : completions_->wait_for_completions(until)) queue_.make_ready(task), --offloaded_;
       });
     }
-    if (executor_)
-      for (int task : executor_->completions().take_completions()) queue_.make_ready(task), --offloaded_;
+    if (completions_)
+      for (int task : completions_->take_completions()) queue_.make_ready(task), --offloaded_;
     queue_.release_due(sg4::Engine::get_clock());
     for (std::size_t n = queue_.ready_count(); n > 0; --n) {
       const int task = queue_.pop_ready();
@@ -96,8 +102,12 @@ bool EventLoop::run_step(int id, const Step& step) {
     queue_.wait_until(id, now + sleep->seconds);
     task.wait = Wait::Timer;
   } else if (const auto* offload = std::get_if<RunInExecutorStep>(&step.action)) {
-    t.run_python(t.world_.scenario.runtime.ipc.queue_op);  // executor.submit(): a queue.Queue put
-    executor_->work_queue().deliver({0, 0, &offload->work, id});
+    if (pool_) {
+      ProcessPoolRoles(t).submit(*pool_, {&offload->work, 1, offload->payload, id});  // may start workers
+    } else {
+      t.run_python(t.world_.scenario.runtime.ipc.queue_op);  // ThreadPoolExecutor.submit(): a queue put
+      executor_->work_queue().deliver({0, 0, &offload->work, id});
+    }
     ++offloaded_;
     task.wait = Wait::Executor;
   } else if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) {

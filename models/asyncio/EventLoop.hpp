@@ -13,7 +13,9 @@
 namespace gilsim {
 
 class PythonThread;
+class CompletionQueue;
 class ExecutorLink;
+class ProcessPoolExecutor;
 
 // Thrown when tasks of an event loop wait for each other and can never finish (asyncio.run()
 // would hang): `blocked` names them and what each waits for.
@@ -58,7 +60,9 @@ class EventLoop {
   std::vector<Task> tasks_;
   std::map<std::string, AsyncioLock> locks_;
   std::map<std::string, AsyncioQueue> queues_;
-  ExecutorLink* executor_ = nullptr;
+  ExecutorLink* executor_ = nullptr;      // the loop's ThreadPoolExecutor, or
+  ProcessPoolExecutor* pool_ = nullptr;   // the thread's ProcessPoolExecutor
+  CompletionQueue* completions_ = nullptr;  // ... which wakes the loop when a call is done
   int64_t offloaded_ = 0;  // tasks waiting for an executor's result
 };
 

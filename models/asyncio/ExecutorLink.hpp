@@ -8,7 +8,7 @@ namespace gilsim {
 // calls from, and the completions that wake the loop out of its selector wait.
 class ExecutorLink {
  public:
-  ExecutorLink() : work_("executor", ChannelKind::Queue, 1) {}
+  explicit ExecutorLink(double wake_latency) : work_("executor", ChannelKind::Queue, 1), completions_(wake_latency) {}
 
   Channel& work_queue() { return work_; }
   CompletionQueue& completions() { return completions_; }

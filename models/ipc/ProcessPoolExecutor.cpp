@@ -4,12 +4,16 @@ namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
 
-ProcessPoolExecutor::ProcessPoolExecutor(const ProcessPoolSpec& spec, std::vector<int> workers)
+ProcessPoolExecutor::ProcessPoolExecutor(const ProcessPoolSpec& spec, std::vector<int> workers, double wake_latency,
+                                         double pipe_latency)
     : spec_(spec),
       workers_(std::move(workers)),
+      wake_latency_(wake_latency),
+      pipe_latency_(pipe_latency),
       // The manager is the buffer's only writer, the feeder thread the pipe's.
       call_buffer_("call_queue", ChannelKind::Queue, 1),
       call_pipe_("call_queue", ChannelKind::MpQueue, 1),
+      completions_(wake_latency),
       mutex_(sg4::Mutex::create()),
       changed_(sg4::ConditionVariable::create()) {}
 
@@ -41,7 +45,10 @@ std::vector<int> ProcessPoolExecutor::processes_to_start() {
 
 void ProcessPoolExecutor::wait_done(int future) {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
+  if (done_[static_cast<std::size_t>(future)]) return;
   while (!done_[static_cast<std::size_t>(future)]) changed_->wait(lock);
+  lock.unlock();
+  sg4::this_actor::sleep_for(wake_latency_);  // Future.result()'s condition wait returns
 }
 
 void ProcessPoolExecutor::shutdown() {
@@ -65,7 +72,16 @@ bool ProcessPoolExecutor::pop_work_id(int& future) {
 
 int ProcessPoolExecutor::wait_result_or_wakeup() {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
-  while (results_.empty() && wakeups_ == 0) changed_->wait(lock);
+  bool blocked = false;
+  while (results_.empty() && wakeups_ == 0) {
+    changed_->wait(lock);
+    blocked = true;
+  }
+  if (blocked && results_.empty()) {  // woken by a submit: its wake-up write reaches the select
+    lock.unlock();
+    sg4::this_actor::sleep_for(pipe_latency_);
+    lock.lock();
+  }
   wakeups_ = 0;
   if (results_.empty()) return -1;
   const int future = results_.front();

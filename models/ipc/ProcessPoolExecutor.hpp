@@ -30,8 +30,10 @@ class ProcessPoolExecutor {
  public:
   static constexpr int kExtraQueuedCalls = 1;  // EXTRA_QUEUED_CALLS
 
-  // `workers`: the process instances its worker processes may be, in start order.
-  ProcessPoolExecutor(const ProcessPoolSpec& spec, std::vector<int> workers);
+  // `workers`: the process instances its worker processes may be, in start order. A thread
+  // woken from a future's condition runs `wake_latency` later; the manager woken by a submit's
+  // write to its wake-up pipe, `pipe_latency` later (a result's write pays it on the worker's side).
+  ProcessPoolExecutor(const ProcessPoolSpec& spec, std::vector<int> workers, double wake_latency, double pipe_latency);
 
   const ProcessPoolSpec& spec() const { return spec_; }
   const PoolCall& call(int future) const { return calls_[static_cast<std::size_t>(future)]; }
@@ -88,6 +90,8 @@ class ProcessPoolExecutor {
   bool shutdown_ = false;
   bool feeder_exited_ = false;
   bool manager_exited_ = false;
+  double wake_latency_;
+  double pipe_latency_;
   Channel call_buffer_;
   Channel call_pipe_;
   CompletionQueue completions_;

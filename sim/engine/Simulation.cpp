@@ -146,9 +146,11 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   for (const ThreadInstance& thread : layout.threads())
     if (const auto* worker = std::get_if<ExecutorWorkerStep>(&thread.spec->program[0].action))
       if (!world.executors.count(worker->loop_thread))
-        world.executors[worker->loop_thread] = std::make_unique<ExecutorLink>();
+        world.executors[worker->loop_thread] = std::make_unique<ExecutorLink>(scenario.runtime.gil.wakeup_latency);
   for (const PoolInstance& pool : layout.pools())
-    world.pools[pool.owner] = std::make_unique<ProcessPoolExecutor>(pool.spec, pool.workers);
+    world.pools[pool.owner] = std::make_unique<ProcessPoolExecutor>(pool.spec, pool.workers,
+                                                                    scenario.runtime.gil.wakeup_latency,
+                                                                    scenario.runtime.ipc.pipe_latency);
 
   // One GIL per interpreter of each process (sub-interpreters have their own, PEP 684), in
   // order of first use: the GIL's index picks its jitter stream.

@@ -44,13 +44,38 @@ void collect_names(const std::vector<Step>& program, Name name, std::set<std::st
   }
 }
 
-bool offloads(const std::vector<Step>& program) {
+// A coroutine program's run_in_executor calls: their functions (pre-order) and how many calls it
+// makes (repeat multiplies; -1 when a consume body makes them: it depends on the messages).
+int64_t offloads(const std::vector<Step>& program, std::vector<const std::vector<Step>*>* works = nullptr) {
+  int64_t calls = 0;
+  auto add = [&](int64_t n, int64_t times) { calls = calls < 0 || n < 0 ? -1 : calls + n * times; };
   for (const Step& step : program) {
-    if (std::holds_alternative<RunInExecutorStep>(step.action)) return true;
-    if (const auto* repeat = std::get_if<RepeatStep>(&step.action); repeat && offloads(repeat->body)) return true;
-    if (const auto* consume = std::get_if<ConsumeStep>(&step.action); consume && offloads(consume->body)) return true;
+    if (const auto* offload = std::get_if<RunInExecutorStep>(&step.action)) {
+      if (works) works->push_back(&offload->work);
+      add(1, 1);
+    }
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) add(offloads(repeat->body, works), repeat->count);
+    if (const auto* consume = std::get_if<ConsumeStep>(&step.action))
+      if (offloads(consume->body, works) != 0) calls = -1;
   }
-  return false;
+  return calls;
+}
+
+// The asyncio steps of a program that use a process pool: their functions and calls (summed,
+// -1 if unknown), and the pool.
+void pool_loops(const std::vector<Step>& program, std::optional<ProcessPoolSpec>& pool,
+                std::vector<const std::vector<Step>*>& works, int64_t& calls) {
+  for (const Step& step : program) {
+    if (const auto* loop = std::get_if<AsyncioStep>(&step.action); loop && loop->process_pool) {
+      pool = loop->process_pool;
+      for (const CoroutineSpec& c : loop->coroutines) {
+        const int64_t n = offloads(c.program, &works);
+        calls = calls < 0 || n < 0 ? -1 : calls + n * c.count;
+      }
+    }
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) pool_loops(repeat->body, pool, works, calls);
+    if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) pool_loops(consume->body, pool, works, calls);
+  }
 }
 
 }  // namespace
@@ -58,9 +83,9 @@ bool offloads(const std::vector<Step>& program) {
 int WorkloadLayout::executor_threads_of(const std::vector<Step>& program, int cores) {
   int threads = 0;
   for (const Step& step : program) {
-    if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
+    if (const auto* loop = std::get_if<AsyncioStep>(&step.action); loop && !loop->process_pool) {
       bool offloading = false;
-      for (const CoroutineSpec& c : loop->coroutines) offloading |= offloads(c.program);
+      for (const CoroutineSpec& c : loop->coroutines) offloading |= offloads(c.program) != 0;
       // ThreadPoolExecutor's default size (Lib/concurrent/futures/thread.py): min(32, cpus + 4).
       if (offloading)
         threads = std::max(threads, loop->executor_threads > 0 ? loop->executor_threads : std::min(32, cores + 4));
@@ -87,7 +112,13 @@ std::optional<WorkloadLayout::PoolUse> WorkloadLayout::pool_use_of(const std::ve
   for (const Step& step : program)
     if (const auto* map = std::get_if<ExecutorMapStep>(&step.action))
       return PoolUse{map->pool, {&map->program}, (map->tasks + map->chunksize - 1) / map->chunksize};
-  return std::nullopt;
+  std::optional<ProcessPoolSpec> pool;
+  PoolUse use;
+  use.calls = 0;
+  pool_loops(program, pool, use.works, use.calls);
+  if (!pool) return std::nullopt;
+  use.spec = *pool;
+  return use;
 }
 
 WorkloadLayout::WorkloadLayout(const Scenario& scenario) {

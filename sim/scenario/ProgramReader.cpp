@@ -1,6 +1,7 @@
 #include "sim/scenario/ProgramReader.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "sim/scenario/Limits.hpp"
 #include "sim/scenario/Units.hpp"
@@ -21,6 +22,8 @@ struct ProgramReading {
   HeldLocks held;
   bool in_coroutine = false;            // reading a coroutine of an asyncio step
   std::vector<std::string> loop_queues;  // ... whose event loop has these asyncio.Queues
+  std::optional<ProcessPoolSpec> thread_pool;  // the thread's ProcessPoolExecutor, once an asyncio step gave it
+  std::string thread_pool_path;
 };
 
 // What holds locks in the program being read, for messages.
@@ -41,6 +44,7 @@ std::string list_locks(const HeldLocks& held) {
 }
 
 AsyncioStep read_asyncio(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth);
+RunInExecutorStep read_offload(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth);
 
 Latency read_latency(const ValueReader& values, const YAML::Node& node, const std::string& path) {
   if (node.IsScalar()) return Latency::fixed(values.duration(node, path, true));
@@ -161,14 +165,7 @@ Step read_step(ProgramReading& r, const YAML::Node& node, const std::string& pat
   } else if (kind == "run_in_executor") {
     if (!r.in_coroutine)
       values.source.fail(key, step_path, "run_in_executor is a coroutine step: use it in an asyncio step's program");
-    r.in_coroutine = false;
-    RunInExecutorStep offload{read_program(r, value, step_path, depth + 1)};
-    r.in_coroutine = true;
-    for (std::size_t i = 0; i < offload.work.size(); ++i)
-      if (!is_leaf(offload.work[i].action))
-        values.source.fail(value[i], step_path + "[" + std::to_string(i) + "]",
-                           "the blocking function's steps must be cpu, io, sleep or native");
-    step = {offload, "run_in_executor"};
+    step = {read_offload(r, value, step_path, depth), "run_in_executor"};
   } else if (kind == "put") {
     MapReader map(values.source, value, step_path);
     PutStep put;
@@ -211,6 +208,60 @@ Step read_step(ProgramReading& r, const YAML::Node& node, const std::string& pat
   return step;
 }
 
+
+// run_in_executor: [steps], or {steps: [...], input, output, objects} with the pickled
+// arguments and result a process pool moves.
+RunInExecutorStep read_offload(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth) {
+  RunInExecutorStep offload;
+  std::optional<MapReader> map;
+  if (node.IsMap()) {
+    map.emplace(r.values.source, node, path);
+    offload.payload = read_payload(r.values, *map);
+  }
+  // Not assigned: assigning a YAML::Node writes through to the node it refers to.
+  const YAML::Node steps = map ? map->require("steps") : node;
+  const std::string steps_path = map ? map->path_of("steps") : path;
+  r.in_coroutine = false;
+  offload.work = read_program(r, steps, steps_path, depth + 1);
+  r.in_coroutine = true;
+  for (std::size_t i = 0; i < offload.work.size(); ++i)
+    if (!is_leaf(offload.work[i].action))
+      r.values.source.fail(steps[i], steps_path + "[" + std::to_string(i) + "]",
+                           "the blocking function's steps must be cpu, io, sleep or native");
+  if (map) map->reject_unknown_keys();
+  return offload;
+}
+
+// executor: {kind: threads, workers: K} (the loop's default ThreadPoolExecutor) or {kind:
+// processes, workers: N, start_method: M} (a ProcessPoolExecutor). A thread's asyncio steps share
+// one process pool: they must describe the same one.
+void read_loop_executor(ProgramReading& r, const YAML::Node& node, const std::string& path, AsyncioStep& loop) {
+  const ValueReader& values = r.values;
+  MapReader map(values.source, node, path);
+  YAML::Node kind = map.require("kind");
+  const std::string text = values.string(kind, map.path_of("kind"));
+  if (text != "threads" && text != "processes")
+    values.source.fail(kind, map.path_of("kind"), "expected threads (ThreadPoolExecutor) or processes "
+                                                  "(ProcessPoolExecutor), got '" + text + "'");
+  YAML::Node workers = map.get("workers");
+  if (text == "threads") {
+    if (workers.IsDefined())
+      loop.executor_threads = static_cast<int>(values.integer(workers, map.path_of("workers"), 1, 1024));
+    map.reject_unknown_keys();  // start_method is a process pool's
+    return;
+  }
+  ProcessPoolSpec pool{0, StartMethod::Fork};
+  if (workers.IsDefined())
+    pool.workers = static_cast<int>(values.integer(workers, map.path_of("workers"), 1, limits::kMaxProcesses));
+  if (auto m = map.get("start_method"); m.IsDefined()) pool.start_method = read_start_method(values, m, map.path_of("start_method"));
+  map.reject_unknown_keys();
+  if (r.thread_pool && (r.thread_pool->workers != pool.workers || r.thread_pool->start_method != pool.start_method))
+    values.source.fail(node, path, "the asyncio steps of a thread share one ProcessPoolExecutor, shut down when the "
+                                   "thread ends: give this one the same workers and start_method as " + r.thread_pool_path);
+  r.thread_pool = pool;
+  r.thread_pool_path = path;
+  loop.process_pool = pool;
+}
 
 // A coroutine's program: its asyncio.Locks must be released before it returns.
 std::vector<Step> read_coroutine_program(ProgramReading& r, const YAML::Node& node, const std::string& path,
@@ -259,7 +310,7 @@ AsyncioStep read_asyncio(ProgramReading& r, const YAML::Node& node, const std::s
     values.source.fail(tasks.IsDefined() ? coroutines : node, tasks.IsDefined() ? map.path_of("coroutines") : path,
                        "expected either 'tasks' with a 'program' (identical coroutines) or 'coroutines' (a list of "
                        "{name, count, program}), not both");
-  ProgramReading coroutine{values, r.channels, {}, true, {}};
+  ProgramReading coroutine{values, r.channels, {}, true, {}, std::nullopt, ""};
   for (const AsyncioQueueSpec& q : loop.queues) coroutine.loop_queues.push_back(q.name);
   if (tasks.IsDefined()) {
     const int64_t count = values.integer(tasks, map.path_of("tasks"), 1, limits::kMaxAsyncioTasks);
@@ -288,8 +339,13 @@ AsyncioStep read_asyncio(ProgramReading& r, const YAML::Node& node, const std::s
                          std::to_string(loop.tasks()) + " tasks in all, more than the limit of " +
                              std::to_string(limits::kMaxAsyncioTasks));
   }
-  if (auto n = map.get("executor_threads"); n.IsDefined())
-    loop.executor_threads = static_cast<int>(values.integer(n, map.path_of("executor_threads"), 1, 1024));
+  const YAML::Node threads = map.get("executor_threads");
+  const YAML::Node executor = map.get("executor");
+  if (threads.IsDefined() && executor.IsDefined())
+    values.source.fail(executor, map.path_of("executor"), "give either executor_threads or executor, not both");
+  if (threads.IsDefined())
+    loop.executor_threads = static_cast<int>(values.integer(threads, map.path_of("executor_threads"), 1, 1024));
+  if (executor.IsDefined()) read_loop_executor(r, executor, map.path_of("executor"), loop);
   map.reject_unknown_keys();
   return loop;
 }
@@ -307,11 +363,28 @@ std::vector<Step> read_program(ProgramReading& r, const YAML::Node& node, const 
 
 std::vector<Step> read_thread_program(const ValueReader& values, const std::vector<ChannelSpec>& channels,
                                       const YAML::Node& node, const std::string& path) {
-  ProgramReading r{values, channels, {}, false, {}};
+  ProgramReading r{values, channels, {}, false, {}, std::nullopt, ""};
   std::vector<Step> program = read_program(r, node, path, 0);
   if (!r.held.empty())
     values.source.fail(node, path, "the thread ends holding " + list_locks(r.held) + "; release every lock it takes");
   return program;
+}
+
+StartMethod read_start_method(const ValueReader& values, const YAML::Node& node, const std::string& path) {
+  const std::string method = values.string(node, path);
+  if (method == "fork") return StartMethod::Fork;
+  if (method == "spawn") return StartMethod::Spawn;
+  if (method != "forkserver") values.source.fail(node, path, "expected one of fork, spawn, forkserver, got '" + method + "'");
+  return StartMethod::Forkserver;
+}
+
+Payload read_payload(const ValueReader& values, MapReader& map) {
+  Payload payload;
+  if (auto n = map.get("input"); n.IsDefined()) payload.input_bytes = read_size(values, n, map.path_of("input"));
+  if (auto n = map.get("output"); n.IsDefined()) payload.output_bytes = read_size(values, n, map.path_of("output"));
+  if (auto n = map.get("objects"); n.IsDefined())
+    payload.objects = static_cast<double>(values.integer(n, map.path_of("objects"), 0, 1000000000000LL));
+  return payload;
 }
 
 double count_step_executions(const std::vector<Step>& program) {

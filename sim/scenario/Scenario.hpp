@@ -73,6 +73,19 @@ struct ConsumeStep {
   std::string channel;
   std::vector<Step> body;
 };
+// Pickled arguments and result of one task handed to another process or interpreter, and the
+// objects in each (for the per-object pickling cost).
+struct Payload {
+  double input_bytes = 0;
+  double output_bytes = 0;
+  double objects = 0;
+};
+// concurrent.futures.ProcessPoolExecutor(max_workers=workers,
+// mp_context=multiprocessing.get_context(start_method)).
+struct ProcessPoolSpec {
+  int workers = 1;  // 0: os.cpu_count()
+  StartMethod start_method = StartMethod::Fork;
+};
 // A group of identical coroutines of an asyncio step: `count` tasks running `program`, named
 // name[i] (the name alone when count is 1) in deadlock reports.
 struct CoroutineSpec {
@@ -92,29 +105,21 @@ struct AsyncioStep {
   std::vector<CoroutineSpec> coroutines;
   std::vector<AsyncioQueueSpec> queues;
   int executor_threads = 0;  // ThreadPoolExecutor size for run_in_executor; 0: min(32, cores + 4)
+  // The ProcessPoolExecutor run_in_executor hands work to instead; the asyncio steps of a thread
+  // share it, and it is shut down when the thread's program ends.
+  std::optional<ProcessPoolSpec> process_pool;
   int64_t tasks() const {
     int64_t n = 0;
     for (const CoroutineSpec& c : coroutines) n += c.count;
     return n;
   }
 };
-// In a coroutine: `await loop.run_in_executor(None, blocking)`, where `blocking` runs `work`
-// (leaf steps) on one of the loop's executor threads.
+// In a coroutine: `await loop.run_in_executor(executor, blocking)`, where `blocking` runs `work`
+// (leaf steps) on one of the executor's threads or worker processes; a process pool pickles
+// its arguments and result (`payload`).
 struct RunInExecutorStep {
   std::vector<Step> work;
-};
-// Pickled arguments and result of one task handed to another process or interpreter, and the
-// objects in each (for the per-object pickling cost).
-struct Payload {
-  double input_bytes = 0;
-  double output_bytes = 0;
-  double objects = 0;
-};
-// concurrent.futures.ProcessPoolExecutor(max_workers=workers,
-// mp_context=multiprocessing.get_context(start_method)).
-struct ProcessPoolSpec {
-  int workers = 1;
-  StartMethod start_method = StartMethod::Fork;
+  Payload payload;
 };
 // `with ProcessPoolExecutor(...) as pool: list(pool.map(fn, range(tasks), chunksize=chunksize))`
 // where fn runs `program` (the processes strategy with api: executor). Never read from YAML.

@@ -60,7 +60,12 @@ void write_program(std::ostream& out, const std::vector<Step>& program, const st
       write_program(out, map->program, pad + "  ");
       out << "}";
     } else if (const auto* offload = std::get_if<RunInExecutorStep>(&step.action)) {
-      out << "\"kind\": \"run_in_executor\", \"steps\": ";
+      out << "\"kind\": \"run_in_executor\", ";
+      const Payload& p = offload->payload;
+      if (p.input_bytes > 0 || p.output_bytes > 0 || p.objects > 0)  // only a process pool pickles them
+        out << "\"input_bytes\": " << json::number(p.input_bytes, 0) << ", \"output_bytes\": "
+            << json::number(p.output_bytes, 0) << ", \"objects\": " << json::number(p.objects, 0) << ", ";
+      out << "\"steps\": ";
       write_program(out, offload->work, pad + "  ");
       out << "}";
     } else if (const auto* lock = std::get_if<LockStep>(&step.action)) {
@@ -93,6 +98,9 @@ void write_asyncio(std::ostream& out, const AsyncioStep& loop, const std::string
     }
     out << "]";
   }
+  if (loop.process_pool)
+    out << ", \"executor\": {\"kind\": \"processes\", \"workers\": " << loop.process_pool->workers
+        << ", \"start_method\": \"" << start_method_name(loop.process_pool->start_method) << "\"}";
   if (!loop.queues.empty()) {
     out << ", \"queues\": [";
     for (std::size_t q = 0; q < loop.queues.size(); ++q)

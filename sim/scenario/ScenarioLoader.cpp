@@ -241,13 +241,6 @@ MachineConfig read_machine(const ValueReader& values, const YAML::Node& node, Ho
   return machine;
 }
 
-std::optional<StartMethod> parse_start_method(const std::string& text) {
-  if (text == "fork") return StartMethod::Fork;
-  if (text == "spawn") return StartMethod::Spawn;
-  if (text == "forkserver") return StartMethod::Forkserver;
-  return std::nullopt;
-}
-
 // runtime.process_start: {fork: {parent, child}, spawn: {...}, forkserver: {parent, child, server}}
 void read_process_start(const ValueReader& values, const YAML::Node& node, ProcessCosts& costs) {
   MapReader map(values.source, node, "runtime.process_start");
@@ -365,11 +358,8 @@ ProcessSpec read_process(const ValueReader& values, const std::vector<ChannelSpe
   if (auto n = map.get("count"); n.IsDefined())
     process.count = values.integer(n, map.path_of("count"), 1, limits::kMaxProcesses,
                                    "limit: " + std::to_string(limits::kMaxProcesses) + " processes");
-  if (auto n = map.get("start_method"); n.IsDefined()) {
-    process.start_method = parse_start_method(values.string(n, map.path_of("start_method")));
-    if (!process.start_method)
-      values.source.fail(n, map.path_of("start_method"), "expected one of fork, spawn, forkserver, got '" + n.Scalar() + "'");
-  }
+  if (auto n = map.get("start_method"); n.IsDefined())
+    process.start_method = read_start_method(values, n, map.path_of("start_method"));
   YAML::Node threads = map.require("threads");
   values.expect_sequence(threads, map.path_of("threads"));
   if (threads.size() == 0) values.source.fail(threads, map.path_of("threads"), "expected at least one thread");

@@ -34,18 +34,10 @@ ProcessSpec process(const std::string& name, int64_t count, std::vector<ThreadSp
   return p;
 }
 
-double read_bytes(const ValueReader& values, const YAML::Node& node, const std::string& path) {
-  if (!node.IsScalar()) values.source.fail(node, path, "expected a size such as '64KiB', got " + describe_node(node));
-  auto size = parse_size(node.Scalar());
-  if (!size || *size < 0 || *size > 1e12)
-    values.source.fail(node, path, "expected a size such as '64KiB' (units: B, KB, MB, GB, KiB, MiB, GiB), got '" +
-                                       node.Scalar() + "'");
-  return *size;
-}
-
 StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, const std::string& path,
                            const BatchSpec& batch) {
-  const char* const kKinds = "sequential, asyncio, asyncio+threads, threads, processes, free_threaded, subinterpreters";
+  const char* const kKinds =
+      "sequential, asyncio, asyncio+threads, asyncio+processes, threads, processes, free_threaded, subinterpreters";
   StrategySpec s;
   if (node.IsScalar()) {
     if (node.Scalar() == "sequential") return s;
@@ -75,13 +67,7 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
     s.kind = StrategyKind::Processes;
     MapReader map(values.source, value, kind_path);
     s.workers = values.integer(map.require("workers"), map.path_of("workers"), 1, limits::kMaxProcesses);
-    if (auto m = map.get("start_method"); m.IsDefined()) {
-      const std::string method = values.string(m, map.path_of("start_method"));
-      if (method == "fork") s.start_method = StartMethod::Fork;
-      else if (method == "spawn") s.start_method = StartMethod::Spawn;
-      else if (method == "forkserver") s.start_method = StartMethod::Forkserver;
-      else values.source.fail(m, map.path_of("start_method"), "expected one of fork, spawn, forkserver, got '" + method + "'");
-    }
+    if (auto m = map.get("start_method"); m.IsDefined()) s.start_method = read_start_method(values, m, map.path_of("start_method"));
     if (auto a = map.get("api"); a.IsDefined()) {
       const std::string api = values.string(a, map.path_of("api"));
       if (api == "pool") s.api = ProcessApi::Pool;
@@ -98,13 +84,21 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
                                                             std::to_string(s.chunksize) + ")");
     }
     map.reject_unknown_keys();
-  } else if (kind == "asyncio+threads") {
-    s.kind = StrategyKind::AsyncioThreads;
-    s.workers = values.integer(value, kind_path, 1, 1024);
+  } else if (kind == "asyncio+threads" || kind == "asyncio+processes") {
+    if (kind == "asyncio+threads") {
+      s.kind = StrategyKind::AsyncioThreads;
+      s.workers = values.integer(value, kind_path, 1, 1024);
+    } else {
+      s.kind = StrategyKind::AsyncioProcesses;
+      MapReader map(values.source, value, kind_path);
+      s.workers = values.integer(map.require("workers"), map.path_of("workers"), 1, limits::kMaxProcesses);
+      if (auto m = map.get("start_method"); m.IsDefined()) s.start_method = read_start_method(values, m, map.path_of("start_method"));
+      map.reject_unknown_keys();
+    }
     for (const Step& step : batch.program)
       if (!std::holds_alternative<CpuStep>(step.action) && !std::holds_alternative<IoStep>(step.action) &&
           !std::holds_alternative<SleepStep>(step.action) && !std::holds_alternative<NativeStep>(step.action))
-        values.source.fail(key, kind_path, "asyncio+threads needs a batch program of cpu, io, sleep and native steps only");
+        values.source.fail(key, kind_path, kind + " needs a batch program of cpu, io, sleep and native steps only");
   } else {
     values.source.fail(key, kind_path, "unknown strategy; expected one of " + std::string(kKinds));
   }
@@ -118,6 +112,8 @@ std::string StrategySpec::name() const {
     case StrategyKind::Sequential: return "sequential";
     case StrategyKind::Asyncio: return "asyncio";
     case StrategyKind::AsyncioThreads: return "asyncio-threads-" + std::to_string(workers);
+    case StrategyKind::AsyncioProcesses:
+      return "asyncio-processes-" + std::to_string(workers) + "-" + start_method_name(start_method);
     case StrategyKind::Threads: return "threads-" + std::to_string(workers);
     case StrategyKind::FreeThreaded: return "free-threaded-" + std::to_string(workers);
     case StrategyKind::Subinterpreters: return "subinterpreters-" + std::to_string(workers);
@@ -133,10 +129,7 @@ BatchSpec read_batch(const ValueReader& values, const YAML::Node& node, const st
   BatchSpec batch;
   batch.tasks = values.integer(map.require("tasks"), "batch.tasks", 1, static_cast<int64_t>(limits::kMaxStepExecutions));
   batch.program = read_thread_program(values, channels, map.require("program"), "batch.program");
-  if (auto n = map.get("input"); n.IsDefined()) batch.payload.input_bytes = read_bytes(values, n, "batch.input");
-  if (auto n = map.get("output"); n.IsDefined()) batch.payload.output_bytes = read_bytes(values, n, "batch.output");
-  if (auto n = map.get("objects"); n.IsDefined())
-    batch.payload.objects = static_cast<double>(values.integer(n, "batch.objects", 0, 1000000000000LL));
+  batch.payload = read_payload(values, map);
   map.reject_unknown_keys();
   return batch;
 }
@@ -167,11 +160,17 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
       s.processes = {process("main", 1, {thread("MainThread", 1, {repeat(batch.tasks, batch.program)})})};
       break;
     case StrategyKind::Asyncio:
-      s.processes = {process("main", 1, {thread("MainThread", 1, {{AsyncioStep{{{"task", batch.tasks, batch.program}}, {}, 0},
+      s.processes = {process("main", 1, {thread("MainThread", 1, {{AsyncioStep{{{"task", batch.tasks, batch.program}}, {}, 0, std::nullopt},
                                                                    "asyncio x" + std::to_string(batch.tasks)}})})};
       break;
-    case StrategyKind::AsyncioThreads: {
-      AsyncioStep loop{{{"task", batch.tasks, {{RunInExecutorStep{batch.program}, "run_in_executor"}}}}, {}, static_cast<int>(n)};
+    case StrategyKind::AsyncioThreads:
+    case StrategyKind::AsyncioProcesses: {
+      // Only a process pool pickles the task's arguments and result.
+      const Payload payload = strategy.kind == StrategyKind::AsyncioProcesses ? batch.payload : Payload{};
+      AsyncioStep loop{{{"task", batch.tasks, {{RunInExecutorStep{batch.program, payload}, "run_in_executor"}}}}, {}, 0,
+                       std::nullopt};
+      if (strategy.kind == StrategyKind::AsyncioThreads) loop.executor_threads = static_cast<int>(n);
+      else loop.process_pool = ProcessPoolSpec{static_cast<int>(n), strategy.start_method};
       s.processes = {process("main", 1, {thread("MainThread", 1, {{loop, "asyncio x" + std::to_string(batch.tasks)}})})};
       break;
     }

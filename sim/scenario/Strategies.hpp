@@ -14,7 +14,8 @@ struct BatchSpec {
   Payload payload;            // one task's pickled arguments and result (processes, sub-interpreters)
 };
 
-enum class StrategyKind { Sequential, Threads, Processes, FreeThreaded, Subinterpreters, Asyncio, AsyncioThreads };
+enum class StrategyKind { Sequential, Threads, Processes, FreeThreaded, Subinterpreters, Asyncio, AsyncioThreads,
+                          AsyncioProcesses };
 
 // The API a processes strategy uses: multiprocessing.Pool or concurrent.futures.ProcessPoolExecutor.
 enum class ProcessApi { Pool, Executor };
@@ -36,6 +37,8 @@ std::vector<StrategySpec> read_strategies(const ValueReader& values, const YAML:
 //  - asyncio: one event loop runs every task as a coroutine (cpu blocks the loop, io is awaited);
 //  - asyncio+threads: N: every coroutine awaits loop.run_in_executor() of the task's blocking
 //    code on an N-thread executor (wrapping a blocking library);
+//  - asyncio+processes: {workers: N, start_method}: the same on a ProcessPoolExecutor, with the
+//    task's arguments and result pickled;
 //  - threads: N (ThreadPoolExecutor): the main thread submits tasks to a queue.Queue that N
 //    worker threads consume; free_threaded: N is the same on the free-threaded build;
 //  - subinterpreters: N (InterpreterPoolExecutor): each worker in its own interpreter (its own

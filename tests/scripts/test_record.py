@@ -753,6 +753,25 @@ workload:
 """)
         self.assert_refused(path, "an io step with a uniform latency in an asyncio coroutine is not supported")
 
+    def test_process_pool_executors_and_asyncio_primitives_are_refused_before_running(self):
+        seed = os.path.join(REPO, "scenarios", "seed")
+        self.assert_refused(os.path.join(seed, "executor_chunksize.yaml"),
+                            "concurrent.futures.ProcessPoolExecutor (the processes strategy with api: executor) is "
+                            "not supported by the recorder yet")
+        self.assert_refused(os.path.join(seed, "asyncio_offload.yaml"),
+                            "run_in_executor on a ProcessPoolExecutor (executor kind processes, the "
+                            "asyncio+processes strategy) is not supported by the recorder yet")
+        self.assert_refused(os.path.join(seed, "asyncio_producer_consumer.yaml"),
+                            "asyncio steps with several kinds of coroutines are not supported by the recorder yet")
+        path = self.scenario("alock.yaml", """
+name: alock
+workload:
+  processes: [{threads: [{program: [{asyncio: {tasks: 2, program: [{lock: a}, {io: 1ms}, {unlock: a}]}}]}]}]
+""")
+        self.assert_refused(path, "a lock step in an asyncio coroutine is not supported by the recorder (there it runs: "
+                                  "cpu, io, native, sleep, run_in_executor); asyncio.Lock and asyncio.Queue, and "
+                                  "blocking channel calls in coroutines, are not supported by the recorder yet")
+
     def test_sub_interpreters_are_refused_before_running(self):
         path = self.scenario("sub.yaml", """
 name: sub

@@ -119,3 +119,32 @@ TEST_CASE("ProcessPoolExecutor.map sends a shorter last chunk; each call's resul
   // answered with a put of the worker's pid.
   CHECK(result == "10 5 5");
 }
+
+TEST_CASE("asyncio run_in_executor on a ProcessPoolExecutor: CPU work runs in parallel, the loop pays the submits and forks") {
+  const char* file = "scenarios/seed/asyncio_offload.yaml";
+  // In coroutines: the 8 awaits of 10 ms overlap (8 task steps of 15 us start them); the loop
+  // wakes for the first at 10.015 ms and then runs the 8 CPU steps one after another, each after
+  // a task step: 10.015 + 8 x (0.015 + 100) = 810.135 ms.
+  CHECK(simulate_summary(load_variant(file, "asyncio")).makespan == doctest::Approx(0.810135).epsilon(1e-6));
+  // On 4 threads the 800 ms of Python still share one GIL.
+  const double threads = simulate_summary(load_variant(file, "asyncio-threads-4")).makespan;
+  CHECK(threads > 0.810);
+  CHECK(threads < 0.810 * 1.02);
+
+  Summary fork = simulate_summary(load_variant(file, "asyncio-processes-4-fork"));
+  CHECK(fork.processes.size() == 1 + 4);
+  // The loop's thread: 16 task steps (8 to start, 8 for the results) of 15 us, 8 submits of
+  // 10 us, and the 4 forks of 3 ms the first submit makes.
+  CHECK(python_of(thread_named(fork, "main", "MainThread")) == doctest::Approx(16 * 15e-6 + 8 * 10e-6 + 0.012).epsilon(1e-6));
+  // The calls reach the workers after the forks and submits (12.2 ms) and the hand-over of the
+  // GIL to the pool's manager and feeder threads (~0.3 ms); 2 rounds of 10 ms of I/O and 100 ms
+  // of CPU; the results, the sentinels, and 1 ms to exit: ~234 ms.
+  CHECK(fork.makespan == doctest::Approx(0.0122 + 0.0003 + 2 * 0.110 + 0.0005 + 0.001).epsilon(2e-3));
+
+  Summary spawn = simulate_summary(load_variant(file, "asyncio-processes-4-spawn"));
+  CHECK(spawn.processes.size() == 1 + 4);
+  // Tasks 0-3 each start a worker on the loop's thread (15 + 10 us + 5 ms); the 4th is ready
+  // 135 ms after its start (155.1 ms); 2 rounds of 110 ms, results, and 10 ms to exit.
+  CHECK(spawn.startup == doctest::Approx(4 * 0.005025 + 0.135).epsilon(1e-3));
+  CHECK(spawn.makespan == doctest::Approx(4 * 0.005025 + 0.135 + 2 * 0.110 + 0.0005 + 0.010).epsilon(2e-3));
+}
