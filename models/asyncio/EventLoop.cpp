@@ -20,10 +20,6 @@ void queues_put_by(const std::vector<Step>& program, std::set<std::string>& out)
   }
 }
 
-std::string task_name(const CoroutineSpec& coroutine, int64_t index) {
-  return coroutine.count == 1 ? coroutine.name : coroutine.name + "[" + std::to_string(index) + "]";
-}
-
 }  // namespace
 
 EventLoop::EventLoop(PythonThread& thread, const AsyncioStep& step) : thread_(thread), step_(step) {
@@ -33,7 +29,7 @@ EventLoop::EventLoop(PythonThread& thread, const AsyncioStep& step) : thread_(th
     queues_put_by(coroutine.program, puts);
     for (const std::string& name : puts) producers[name] += coroutine.count;
     for (int64_t i = 0; i < coroutine.count; ++i)
-      tasks_.push_back({task_name(coroutine, i), &coroutine, CoroutineCursor(coroutine.program), Wait::None, "", false});
+      tasks_.push_back({&coroutine, i, CoroutineCursor(coroutine.program), Wait::None, "", false});
   }
   for (const AsyncioQueueSpec& q : step.queues) queues_.emplace(q.name, AsyncioQueue(q.name, q.maxsize, producers[q.name]));
   if (step.process_pool) {
@@ -205,14 +201,21 @@ void EventLoop::finish(int id) {
       for (int woken : q->second.producer_returned()) queue_.make_ready(woken);
 }
 
+std::string EventLoop::name_of(int id) const {
+  const Task& task = tasks_[id];
+  const CoroutineSpec& c = *task.coroutine;
+  return c.count == 1 ? c.name : c.name + "[" + std::to_string(task.index) + "]";
+}
+
 std::string EventLoop::describe_blocked() const {
   std::vector<std::string> lines;
-  for (const Task& task : tasks_) {
+  for (std::size_t id = 0; id < tasks_.size(); ++id) {
+    const Task& task = tasks_[id];
     if (task.done) continue;
     std::string what;
     if (task.wait == Wait::Lock) {
       const int holder = locks_.at(task.on).holder();
-      what = "asyncio.Lock '" + task.on + "'" + (holder >= 0 ? " held by " + tasks_[holder].name : "");
+      what = "asyncio.Lock '" + task.on + "'" + (holder >= 0 ? " held by " + name_of(holder) : "");
     } else if (task.wait == Wait::Put) {
       what = "asyncio.Queue '" + task.on + "' (full: maxsize " + std::to_string(queues_.at(task.on).maxsize()) + ")";
     } else if (queues_.at(task.on).closed()) {
@@ -220,7 +223,7 @@ std::string EventLoop::describe_blocked() const {
     } else {
       what = "asyncio.Queue '" + task.on + "' (empty)";
     }
-    lines.push_back(task.name + ": waiting for " + what);
+    lines.push_back(name_of(static_cast<int>(id)) + ": waiting for " + what);
   }
   std::string text = std::to_string(lines.size()) + " asyncio task(s) that can never finish:";
   for (std::size_t i = 0; i < lines.size() && i < 8; ++i) text += "\n    " + lines[i];

@@ -36,8 +36,8 @@ class EventLoop {
  private:
   enum class Wait { None, Timer, Executor, Lock, Get, Put, Closed };
   struct Task {
-    std::string name;
     const CoroutineSpec* coroutine;
+    int64_t index;  // among its coroutine's count
     CoroutineCursor cursor;
     Wait wait = Wait::None;
     std::string on;  // the lock or queue waited for
@@ -53,6 +53,7 @@ class EventLoop {
   bool get(int task, AsyncioQueue& queue);
   void finish(int task);
   std::string describe_blocked() const;
+  std::string name_of(int task) const;  // name[i], or the name alone when count is 1
 
   PythonThread& thread_;
   const AsyncioStep& step_;
