@@ -60,7 +60,10 @@ void ProcessPoolExecutor::shutdown() {
 
 void ProcessPoolExecutor::wait_manager_exited() {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
+  if (manager_exited_) return;
   while (!manager_exited_) changed_->wait(lock);
+  lock.unlock();
+  sg4::this_actor::sleep_for(wake_latency_);  // Thread.join() returns once the OS runs the joiner
 }
 
 bool ProcessPoolExecutor::pop_work_id(int& future) {

@@ -31,7 +31,7 @@ class ProcessPoolExecutor {
   static constexpr int kExtraQueuedCalls = 1;  // EXTRA_QUEUED_CALLS
 
   // `workers`: the process instances its worker processes may be, in start order. A thread
-  // woken from a future's condition runs `wake_latency` later; the manager woken by a submit's
+  // woken from a future's condition or a join runs `wake_latency` later; the manager woken by a submit's
   // write to its wake-up pipe, `pipe_latency` later (a result's write pays it on the worker's side).
   ProcessPoolExecutor(const ProcessPoolSpec& spec, std::vector<int> workers, double wake_latency, double pipe_latency);
 
