@@ -61,7 +61,11 @@ How the steps run (fidelity first: each is one real thing CPython does, sized by
              reports a deadlock); a run still going after --timeout fails too (a writer blocked
              on a full pipe: real pipes are bounded, the simulator's channels are not).
 - asyncio    asyncio.run() of a main() gathering `tasks` coroutines that run the step's
-             program: cpu and native block the loop; io and sleep are awaited (asyncio.sleep,
+             program (or the `coroutines` kinds, `count` of each): cpu and native block the
+             loop; lock/unlock are asyncio.Locks and put/get/consume asyncio.Queue operations on
+             the loop's `queues`, which close as the simulator's do (the last coroutine that puts
+             to one puts a marker when it returns; a consumer that gets it puts it back for the
+             next and stops; a get that gets it fails the run); io and sleep are awaited (asyncio.sleep,
              or with --io echo a stream to the echo server on one connection per task);
              run_in_executor awaits loop.run_in_executor() on the loop thread's
              ThreadPoolExecutor of `executor_threads` threads (0: Python's default, min(32,
@@ -96,7 +100,10 @@ Processes, laid out exactly as the simulator does (sim/engine/WorkloadLayout.cpp
 - The echo server is infrastructure, always forked before anything else.
 
 Refused before anything runs (exit 2, nothing written): step kinds and keys the recorder does
-not know (so a new simulator feature is never silently mis-executed), interpreter queues and
+not know (so a new simulator feature is never silently mis-executed), among them
+concurrent.futures.ProcessPoolExecutor (executor_map, and asyncio steps with a process-pool
+executor) and, in coroutines, put/get/consume on thread or process channels (blocking calls
+that stall the loop); interpreter queues and
 several sub-interpreters in a process, random io latencies in asyncio coroutines (the
 simulator draws them in the order its schedule begins the awaits), a get on a channel nobody
 writes, a pipe nobody reads, a build (default / free-threaded) other than this Python's, and
@@ -297,13 +304,22 @@ STEP_KEYS = {"cpu": ("label", "kind", "seconds"), "native": ("label", "kind", "s
              "repeat": ("label", "kind", "count", "steps"),
              "put": ("label", "kind", "channel", "bytes", "objects"), "get": ("label", "kind", "channel"),
              "consume": ("label", "kind", "channel", "steps"),
-             "asyncio": ("label", "kind", "tasks", "executor_threads", "program"),
-             "run_in_executor": ("label", "kind", "steps")}
+             "asyncio": ("label", "kind", "tasks", "executor_threads", "program", "coroutines", "queues"),
+             # input_bytes, output_bytes, objects: pickled only by a process pool, which the recorder refuses
+             "run_in_executor": ("label", "kind", "steps", "input_bytes", "output_bytes", "objects")}
+# Simulator features the recorder does not execute yet, refused with what they are.
+UNSUPPORTED = {
+    "executor_map": "concurrent.futures.ProcessPoolExecutor (the processes strategy with api: executor) is not "
+                    "supported by the recorder yet",
+    "asyncio.executor": "run_in_executor on a ProcessPoolExecutor (executor kind processes, the asyncio+processes "
+                        "strategy) is not supported by the recorder yet",
+}
 # Where each kind may appear (sim/scenario/ProgramReader.cpp): a thread's program, an asyncio
 # step's coroutine, and the blocking function a coroutine hands to run_in_executor.
 LEAF_KINDS = ("cpu", "io", "native", "sleep")
 KINDS_IN = {"thread": tuple(k for k in STEP_KEYS if k != "run_in_executor"),
-            "coroutine": LEAF_KINDS + ("run_in_executor",), "work": LEAF_KINDS}
+            "coroutine": LEAF_KINDS + ("run_in_executor", "repeat", "lock", "unlock", "put", "get", "consume"),
+            "work": LEAF_KINDS}
 PLACES = {"thread": "a thread's program", "coroutine": "an asyncio coroutine", "work": "a run_in_executor function"}
 CHANNEL_KINDS = ("queue", "pipe", "mp_queue")  # interpreter_queue needs per-interpreter GILs (3.13+)
 MAX_MESSAGE_BYTES = 1 << 30
@@ -313,13 +329,70 @@ MAX_ASYNCIO_TASKS = 100_000
 MAX_ECHO_CONNECTIONS = 1000  # --io echo: one per thread, asyncio task and executor thread
 
 
-def validate_steps(steps, where, context="thread", in_consume=False):
-    """Checks a program; unknown kinds or keys are refused. (What it executes: program_bounds.)"""
+def coroutine_kinds(step):
+    """(name, count, program) of an asyncio step's coroutines: `tasks` copies of `program`, or the
+    kinds its `coroutines` list."""
+    if "coroutines" in step:
+        return [(c["name"], c["count"], c["program"]) for c in step["coroutines"]]
+    return [("task", step["tasks"], step["program"])]
+
+
+def walk_steps(steps):
+    """Every step of a program, through repeat and consume bodies (not into asyncio steps)."""
+    for step in steps:
+        yield step
+        if step["kind"] in ("repeat", "consume"):
+            yield from walk_steps(step["steps"])
+
+
+def loop_steps(step):
+    """Every step of an asyncio step's coroutines, through their repeat and consume bodies."""
+    for _, _, program in coroutine_kinds(step):
+        yield from walk_steps(program)
+
+
+def validate_asyncio(step, at, in_consume):
+    """An asyncio step: `tasks` copies of `program` or a list of `coroutines`, and its asyncio queues,
+    which its coroutines' put, get and consume steps must name (channel calls that block the
+    loop's thread are not supported)."""
+    _require(("coroutines" in step) != ("tasks" in step or "program" in step), at,
+             "an asyncio step needs either tasks and program or coroutines")
+    if "coroutines" in step:
+        _require(isinstance(step["coroutines"], list) and step["coroutines"], at, "coroutines must be a non-empty list")
+        for c, coroutine in enumerate(step["coroutines"]):
+            _check_keys(coroutine, ("name", "count", "program"), f"{at}.coroutines[{c}]")
+            _require(isinstance(coroutine.get("name"), str) and _is_count(coroutine.get("count"), 1),
+                     f"{at}.coroutines[{c}]", "a coroutine needs a name and a count >= 1")
+    else:
+        _require(_is_count(step.get("tasks"), 1), at, "tasks must be an integer >= 1")
+    _require(sum(count for _, count, _ in coroutine_kinds(step)) <= MAX_ASYNCIO_TASKS, at,
+             f"the recorder runs at most {MAX_ASYNCIO_TASKS} tasks in an asyncio step")
+    _require(_is_count(step.get("executor_threads")), at, "executor_threads must be an integer >= 0")
+    queues = step.get("queues", [])
+    _require(isinstance(queues, list), at, "queues must be a list")
+    for q, entry in enumerate(queues):
+        _check_keys(entry, ("name", "maxsize"), f"{at}.queues[{q}]")
+        _require(isinstance(entry.get("name"), str) and _is_count(entry.get("maxsize")), f"{at}.queues[{q}]",
+                 "a queue needs a name and a maxsize >= 0")
+    names = {entry["name"] for entry in queues}
+    for c, (_, _, program) in enumerate(coroutine_kinds(step)):
+        where = f"{at}.coroutines[{c}].program" if "coroutines" in step else f"{at}.program"
+        validate_steps(program, where, "coroutine", queues=names)
+    _require(not in_consume or not any(s["kind"] == "run_in_executor" for s in loop_steps(step)), at,
+             "run_in_executor in an asyncio step inside a consume body: the simulator gives such a loop no "
+             "executor threads")
+
+
+def validate_steps(steps, where, context="thread", in_consume=False, queues=frozenset()):
+    """Checks a program; unknown kinds or keys are refused. (What it executes: program_bounds.)
+    In a coroutine, `queues` are the names of its loop's asyncio queues."""
     _require(isinstance(steps, list), where, "expected a list of steps")
     for i, step in enumerate(steps):
         at = f"{where}[{i}]"
         _require(isinstance(step, dict) and isinstance(step.get("kind"), str), at, "a step without a kind")
         kind = step["kind"]
+        _require(kind not in UNSUPPORTED, at, UNSUPPORTED.get(kind, ""))
+        _require(kind != "asyncio" or "executor" not in step, at, UNSUPPORTED["asyncio.executor"])
         _require(kind in STEP_KEYS, at, f"step kind '{kind}' is not supported by the recorder "
                                         f"(it runs: {', '.join(STEP_KEYS)})")
         _require(kind in KINDS_IN[context], at, f"a {kind} step in {PLACES[context]} is not supported by the "
@@ -336,13 +409,17 @@ def validate_steps(steps, where, context="thread", in_consume=False):
             _require(isinstance(step.get("lock"), str), at, "a lock step needs a lock name")
         elif kind in ("put", "get", "consume"):
             _require(isinstance(step.get("channel"), str), at, f"a {kind} step needs a channel name")
+            _require(context != "coroutine" or step["channel"] in queues, at,
+                     f"a {kind} on channel {step['channel']!r} in an asyncio coroutine (a blocking call on a thread "
+                     f"or process channel, which stalls the loop) is not supported by the recorder; its coroutines "
+                     f"use their loop's asyncio queues")
             if kind == "put":
                 _require(_is_number(step.get("bytes")) and step["bytes"] <= MAX_MESSAGE_BYTES, at,
                          f"bytes must be a number from 0 to {MAX_MESSAGE_BYTES}")
                 _require(_is_number(step.get("objects")) and step["objects"] <= MAX_MESSAGE_OBJECTS, at,
                          f"objects must be a number from 0 to {MAX_MESSAGE_OBJECTS}")
             if kind == "consume":
-                validate_steps(step.get("steps"), at + ".steps", "thread", True)
+                validate_steps(step.get("steps"), at + ".steps", context, context == "thread", queues)
         elif kind == "io":
             latency = step.get("latency")
             distribution = latency.get("distribution") if isinstance(latency, dict) else latency
@@ -360,18 +437,12 @@ def validate_steps(steps, where, context="thread", in_consume=False):
                      f"schedule decides and a real run cannot reproduce exactly (use a fixed latency, or "
                      f"run_in_executor, whose executor threads draw from their own streams)")
         elif kind == "asyncio":
-            _require(_is_count(step.get("tasks"), 1) and step["tasks"] <= MAX_ASYNCIO_TASKS, at,
-                     f"tasks must be an integer from 1 to {MAX_ASYNCIO_TASKS}")
-            _require(_is_count(step.get("executor_threads")), at, "executor_threads must be an integer >= 0")
-            validate_steps(step.get("program"), at + ".program", "coroutine")
-            _require(not in_consume or not any(s["kind"] == "run_in_executor" for s in step["program"]), at,
-                     "run_in_executor in an asyncio step inside a consume body: the simulator gives such a loop no "
-                     "executor threads")
+            validate_asyncio(step, at, in_consume)
         elif kind == "run_in_executor":
             validate_steps(step.get("steps"), at + ".steps", "work")
         else:
             _require(_is_count(step.get("count")), at, "repeat count must be an integer >= 0")
-            validate_steps(step.get("steps"), at + ".steps", "thread", in_consume)
+            validate_steps(step.get("steps"), at + ".steps", context, in_consume, queues)
 
 
 def latency_mean(latency):
@@ -406,17 +477,57 @@ class Bounds:
             self.puts[name] = max(self.puts.get(name, 0), n)
 
 
-def work_seconds(steps):
-    """Seconds of a coroutine's or a blocking function's steps, done one after the other."""
+def work_seconds(steps, messages=None):
+    """Seconds of a coroutine's or a blocking function's steps, done one after the other; a consume
+    body runs once per message its asyncio queue carries (`messages`)."""
     total = 0.0
     for step in steps:
         if step["kind"] in ("cpu", "native", "sleep"):
             total += step["seconds"]
         elif step["kind"] == "io":
             total += latency_mean(step["latency"])
-        elif step["kind"] == "run_in_executor":
-            total += work_seconds(step["steps"])
+        elif step["kind"] in ("run_in_executor", "repeat"):
+            total += step.get("count", 1) * work_seconds(step["steps"], messages)
+        elif step["kind"] == "consume":
+            total += (messages or {}).get(step["channel"], 0) * work_seconds(step["steps"], messages)
     return total
+
+
+def loop_puts(step):
+    """{queue: items} an asyncio step's coroutines put on their loop's queues outside consume
+    bodies: what the consumers can get, at most."""
+    puts = {}
+
+    def count_puts(steps, times):
+        for s in steps:
+            if s["kind"] == "put":
+                puts[s["channel"]] = puts.get(s["channel"], 0) + times
+            elif s["kind"] == "repeat":
+                count_puts(s["steps"], times * s["count"])
+
+    for _, count, program in coroutine_kinds(step):
+        count_puts(program, count)
+    return puts
+
+
+def loop_seconds(step):
+    """Seconds of an asyncio step's coroutines, done one after the other."""
+    puts = loop_puts(step)
+    return sum(count * work_seconds(program, puts) for _, count, program in coroutine_kinds(step))
+
+
+def offload_draws(steps, puts):
+    """Random io latencies the run_in_executor calls of a coroutine's steps draw, at most (`puts`:
+    the items of its loop's queues)."""
+    draws = 0
+    for s in steps:
+        if s["kind"] == "run_in_executor":
+            draws += random_draws(s["steps"], {})
+        elif s["kind"] == "repeat":
+            draws += s["count"] * offload_draws(s["steps"], puts)
+        elif s["kind"] == "consume":
+            draws += puts.get(s["channel"], 0) * offload_draws(s["steps"], puts)
+    return draws
 
 
 def program_bounds(steps, bodies):
@@ -435,7 +546,7 @@ def program_bounds(steps, bodies):
         elif kind == "put":
             bounds.puts[step["channel"]] = bounds.puts.get(step["channel"], 0) + 1
         elif kind == "asyncio":
-            bounds.seconds += step["tasks"] * work_seconds(step["program"])
+            bounds.seconds += loop_seconds(step)
         elif kind == "consume":
             body = program_bounds(step["steps"], bodies)
             body.lines += 1  # the receive of each message is a span too
@@ -493,8 +604,8 @@ def executor_draws(steps, messages):
     draws = 0
     for step in steps:
         if step["kind"] == "asyncio":
-            draws += step["tasks"] * sum(random_draws(s["steps"], messages) for s in step["program"]
-                                         if s["kind"] == "run_in_executor")
+            puts = loop_puts(step)
+            draws += sum(count * offload_draws(program, puts) for _, count, program in coroutine_kinds(step))
         elif step["kind"] == "repeat":
             draws += step["count"] * executor_draws(step["steps"], messages)
         elif step["kind"] == "consume":
@@ -718,7 +829,7 @@ def executor_threads_of(program, cpus):
     ThreadPoolExecutor's default size is min(32, cpus + 4), with the scenario's cpus."""
     threads = 0
     for step in program:
-        if step["kind"] == "asyncio" and any(s["kind"] == "run_in_executor" for s in step["program"]):
+        if step["kind"] == "asyncio" and any(s["kind"] == "run_in_executor" for s in loop_steps(step)):
             threads = max(threads, step["executor_threads"] or min(32, cpus + 4))
         elif step["kind"] == "repeat":
             threads = max(threads, executor_threads_of(step["steps"], cpus))
@@ -797,10 +908,10 @@ def echo_connections(program):
     tasks = offload = 0
     for step in program:
         if step["kind"] == "asyncio":
-            if any(s["kind"] == "io" for s in step["program"]):
-                tasks = max(tasks, step["tasks"])
+            if any(s["kind"] == "io" for s in loop_steps(step)):
+                tasks = max(tasks, sum(count for _, count, _ in coroutine_kinds(step)))
             offload |= any(s["kind"] == "run_in_executor" and any(w["kind"] == "io" for w in s["steps"])
-                           for s in step["program"])
+                           for s in loop_steps(step))
         elif step["kind"] in ("repeat", "consume"):
             t, o = echo_connections(step["steps"])
             tasks, offload = max(tasks, t), offload or o
@@ -978,9 +1089,10 @@ def compile_leaf(step, calibration):
 def compile_program(program, calibration):
     """Nested tuples (code, step_index, value, body) with kernel sizes already computed.
 
-    An asyncio step's value is (tasks, coroutine) and a coroutine is a tuple of (code, value),
-    a run_in_executor's value the tuple of its blocking function's (code, value): their steps
-    have no step index, as in the simulator.
+    An asyncio step's value is (kinds, queues): kinds a tuple of (count, coroutine, queues it puts
+    to), queues a tuple of (name, maxsize). A coroutine is a tuple of (code, value, body) (body for
+    repeat and consume), a run_in_executor's value the tuple of its blocking function's (code,
+    value): their steps have no step index, as in the simulator.
     """
     counter = [0]
 
@@ -1000,10 +1112,11 @@ def compile_program(program, calibration):
             elif kind == "get":
                 code, value = GET, step["channel"]
             elif kind == "asyncio":
-                coroutine = tuple((OFFLOAD, tuple(compile_leaf(w, calibration) for w in s["steps"]))
-                                  if s["kind"] == "run_in_executor" else compile_leaf(s, calibration)
-                                  for s in step["program"])
-                code, value = ASYNCIO, (step["tasks"], coroutine)
+                kinds = tuple((count, compile_coroutine(program, calibration),
+                               tuple(sorted({s["channel"] for s in walk_steps(program) if s["kind"] == "put"})))
+                              for _, count, program in coroutine_kinds(step))
+                queues = tuple((q["name"], q["maxsize"]) for q in step.get("queues", []))
+                code, value = ASYNCIO, (kinds, queues)
             else:  # repeat, consume
                 code = KIND_CODES[kind]
                 value = step["count"] if kind == "repeat" else step["channel"]
@@ -1012,6 +1125,29 @@ def compile_program(program, calibration):
         return tuple(nodes)
 
     return walk(program)
+
+
+def compile_coroutine(steps, calibration):
+    """A coroutine's steps as (code, value, body): kernel sizes computed, names kept (the loop's
+    asyncio locks and queues are made when it runs)."""
+    nodes = []
+    for step in steps:
+        kind = step["kind"]
+        body = ()
+        if kind in LEAF_KINDS:
+            code, value = compile_leaf(step, calibration)
+        elif kind == "run_in_executor":
+            code, value = OFFLOAD, tuple(compile_leaf(w, calibration) for w in step["steps"])
+        elif kind in ("lock", "unlock"):
+            code, value = KIND_CODES[kind], step["lock"]
+        elif kind in ("put", "get"):
+            code, value = KIND_CODES[kind], step["channel"]
+        else:  # repeat, consume
+            code = KIND_CODES[kind]
+            value = step["count"] if kind == "repeat" else step["channel"]
+            body = compile_coroutine(step["steps"], calibration)
+        nodes.append((code, value, body))
+    return tuple(nodes)
 
 
 def lock_names(program):
@@ -1293,43 +1429,93 @@ def make_offload(work, local):
     return blocking
 
 
-def make_asyncio_step(tasks, coroutine, executor, task_sockets):
-    """The asyncio step: asyncio.run() of a main() that gathers `tasks` coroutines, each running
-    `coroutine`: cpu and native block the loop, io and sleep are awaited (asyncio.sleep, or a
-    stream to the echo server on the task's own connection), run_in_executor awaits
-    loop.run_in_executor() on the thread's executor."""
+QUEUE_CLOSED = ("asyncio queue closed",)  # put on an asyncio queue when its last producer returns
+
+
+def make_asyncio_step(kinds, queues, executor, task_sockets):
+    """The asyncio step: asyncio.run() of a main() that gathers every coroutine of `kinds` (count,
+    steps, queues it puts to): cpu and native block the loop, io and sleep are awaited
+    (asyncio.sleep, or a stream to the echo server on the task's own connection), run_in_executor
+    awaits loop.run_in_executor() on the thread's executor, lock/unlock are asyncio.Locks and
+    put/get/consume asyncio.Queue operations on the loop's `queues` (name, maxsize). An asyncio
+    queue closes as the simulator's does: the last coroutine that puts to it puts QUEUE_CLOSED
+    when it returns, and each consumer that gets it puts it back for the next and stops."""
     kernel = cpu_kernel
     pbkdf2, digest, password, salt = hashlib.pbkdf2_hmac, NATIVE_DIGEST, NATIVE_PASSWORD, NATIVE_SALT
     asleep = asyncio.sleep
     size = ECHO_REQUEST.size
+    closed = QUEUE_CLOSED
 
-    async def task(k, loop):
-        reader = writer = None
-        if task_sockets is not None:
-            reader, writer = await asyncio.open_connection(sock=task_sockets[k].dup())
-        for code, value in coroutine:
+    async def run(steps, loop, io, locks, channels):
+        for code, value, body in steps:
             if code == CPU:
                 kernel(value)
             elif code == IO:
-                if writer is None:
-                    await asleep(value)
-                else:
-                    writer.write(value)
-                    await reader.readexactly(size)
+                await io(value)
             elif code == SLEEP:
                 await asleep(value)
             elif code == OFFLOAD:
                 await loop.run_in_executor(executor, value)
             elif code == NATIVE:
                 pbkdf2(digest, password, salt, value)
-            else:
+            elif code == NATIVE_THREADS:
                 native_parallel(*value)
+            elif code == REPEAT:
+                for _ in range(value):
+                    await run(body, loop, io, locks, channels)
+            elif code == LOCK:
+                await locks[value].acquire()
+            elif code == UNLOCK:
+                locks[value].release()
+            elif code == PUT:
+                await channels[value].put(None)
+            elif code == GET:
+                if await channels[value].get() is closed:
+                    raise ChannelDeadlock(f"get on asyncio queue {value!r}: every coroutine that puts to it has "
+                                          f"returned and it is empty, so it would wait forever (the simulator "
+                                          f"reports a deadlock)")
+            else:  # CONSUME
+                queue = channels[value]
+                while True:
+                    if await queue.get() is closed:
+                        queue.put_nowait(closed)  # the get made room for it
+                        break
+                    await run(body, loop, io, locks, channels)
+
+    async def task(k, steps, puts, loop, locks, channels, producers):
+        reader = writer = None
+        if task_sockets is not None:
+            reader, writer = await asyncio.open_connection(sock=task_sockets[k].dup())
+
+        async def io(value):
+            if writer is None:
+                await asleep(value)
+            else:
+                writer.write(value)
+                await reader.readexactly(size)
+
+        await run(steps, loop, io, locks, channels)
+        for name in puts:
+            producers[name] -= 1
+            if producers[name] == 0:
+                await channels[name].put(closed)
         if writer is not None:
             writer.close()
 
     async def main():
         loop = asyncio.get_running_loop()
-        await asyncio.gather(*[task(k, loop) for k in range(tasks)])
+        locks = collections.defaultdict(asyncio.Lock)
+        channels = {name: asyncio.Queue(maxsize) for name, maxsize in queues}
+        producers = {}
+        for count, _, puts in kinds:
+            for name in puts:
+                producers[name] = producers.get(name, 0) + count
+        coroutines, k = [], 0
+        for count, steps, puts in kinds:
+            for _ in range(count):
+                coroutines.append(task(k, steps, puts, loop, locks, channels, producers))
+                k += 1
+        await asyncio.gather(*coroutines)
 
     def step():
         asyncio.run(main())
@@ -1374,15 +1560,20 @@ def bind_program(program, env, receivers, executor, task_sockets):
         elif code == CONSUME:
             value = receivers[value]
         elif code == ASYNCIO:
-            tasks, coroutine = value
-            bound = []
-            for c, v in coroutine:
-                if c == OFFLOAD:
-                    v = make_offload(tuple(bind_work(*w) for w in v), executor.local)
-                elif c == IO:  # fixed latencies only (random ones are refused)
-                    v = fixed_io_arg(v, env.echo)
-                bound.append((c, v))
-            value = make_asyncio_step(tasks, tuple(bound), executor, task_sockets)
+            kinds, queues = value
+
+            def bind_coroutine(steps):
+                bound = []
+                for c, v, body in steps:
+                    if c == OFFLOAD:
+                        v = make_offload(tuple(bind_work(*w) for w in v), executor.local)
+                    elif c == IO:  # fixed latencies only (random ones are refused)
+                        v = fixed_io_arg(v, env.echo)
+                    bound.append((c, v, bind_coroutine(body)))
+                return tuple(bound)
+
+            value = make_asyncio_step(tuple((count, bind_coroutine(steps), puts) for count, steps, puts in kinds),
+                                      queues, executor, task_sockets)
         nodes.append((code, index, value, bind_program(body, env, receivers, executor, task_sockets)))
     return tuple(nodes)
 

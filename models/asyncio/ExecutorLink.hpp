@@ -1,8 +1,5 @@
 #pragma once
-#include <deque>
-
-#include <simgrid/s4u.hpp>
-
+#include "models/asyncio/CompletionQueue.hpp"
 #include "models/ipc/Channel.hpp"
 
 namespace gilsim {
@@ -11,19 +8,14 @@ namespace gilsim {
 // calls from, and the completions that wake the loop out of its selector wait.
 class ExecutorLink {
  public:
-  ExecutorLink();
+  explicit ExecutorLink(double wake_latency) : work_("executor", ChannelKind::Queue, 1), completions_(wake_latency) {}
 
   Channel& work_queue() { return work_; }
-  void complete(int task);  // a worker finished `task`'s call: the loop is woken
-  // Waits, until `deadline` (infinity: no timer pending), for a completion; returns them.
-  std::deque<int> wait_for_completions(double deadline);
-  std::deque<int> take_completions();
+  CompletionQueue& completions() { return completions_; }
 
  private:
   Channel work_;
-  simgrid::s4u::MutexPtr mutex_;
-  simgrid::s4u::ConditionVariablePtr changed_;
-  std::deque<int> done_;
+  CompletionQueue completions_;
 };
 
 }  // namespace gilsim

@@ -19,9 +19,16 @@ void ProcessRuntime::add_lock(const std::string& name) {
   if (!locks_.count(name)) locks_[name] = std::make_unique<ThreadingLock>(name, wakeup_latency_);
 }
 
-void ProcessRuntime::wait_until_running() {
+bool ProcessRuntime::wait_until_running() {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
-  while (!running_) changed_->wait(lock);
+  while (!running_ && !abandoned_) changed_->wait(lock);
+  return running_;
+}
+
+void ProcessRuntime::abandon() {
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  abandoned_ = true;
+  changed_->notify_all();
 }
 
 void ProcessRuntime::launch(double boot_work, int boot_thread) {

@@ -23,8 +23,8 @@ class ProcessRuntime {
   void add_lock(const std::string& name);
   ThreadingLock& lock(const std::string& name) { return *locks_.at(name); }
 
-  // Child side.
-  void wait_until_running();
+  // Child side: false when the process will never run (abandon()).
+  bool wait_until_running();
   double launched_at() const { return launched_at_; }
   double ready_at() const { return ready_at_; }
   void thread_finished(int thread);
@@ -34,6 +34,9 @@ class ProcessRuntime {
   void mark_launched(double now) { launched_at_ = now; }
   void launch(double boot_work, int boot_thread);
   void wait_exited();
+  // A process pool that never needed this worker shut down: it will never be started.
+  void abandon();
+  bool abandoned() const { return abandoned_; }
 
  private:
   std::string name_;
@@ -45,6 +48,7 @@ class ProcessRuntime {
   simgrid::s4u::ConditionVariablePtr changed_;
   bool running_;
   bool exited_ = false;
+  bool abandoned_ = false;
   int live_threads_;
   double launched_at_ = 0;
   double ready_at_ = 0;

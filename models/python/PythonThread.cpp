@@ -3,22 +3,13 @@
 #include <algorithm>
 #include <limits>
 
-#include "models/asyncio/EventLoopQueue.hpp"
+#include "models/asyncio/EventLoop.hpp"
+#include "models/python/ProcessPoolRoles.hpp"
 
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
 namespace {
-
-int subtree_size(const std::vector<Step>& program) {
-  int size = 0;
-  for (const Step& step : program) {
-    ++size;
-    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) size += subtree_size(repeat->body);
-    if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) size += subtree_size(consume->body);
-  }
-  return size;
-}
 
 // Thrown when a thread waits on a channel that can never deliver: the thread stops there and
 // the end-of-run check reports it with the other blocked threads.
@@ -42,21 +33,45 @@ PythonThread::PythonThread(int id, const ThreadSpec& spec, Gil& gil, PythonWorld
                          : 1.0),
       rng_(rng) {}
 
+int PythonThread::subtree_size(const std::vector<Step>& program) {
+  int size = 0;
+  for (const Step& step : program) {
+    ++size;
+    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) size += subtree_size(repeat->body);
+    if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) size += subtree_size(consume->body);
+    if (const auto* worker = std::get_if<PoolWorkerStep>(&step.action)) {
+      for (const std::vector<Step>* work : worker->works) size += subtree_size(*work);
+      size += 1;  // the put of a result
+    }
+  }
+  return size;
+}
+
 void PythonThread::describe_steps(const std::vector<Step>& program, ThreadInfo& info) {
   static const char* const kKinds[] = {"cpu",  "io",  "native", "sleep",   "repeat", "lock",
                                        "process_start", "join", "put", "get", "consume", "feed", "asyncio",
-                                       "run_in_executor", "executor_worker"};
+                                       "run_in_executor", "executor_worker", "executor_map", "executor_manager",
+                                       "consume"};
   for (const Step& step : program) {
     info.step_labels.push_back(step.label);
     const auto* lock = std::get_if<LockStep>(&step.action);
     info.step_kinds.push_back(lock && !lock->acquire ? "unlock" : kKinds[step.action.index()]);
     if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) describe_steps(repeat->body, info);
     if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) describe_steps(consume->body, info);
+    if (const auto* worker = std::get_if<PoolWorkerStep>(&step.action)) {
+      for (const std::vector<Step>* work : worker->works) describe_steps(*work, info);
+      info.step_labels.push_back("put result_queue");
+      info.step_kinds.push_back("put");
+    }
   }
 }
 
 void PythonThread::operator()() {
-  process_.wait_until_running();  // a child process's threads exist once it has booted
+  // A child process's threads exist once it has booted; a pool's worker may never be started.
+  if (!process_.wait_until_running()) {
+    finished_ = true;
+    return;
+  }
   since_ = sg4::Engine::get_clock();
   executions_.assign(timeline_.threads[id_].step_labels.size(), 0);
   enter(ThreadState::GilWait);
@@ -68,11 +83,16 @@ void PythonThread::operator()() {
     run_program(spec_.program, 0);
   } catch (const ChannelClosed& closed) {
     blocked_on_ = "channel '" + closed.channel + "', whose writers have all finished (nothing left to get)";
-    gil_.drop(id_, true);
-    gil_.thread_exits(id_);
-    close_span();
+    stop_blocked();
+    return;
+  } catch (const LoopDeadlock& deadlock) {
+    blocked_on_ = deadlock.blocked;
+    stop_blocked();
     return;
   }
+  // The ProcessPoolExecutor this thread's coroutines used: `with` ends with shutdown(wait=True).
+  if (auto pool = world_.pools.find(id_); pool != world_.pools.end() && !pool->second->shutting_down())
+    ProcessPoolRoles(*this).shutdown(*pool->second);
   finish_writing();
   gil_.drop(id_, true);
   gil_.thread_exits(id_);
@@ -80,6 +100,13 @@ void PythonThread::operator()() {
   timeline_.finish_time[id_] = sg4::Engine::get_clock();
   finished_ = true;
   process_.thread_finished(id_);
+}
+
+// The thread can never go on: it stops here, and the end-of-run check reports it as blocked.
+void PythonThread::stop_blocked() {
+  gil_.drop(id_, true);
+  gil_.thread_exits(id_);
+  close_span();
 }
 
 void PythonThread::run_program(const std::vector<Step>& program, int first_index) {
@@ -92,15 +119,26 @@ void PythonThread::run_program(const std::vector<Step>& program, int first_index
     } else if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) {
       this->consume(*consume, index);
       index += 1 + subtree_size(consume->body);
+    } else if (const auto* worker = std::get_if<PoolWorkerStep>(&step.action)) {
+      ProcessPoolRoles(*this).work(*worker, index);
+      index += subtree_size({step});
     } else {
-      const double started = sg4::Engine::get_clock();
-      step_ = index;
-      iteration_ = executions_[index]++;
+      const double started = begin_step(index);
       run_step(step);
-      timeline_.step_spans.push_back({id_, step_, iteration_, started, sg4::Engine::get_clock()});
+      end_step(started);
       index += 1;
     }
   }
+}
+
+double PythonThread::begin_step(int index) {
+  step_ = index;
+  iteration_ = executions_[index]++;
+  return sg4::Engine::get_clock();
+}
+
+void PythonThread::end_step(double started) {
+  timeline_.step_spans.push_back({id_, step_, iteration_, started, sg4::Engine::get_clock()});
 }
 
 void PythonThread::run_step(const Step& step) {
@@ -131,11 +169,20 @@ void PythonThread::run_step(const Step& step) {
     return;
   }
   if (const auto* f = std::get_if<FeederStep>(&step.action)) {
-    feed(*f);
+    if (f->pool_owner >= 0) ProcessPoolRoles(*this).feed(*f);
+    else feed(*f);
+    return;
+  }
+  if (const auto* map = std::get_if<ExecutorMapStep>(&step.action)) {
+    ProcessPoolRoles(*this).map(*map);
+    return;
+  }
+  if (const auto* manager = std::get_if<PoolManagerStep>(&step.action)) {
+    ProcessPoolRoles(*this).manage(*manager);
     return;
   }
   if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
-    run_event_loop(*loop);
+    EventLoop(*this, *loop).run();
     return;
   }
   if (const auto* worker = std::get_if<ExecutorWorkerStep>(&step.action)) {
@@ -172,16 +219,6 @@ void PythonThread::run_lock_step(const LockStep& step) {
   blocked_on_ = "lock '" + step.lock + "' held by " + timeline_.threads[lock.holder()].name;
   without_gil(ThreadState::LockWait, [&] { lock.acquire_blocking(id_); });
   blocked_on_.clear();
-}
-
-template <class Wait>
-void PythonThread::without_gil(ThreadState state, Wait wait) {
-  enter(ThreadState::GilWait);
-  gil_.drop(id_, false);
-  enter(state);
-  wait();
-  enter(ThreadState::GilWait);
-  gil_.take(id_);
 }
 
 void PythonThread::start_process(const ProcessStartStep& step) {
@@ -234,14 +271,15 @@ void PythonThread::put(const PutStep& step) {
   }
 }
 
-bool PythonThread::receive(Channel& channel, Message& message) {
+bool PythonThread::receive(Channel& channel, Message& message, const std::function<void()>& taken) {
   if (!channel.try_receive(message)) {
     bool open = true;
-    blocked_on_ = "channel '" + channel.name() + "'";
+    if (blocked_on_.empty()) blocked_on_ = "channel '" + channel.name() + "'";
     without_gil(ThreadState::Wait, [&] { open = channel.receive(message); });
     blocked_on_.clear();
     if (!open) return false;
   }
+  if (taken) taken();
   enter(ThreadState::Python);
   run_python(channel.kind() == ChannelKind::Queue ? world_.scenario.runtime.ipc.queue_op : unpickle_cost(message));
   return true;
@@ -268,12 +306,15 @@ void PythonThread::consume(const ConsumeStep& step, int index) {
 
 void PythonThread::feed(const FeederStep& step) {
   const int process = timeline_.threads[id_].process;
+  feed_pipe(world_.feeder_buffer(process, step.channel), world_.channel(process, step.channel));
+}
+
+// Lib/multiprocessing/queues.py _feed: pickles each buffered object and writes it to the pipe;
+// it waits on the buffer only when it is empty, and returns once the buffer is closed.
+void PythonThread::feed_pipe(Channel& buffer, Channel& channel) {
   const IpcConfig& ipc = world_.scenario.runtime.ipc;
-  Channel& buffer = world_.feeder_buffer(process, step.channel);
-  Channel& channel = world_.channel(process, step.channel);
   Message message;
   for (;;) {
-    // Lib/multiprocessing/queues.py _feed: waits on the buffer only when it is empty.
     if (!buffer.try_receive(message)) {
       bool open = true;
       without_gil(ThreadState::Wait, [&] { open = buffer.receive(message); });
@@ -293,49 +334,13 @@ void PythonThread::finish_writing() {
   if (auto executor = world_.executors.find(id_); executor != world_.executors.end())
     executor->second->work_queue().writer_finished();  // executor.shutdown(): the workers leave
   if (const auto* feeder = spec_.program.empty() ? nullptr : std::get_if<FeederStep>(&spec_.program[0].action)) {
-    world_.channel(process, feeder->channel).writer_finished();
+    if (feeder->pool_owner < 0) world_.channel(process, feeder->channel).writer_finished();  // else the pool's
     return;
   }
   for (const std::string& name : WorkloadLayout::channels_put_by(spec_.program)) {
     Channel& channel = world_.channel(process, name);
     if (channel.kind() == ChannelKind::MpQueue) world_.feeder_buffer(process, name).writer_finished();
     else channel.writer_finished();
-  }
-}
-
-// asyncio's BaseEventLoop._run_once, for `step.tasks` coroutines sharing one program: run every
-// ready task until its next await (paying the loop's per-step overhead), then, with nothing
-// ready, wait in the selector with the GIL released until the next timer is due.
-void PythonThread::run_event_loop(const AsyncioStep& step) {
-  EventLoopQueue loop;
-  std::vector<int> pc(static_cast<std::size_t>(step.tasks), 0);
-  for (int task = 0; task < step.tasks; ++task) loop.make_ready(task);
-  double& solo = timeline_.solo_seconds[id_];
-  for (const Step& s : step.program) {
-    if (const auto* cpu = std::get_if<CpuStep>(&s.action)) solo += step.tasks * cpu->seconds / speed_;
-    if (const auto* native = std::get_if<NativeStep>(&s.action)) solo += step.tasks * native->seconds / speed_;
-    if (const auto* sleep = std::get_if<SleepStep>(&s.action)) solo += step.tasks * sleep->seconds;
-  }
-  auto found = world_.executors.find(id_);
-  ExecutorLink* executor = found == world_.executors.end() ? nullptr : found->second.get();
-  int64_t offloaded = 0;  // tasks waiting for an executor thread's result
-  while (!loop.idle() || offloaded > 0) {
-    if (!loop.has_ready()) {
-      const double until = loop.idle() ? std::numeric_limits<double>::infinity() : loop.next_timer();
-      without_gil(ThreadState::Io, [&] {
-        if (!executor) return sg4::this_actor::sleep_until(until);
-        for (int task : executor->wait_for_completions(until)) loop.make_ready(task), --offloaded;
-      });
-    }
-    if (executor)
-      for (int task : executor->take_completions()) loop.make_ready(task), --offloaded;
-    loop.release_due(sg4::Engine::get_clock());
-    for (std::size_t n = loop.ready_count(); n > 0; --n) {
-      const int task = loop.pop_ready();
-      enter(ThreadState::Python);
-      run_python(world_.scenario.runtime.asyncio.task_step_overhead * bytecode_cost_);
-      step_coroutine(step.program, pc[task], loop, task, executor, offloaded);
-    }
   }
 }
 
@@ -346,37 +351,8 @@ void PythonThread::run_executor_worker(const ExecutorWorkerStep& step) {
   Message item;
   while (receive(executor.work_queue(), item)) {
     for (const Step& work : *item.work) run_step(work);
-    executor.complete(item.task);
+    executor.completions().complete(item.task);
   }
-}
-
-bool PythonThread::step_coroutine(const std::vector<Step>& program, int& pc, EventLoopQueue& loop, int task,
-                                  ExecutorLink* executor, int64_t& offloaded) {
-  while (pc < static_cast<int>(program.size())) {
-    const Step& step = program[pc++];
-    if (const auto* offload = std::get_if<RunInExecutorStep>(&step.action)) {
-      run_python(world_.scenario.runtime.ipc.queue_op);  // executor.submit(): a queue.Queue put
-      executor->work_queue().deliver({0, 0, &offload->work, task});
-      ++offloaded;
-      return true;
-    }
-    if (const auto* cpu = std::get_if<CpuStep>(&step.action)) {
-      enter(ThreadState::Python);
-      run_python(cpu->seconds * bytecode_cost_);  // blocks the loop
-    } else if (const auto* native = std::get_if<NativeStep>(&step.action)) {
-      // A blocking call inside a coroutine: the loop stalls, but the GIL is released.
-      without_gil(ThreadState::Native, [&] { machine_.run_parallel(id_, native->seconds, native->threads); });
-    } else if (const auto* io = std::get_if<IoStep>(&step.action)) {
-      const double latency = io->latency.sample(rng_);
-      timeline_.solo_seconds[id_] += latency;
-      loop.wait_until(task, sg4::Engine::get_clock() + latency);
-      return true;
-    } else if (const auto* sleep = std::get_if<SleepStep>(&step.action)) {
-      loop.wait_until(task, sg4::Engine::get_clock() + sleep->seconds);
-      return true;
-    }
-  }
-  return false;
 }
 
 void PythonThread::join_process(const ProcessJoinStep& step) {

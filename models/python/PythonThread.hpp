@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <vector>
 
 #include "models/machine/Machine.hpp"
@@ -14,6 +15,9 @@ namespace gilsim {
 // One Python thread (one SimGrid actor): takes its process's GIL, runs its program of steps,
 // and records its states in the timeline.
 class PythonThread {
+  friend class EventLoop;         // runs an asyncio step's tasks on this thread
+  friend class ProcessPoolRoles;  // runs a ProcessPoolExecutor's roles on this thread
+
  public:
   PythonThread(int id, const ThreadSpec& spec, Gil& gil, PythonWorld& world, Rng rng);
 
@@ -25,6 +29,8 @@ class PythonThread {
 
   // Pre-order labels and kinds of a program's steps, matching the step indices threads record.
   static void describe_steps(const std::vector<Step>& program, ThreadInfo& info);
+  // Number of step indices a program takes (its steps and their nested steps).
+  static int subtree_size(const std::vector<Step>& program);
 
  private:
   void run_program(const std::vector<Step>& program, int first_index);
@@ -36,21 +42,30 @@ class PythonThread {
   void get(const GetStep& step);
   // Takes the next message (blocking with the GIL released when none is ready) and pays for
   // unpickling it; false when the channel is closed.
-  bool receive(Channel& channel, Message& message);
+  // `taken` runs once the message is off the channel, before it is unpickled.
+  bool receive(Channel& channel, Message& message, const std::function<void()>& taken = {});
   void consume(const ConsumeStep& step, int index);
   void feed(const FeederStep& step);
-  void run_event_loop(const AsyncioStep& step);
+  void feed_pipe(Channel& buffer, Channel& channel);
+  // Step `index` begins (its execution count advances); returns the time. end_step records it.
+  double begin_step(int index);
+  void end_step(double started);
   void run_executor_worker(const ExecutorWorkerStep& step);
-  // Runs one task until its next await; false when the task has finished.
-  bool step_coroutine(const std::vector<Step>& program, int& pc, class EventLoopQueue& loop, int task,
-                      ExecutorLink* executor, int64_t& offloaded);
   void finish_writing();
+  void stop_blocked();
   double pickle_cost(const Message& m) const;
   double unpickle_cost(const Message& m) const;
   void join_process(const ProcessJoinStep& step);
   // Leaves the GIL while blocked in `state` (Py_BEGIN_ALLOW_THREADS ... END) around `wait`.
   template <class Wait>
-  void without_gil(ThreadState state, Wait wait);
+  void without_gil(ThreadState state, Wait wait) {
+    enter(ThreadState::GilWait);
+    gil_.drop(id_, false);
+    enter(state);
+    wait();
+    enter(ThreadState::GilWait);
+    gil_.take(id_);
+  }
   void enter(ThreadState state);
   void close_span();
 

@@ -6,6 +6,7 @@
 
 #include "models/asyncio/ExecutorLink.hpp"
 #include "models/ipc/Channel.hpp"
+#include "models/ipc/ProcessPoolExecutor.hpp"
 #include "models/machine/Machine.hpp"
 #include "models/python/ProcessRuntime.hpp"
 #include "sim/engine/WorkloadLayout.hpp"
@@ -29,6 +30,7 @@ struct PythonWorld {
   std::map<std::pair<int, std::string>, std::unique_ptr<Channel>> local_channels;
   std::map<std::pair<int, std::string>, std::unique_ptr<Channel>> feeder_buffers;
   std::map<int, std::unique_ptr<ExecutorLink>> executors;  // by the event loop's thread
+  std::map<int, std::unique_ptr<ProcessPoolExecutor>> pools;  // by the thread that owns each
 
   Channel& channel(int process, const std::string& name) {
     auto shared = shared_channels.find(name);

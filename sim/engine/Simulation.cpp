@@ -66,6 +66,7 @@ void create_channels(const Scenario& scenario, const WorkloadLayout& layout, Pyt
   };
   for (const ThreadInstance& thread : layout.threads()) {
     const auto* feeder = thread.spec->program.empty() ? nullptr : std::get_if<FeederStep>(&thread.spec->program[0].action);
+    if (feeder && feeder->pool_owner >= 0) continue;  // a process pool's call queue: the pool's own
     if (feeder) {
       ++shared_writers[feeder->channel];
       continue;
@@ -127,7 +128,7 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   machine.build(zone);
   zone->seal();
 
-  PythonWorld world{scenario, layout, machine, timeline, {}, false, {}, {}, {}, {}};
+  PythonWorld world{scenario, layout, machine, timeline, {}, false, {}, {}, {}, {}, {}};
   std::vector<int> thread_counts(layout.processes().size(), 0);
   for (const ThreadInstance& t : layout.threads()) ++thread_counts[t.process];
   for (std::size_t p = 0; p < layout.processes().size(); ++p)
@@ -145,7 +146,11 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   for (const ThreadInstance& thread : layout.threads())
     if (const auto* worker = std::get_if<ExecutorWorkerStep>(&thread.spec->program[0].action))
       if (!world.executors.count(worker->loop_thread))
-        world.executors[worker->loop_thread] = std::make_unique<ExecutorLink>();
+        world.executors[worker->loop_thread] = std::make_unique<ExecutorLink>(scenario.runtime.gil.wakeup_latency);
+  for (const PoolInstance& pool : layout.pools())
+    world.pools[pool.owner] = std::make_unique<ProcessPoolExecutor>(pool.spec, pool.workers,
+                                                                    scenario.runtime.gil.wakeup_latency,
+                                                                    scenario.runtime.ipc.pipe_latency);
 
   // One GIL per interpreter of each process (sub-interpreters have their own, PEP 684), in
   // order of first use: the GIL's index picks its jitter stream.
@@ -163,7 +168,12 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   engine.run();
   report_deadlock(threads, timeline);
   timeline.end_time = sg4::Engine::get_clock();
-  for (const auto& process : world.processes) timeline.process_ready.push_back(process->ready_at());
+  std::vector<bool> never_ran;
+  for (const auto& process : world.processes) {
+    timeline.process_ready.push_back(process->ready_at());
+    never_ran.push_back(process->abandoned());
+  }
+  timeline.drop_processes(never_ran);
   return timeline;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -12,6 +13,14 @@ namespace gilsim {
 struct ProcessInstance {
   std::string name;  // "worker[3]" for a replicated process
   std::optional<StartMethod> start_method;
+  int pool_owner = -1;  // a worker of that thread's ProcessPoolExecutor, which starts it on demand
+};
+
+// A ProcessPoolExecutor of thread `owner`, with the worker processes it may start, in order.
+struct PoolInstance {
+  int owner = 0;
+  ProcessPoolSpec spec;
+  std::vector<int> workers;
 };
 
 struct ThreadInstance {
@@ -31,6 +40,7 @@ class WorkloadLayout {
 
   const std::vector<ProcessInstance>& processes() const { return processes_; }
   const std::vector<ThreadInstance>& threads() const { return threads_; }
+  const std::vector<PoolInstance>& pools() const { return pools_; }
   bool has_parent() const { return parent_ != nullptr; }
   // The first thread of a process instance (it runs the child's start-up work).
   int first_thread_of(int process) const;
@@ -41,11 +51,26 @@ class WorkloadLayout {
   static std::set<std::string> locks_taken_by(const std::vector<Step>& program);
 
  private:
+  // What a thread's program asks of a ProcessPoolExecutor: the pool, the functions it hands it,
+  // and how many calls it submits at most (-1: not known before the run).
+  struct PoolUse {
+    ProcessPoolSpec spec;
+    std::vector<const std::vector<Step>*> works;
+    int64_t calls = -1;
+  };
+  static std::optional<PoolUse> pool_use_of(const std::vector<Step>& program);
+  void add_executor_threads(int loop_thread, const std::string& group, int workers);
+  void add_pool_threads(int owner, const std::string& process, const std::vector<Step>& program, int cpus);
+  void add_pool_processes();
+
   std::vector<ProcessInstance> processes_;
   std::vector<ThreadInstance> threads_;
   std::unique_ptr<ThreadSpec> parent_;
   std::map<std::string, std::unique_ptr<ThreadSpec>> feeders_;  // by channel
   std::vector<std::unique_ptr<ThreadSpec>> executor_workers_;
+  std::vector<PoolInstance> pools_;
+  std::vector<std::unique_ptr<ThreadSpec>> pool_threads_;  // managers, feeders, workers
+  std::vector<const ThreadSpec*> pool_worker_specs_;        // per pool
   int cores_ = 1;
 };
 

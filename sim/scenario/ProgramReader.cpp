@@ -1,6 +1,7 @@
 #include "sim/scenario/ProgramReader.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "sim/scenario/Limits.hpp"
 #include "sim/scenario/Units.hpp"
@@ -19,8 +20,15 @@ struct ProgramReading {
   const ValueReader& values;
   const std::vector<ChannelSpec>& channels;
   HeldLocks held;
-  bool in_coroutine = false;  // reading an asyncio step's program
+  bool in_coroutine = false;            // reading a coroutine of an asyncio step
+  std::vector<std::string> loop_queues;  // ... whose event loop has these asyncio.Queues
+  std::optional<ProcessPoolSpec> thread_pool;  // the thread's ProcessPoolExecutor, once an asyncio step gave it
+  std::string thread_pool_path;
 };
+
+// What holds locks in the program being read, for messages.
+const char* holder(const ProgramReading& r) { return r.in_coroutine ? "coroutine" : "thread"; }
+const char* lock_type(const ProgramReading& r) { return r.in_coroutine ? "asyncio.Lock" : "threading.Lock"; }
 
 bool is_leaf(const decltype(Step::action)& action) {
   return std::holds_alternative<CpuStep>(action) || std::holds_alternative<IoStep>(action) ||
@@ -34,6 +42,9 @@ std::string list_locks(const HeldLocks& held) {
   for (const auto& l : held) out += (out.empty() ? "'" : ", '") + l + "'";
   return out;
 }
+
+AsyncioStep read_asyncio(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth);
+RunInExecutorStep read_offload(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth);
 
 Latency read_latency(const ValueReader& values, const YAML::Node& node, const std::string& path) {
   if (node.IsScalar()) return Latency::fixed(values.duration(node, path, true));
@@ -76,12 +87,20 @@ std::vector<Step> read_balanced_body(ProgramReading& r, MapReader& map, const YA
 
 std::string read_channel_name(ProgramReading& r, const YAML::Node& node, const std::string& path) {
   const std::string name = r.values.string(node, path);
+  for (const std::string& queue : r.loop_queues)
+    if (queue == name) return name;
   for (const ChannelSpec& c : r.channels)
     if (c.name == name) return name;
   std::string known;
   for (const ChannelSpec& c : r.channels) known += (known.empty() ? "" : ", ") + c.name;
-  r.values.source.fail(node, path, "no channel named '" + name + "' in workload.channels" +
-                                       (known.empty() ? " (there are none)" : " (channels: " + known + ")"));
+  if (!r.in_coroutine)
+    r.values.source.fail(node, path, "no channel named '" + name + "' in workload.channels" +
+                                         (known.empty() ? " (there are none)" : " (channels: " + known + ")"));
+  std::string queues;
+  for (const std::string& q : r.loop_queues) queues += (queues.empty() ? "" : ", ") + q;
+  r.values.source.fail(node, path, "no asyncio queue named '" + name + "' in this asyncio step's queues (" +
+                                       (queues.empty() ? "none" : queues) + ") and no channel of that name in "
+                                       "workload.channels (" + (known.empty() ? "none" : known) + ")");
 }
 
 double read_size(const ValueReader& values, const YAML::Node& node, const std::string& path) {
@@ -138,35 +157,15 @@ Step read_step(ProgramReading& r, const YAML::Node& node, const std::string& pat
     map.reject_unknown_keys();
     step = {repeat, "repeat x" + std::to_string(repeat.count)};
   } else if (kind == "asyncio") {
-    MapReader map(values.source, value, step_path);
-    AsyncioStep loop;
-    loop.tasks = values.integer(map.require("tasks"), map.path_of("tasks"), 1, limits::kMaxAsyncioTasks);
-    YAML::Node program = map.require("program");
-    r.in_coroutine = true;
-    loop.program = read_program(r, program, map.path_of("program"), depth + 1);
-    r.in_coroutine = false;
-    for (std::size_t i = 0; i < loop.program.size(); ++i) {
-      const auto& action = loop.program[i].action;
-      if (!is_leaf(action) && !std::holds_alternative<RunInExecutorStep>(action))
-        values.source.fail(program[i], map.path_of("program") + "[" + std::to_string(i) + "]",
-                           "a coroutine's steps must be cpu, io, sleep, native or run_in_executor (others are not "
-                           "modelled in asyncio yet)");
-    }
-    if (auto n = map.get("executor_threads"); n.IsDefined())
-      loop.executor_threads = static_cast<int>(values.integer(n, map.path_of("executor_threads"), 1, 1024));
-    map.reject_unknown_keys();
-    step = {loop, "asyncio x" + std::to_string(loop.tasks)};
+    if (r.in_coroutine)
+      values.source.fail(key, step_path, "an asyncio step cannot run inside a coroutine (asyncio.run() cannot be "
+                                         "called from a running event loop)");
+    AsyncioStep loop = read_asyncio(r, value, step_path, depth);
+    step = {loop, "asyncio x" + std::to_string(loop.tasks())};
   } else if (kind == "run_in_executor") {
     if (!r.in_coroutine)
       values.source.fail(key, step_path, "run_in_executor is a coroutine step: use it in an asyncio step's program");
-    r.in_coroutine = false;
-    RunInExecutorStep offload{read_program(r, value, step_path, depth + 1)};
-    r.in_coroutine = true;
-    for (std::size_t i = 0; i < offload.work.size(); ++i)
-      if (!is_leaf(offload.work[i].action))
-        values.source.fail(value[i], step_path + "[" + std::to_string(i) + "]",
-                           "the blocking function's steps must be cpu, io, sleep or native");
-    step = {offload, "run_in_executor"};
+    step = {read_offload(r, value, step_path, depth), "run_in_executor"};
   } else if (kind == "put") {
     MapReader map(values.source, value, step_path);
     PutStep put;
@@ -193,13 +192,13 @@ Step read_step(ProgramReading& r, const YAML::Node& node, const std::string& pat
     auto it = std::find(held.begin(), held.end(), name);
     if (kind == "lock") {
       if (it != held.end())
-        values.source.fail(value, step_path, "lock '" + name + "' is already held by this thread here; threading.Lock "
-                                             "is not re-entrant, so this would deadlock");
+        values.source.fail(value, step_path, "lock '" + name + "' is already held by this " + holder(r) + " here; " +
+                                                 lock_type(r) + " is not re-entrant, so this would deadlock");
       held.push_back(name);
     } else {
       if (it == held.end())
-        values.source.fail(value, step_path, "unlock of '" + name + "', which this thread does not hold here (expected "
-                                             "a 'lock: " + name + "' step before it)");
+        values.source.fail(value, step_path, "unlock of '" + name + "', which this " + holder(r) + " does not hold "
+                                             "here (expected a 'lock: " + name + "' step before it)");
       held.erase(it);
     }
     step = {LockStep{name, kind == "lock"}, kind + " " + name};
@@ -209,6 +208,147 @@ Step read_step(ProgramReading& r, const YAML::Node& node, const std::string& pat
   return step;
 }
 
+
+// run_in_executor: [steps], or {steps: [...], input, output, objects} with the pickled
+// arguments and result a process pool moves.
+RunInExecutorStep read_offload(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth) {
+  RunInExecutorStep offload;
+  std::optional<MapReader> map;
+  if (node.IsMap()) {
+    map.emplace(r.values.source, node, path);
+    offload.payload = read_payload(r.values, *map);
+  }
+  // Not assigned: assigning a YAML::Node writes through to the node it refers to.
+  const YAML::Node steps = map ? map->require("steps") : node;
+  const std::string steps_path = map ? map->path_of("steps") : path;
+  r.in_coroutine = false;
+  offload.work = read_program(r, steps, steps_path, depth + 1);
+  r.in_coroutine = true;
+  for (std::size_t i = 0; i < offload.work.size(); ++i)
+    if (!is_leaf(offload.work[i].action))
+      r.values.source.fail(steps[i], steps_path + "[" + std::to_string(i) + "]",
+                           "the blocking function's steps must be cpu, io, sleep or native");
+  if (map) map->reject_unknown_keys();
+  return offload;
+}
+
+// executor: {kind: threads, workers: K} (the loop's default ThreadPoolExecutor) or {kind:
+// processes, workers: N, start_method: M} (a ProcessPoolExecutor). A thread's asyncio steps share
+// one process pool: they must describe the same one.
+void read_loop_executor(ProgramReading& r, const YAML::Node& node, const std::string& path, AsyncioStep& loop) {
+  const ValueReader& values = r.values;
+  MapReader map(values.source, node, path);
+  YAML::Node kind = map.require("kind");
+  const std::string text = values.string(kind, map.path_of("kind"));
+  if (text != "threads" && text != "processes")
+    values.source.fail(kind, map.path_of("kind"), "expected threads (ThreadPoolExecutor) or processes "
+                                                  "(ProcessPoolExecutor), got '" + text + "'");
+  YAML::Node workers = map.get("workers");
+  if (text == "threads") {
+    if (workers.IsDefined())
+      loop.executor_threads = static_cast<int>(values.integer(workers, map.path_of("workers"), 1, 1024));
+    map.reject_unknown_keys();  // start_method is a process pool's
+    return;
+  }
+  ProcessPoolSpec pool{0, StartMethod::Fork};
+  if (workers.IsDefined())
+    pool.workers = static_cast<int>(values.integer(workers, map.path_of("workers"), 1, limits::kMaxProcesses));
+  if (auto m = map.get("start_method"); m.IsDefined()) pool.start_method = read_start_method(values, m, map.path_of("start_method"));
+  map.reject_unknown_keys();
+  if (r.thread_pool && (r.thread_pool->workers != pool.workers || r.thread_pool->start_method != pool.start_method))
+    values.source.fail(node, path, "the asyncio steps of a thread share one ProcessPoolExecutor, shut down when the "
+                                   "thread ends: give this one the same workers and start_method as " + r.thread_pool_path);
+  r.thread_pool = pool;
+  r.thread_pool_path = path;
+  loop.process_pool = pool;
+}
+
+// A coroutine's program: its asyncio.Locks must be released before it returns.
+std::vector<Step> read_coroutine_program(ProgramReading& r, const YAML::Node& node, const std::string& path,
+                                         int depth) {
+  std::vector<Step> program = read_program(r, node, path, depth);
+  if (!r.held.empty())
+    r.values.source.fail(node, path, "the coroutine ends holding " + list_locks(r.held) +
+                                         "; release every asyncio.Lock it takes");
+  return program;
+}
+
+std::vector<AsyncioQueueSpec> read_loop_queues(ProgramReading& r, const YAML::Node& node, const std::string& path) {
+  const ValueReader& values = r.values;
+  values.expect_sequence(node, path);
+  std::vector<AsyncioQueueSpec> queues;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    MapReader map(values.source, node[i], path + "[" + std::to_string(i) + "]");
+    YAML::Node name = map.require("name");
+    AsyncioQueueSpec queue{values.string(name, map.path_of("name")), 0};
+    if (queue.name.empty()) values.source.fail(name, map.path_of("name"), "expected a queue name");
+    for (const AsyncioQueueSpec& q : queues)
+      if (q.name == queue.name) values.source.fail(name, map.path_of("name"), "duplicate queue name '" + q.name + "'");
+    for (const ChannelSpec& c : r.channels)
+      if (c.name == queue.name)
+        values.source.fail(name, map.path_of("name"), "'" + c.name + "' is also a channel in workload.channels; "
+                                                      "give the asyncio queue another name (a coroutine's put and "
+                                                      "get would not know which one they mean)");
+    if (auto m = map.get("maxsize"); m.IsDefined())
+      queue.maxsize = values.integer(m, map.path_of("maxsize"), 0, limits::kMaxRepeat);
+    map.reject_unknown_keys();
+    queues.push_back(queue);
+  }
+  return queues;
+}
+
+// asyncio: {tasks: N, program: [...]} (N identical coroutines) or {coroutines: [{name, count,
+// program}, ...]}, with the loop's queues and executor size. Coroutines hold their own locks.
+AsyncioStep read_asyncio(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth) {
+  const ValueReader& values = r.values;
+  MapReader map(values.source, node, path);
+  AsyncioStep loop;
+  if (auto q = map.get("queues"); q.IsDefined()) loop.queues = read_loop_queues(r, q, map.path_of("queues"));
+  const YAML::Node tasks = map.get("tasks");
+  const YAML::Node coroutines = map.get("coroutines");
+  if (tasks.IsDefined() == coroutines.IsDefined())
+    values.source.fail(tasks.IsDefined() ? coroutines : node, tasks.IsDefined() ? map.path_of("coroutines") : path,
+                       "expected either 'tasks' with a 'program' (identical coroutines) or 'coroutines' (a list of "
+                       "{name, count, program}), not both");
+  ProgramReading coroutine{values, r.channels, {}, true, {}, std::nullopt, ""};
+  for (const AsyncioQueueSpec& q : loop.queues) coroutine.loop_queues.push_back(q.name);
+  if (tasks.IsDefined()) {
+    const int64_t count = values.integer(tasks, map.path_of("tasks"), 1, limits::kMaxAsyncioTasks);
+    loop.coroutines.push_back({"task", count, read_coroutine_program(coroutine, map.require("program"),
+                                                                     map.path_of("program"), depth + 1)});
+  } else {
+    values.expect_sequence(coroutines, map.path_of("coroutines"));
+    if (coroutines.size() == 0)
+      values.source.fail(coroutines, map.path_of("coroutines"), "expected at least one coroutine");
+    for (std::size_t i = 0; i < coroutines.size(); ++i) {
+      MapReader c(values.source, coroutines[i], map.path_of("coroutines") + "[" + std::to_string(i) + "]");
+      CoroutineSpec spec{"c" + std::to_string(i), 1, {}};
+      if (auto n = c.get("name"); n.IsDefined()) {
+        spec.name = values.string(n, c.path_of("name"));
+        for (const CoroutineSpec& other : loop.coroutines)
+          if (other.name == spec.name) values.source.fail(n, c.path_of("name"), "duplicate coroutine name '" + spec.name + "'");
+      }
+      if (auto n = c.get("count"); n.IsDefined())
+        spec.count = values.integer(n, c.path_of("count"), 1, limits::kMaxAsyncioTasks);
+      spec.program = read_coroutine_program(coroutine, c.require("program"), c.path_of("program"), depth + 1);
+      c.reject_unknown_keys();
+      loop.coroutines.push_back(std::move(spec));
+    }
+    if (loop.tasks() > limits::kMaxAsyncioTasks)
+      values.source.fail(coroutines, map.path_of("coroutines"),
+                         std::to_string(loop.tasks()) + " tasks in all, more than the limit of " +
+                             std::to_string(limits::kMaxAsyncioTasks));
+  }
+  const YAML::Node threads = map.get("executor_threads");
+  const YAML::Node executor = map.get("executor");
+  if (threads.IsDefined() && executor.IsDefined())
+    values.source.fail(executor, map.path_of("executor"), "give either executor_threads or executor, not both");
+  if (threads.IsDefined())
+    loop.executor_threads = static_cast<int>(values.integer(threads, map.path_of("executor_threads"), 1, 1024));
+  if (executor.IsDefined()) read_loop_executor(r, executor, map.path_of("executor"), loop);
+  map.reject_unknown_keys();
+  return loop;
+}
 
 std::vector<Step> read_program(ProgramReading& r, const YAML::Node& node, const std::string& path, int depth) {
   r.values.expect_sequence(node, path);
@@ -223,11 +363,28 @@ std::vector<Step> read_program(ProgramReading& r, const YAML::Node& node, const 
 
 std::vector<Step> read_thread_program(const ValueReader& values, const std::vector<ChannelSpec>& channels,
                                       const YAML::Node& node, const std::string& path) {
-  ProgramReading r{values, channels, {}, false};
+  ProgramReading r{values, channels, {}, false, {}, std::nullopt, ""};
   std::vector<Step> program = read_program(r, node, path, 0);
   if (!r.held.empty())
     values.source.fail(node, path, "the thread ends holding " + list_locks(r.held) + "; release every lock it takes");
   return program;
+}
+
+StartMethod read_start_method(const ValueReader& values, const YAML::Node& node, const std::string& path) {
+  const std::string method = values.string(node, path);
+  if (method == "fork") return StartMethod::Fork;
+  if (method == "spawn") return StartMethod::Spawn;
+  if (method != "forkserver") values.source.fail(node, path, "expected one of fork, spawn, forkserver, got '" + method + "'");
+  return StartMethod::Forkserver;
+}
+
+Payload read_payload(const ValueReader& values, MapReader& map) {
+  Payload payload;
+  if (auto n = map.get("input"); n.IsDefined()) payload.input_bytes = read_size(values, n, map.path_of("input"));
+  if (auto n = map.get("output"); n.IsDefined()) payload.output_bytes = read_size(values, n, map.path_of("output"));
+  if (auto n = map.get("objects"); n.IsDefined())
+    payload.objects = static_cast<double>(values.integer(n, map.path_of("objects"), 0, 1000000000000LL));
+  return payload;
 }
 
 double count_step_executions(const std::vector<Step>& program) {
@@ -237,8 +394,14 @@ double count_step_executions(const std::vector<Step>& program) {
       total += static_cast<double>(repeat->count) * count_step_executions(repeat->body);
     else if (const auto* consume = std::get_if<ConsumeStep>(&step.action))
       total += 1 + count_step_executions(consume->body);  // per message; bounded by the puts
-    else if (const auto* loop = std::get_if<AsyncioStep>(&step.action))
-      total += 1 + static_cast<double>(loop->tasks) * static_cast<double>(loop->program.size());
+    else if (const auto* map = std::get_if<ExecutorMapStep>(&step.action))
+      total += 1 + static_cast<double>(map->tasks) * count_step_executions(map->program) +
+               2 * static_cast<double>((map->tasks + map->chunksize - 1) / map->chunksize);  // gets and puts
+    else if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
+      total += 1;
+      for (const CoroutineSpec& c : loop->coroutines)
+        total += static_cast<double>(c.count) * count_step_executions(c.program);
+    }
     else
       total += 1;
   }

@@ -22,6 +22,8 @@ void write_latency(std::ostream& out, const Latency& latency) {
   }
 }
 
+void write_asyncio(std::ostream& out, const AsyncioStep& loop, const std::string& pad);
+
 void write_program(std::ostream& out, const std::vector<Step>& program, const std::string& pad) {
   out << "[";
   for (std::size_t i = 0; i < program.size(); ++i) {
@@ -48,12 +50,22 @@ void write_program(std::ostream& out, const std::vector<Step>& program, const st
       write_program(out, consume->body, pad + "  ");
       out << "}";
     } else if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
-      out << "\"kind\": \"asyncio\", \"tasks\": " << loop->tasks << ", \"executor_threads\": " << loop->executor_threads
-          << ", \"program\": ";
-      write_program(out, loop->program, pad + "  ");
+      write_asyncio(out, *loop, pad);
+    } else if (const auto* map = std::get_if<ExecutorMapStep>(&step.action)) {
+      out << "\"kind\": \"executor_map\", \"workers\": " << map->pool.workers << ", \"start_method\": \""
+          << start_method_name(map->pool.start_method) << "\", \"tasks\": " << map->tasks
+          << ", \"chunksize\": " << map->chunksize << ", \"input_bytes\": " << json::number(map->payload.input_bytes, 0)
+          << ", \"output_bytes\": " << json::number(map->payload.output_bytes, 0)
+          << ", \"objects\": " << json::number(map->payload.objects, 0) << ", \"steps\": ";
+      write_program(out, map->program, pad + "  ");
       out << "}";
     } else if (const auto* offload = std::get_if<RunInExecutorStep>(&step.action)) {
-      out << "\"kind\": \"run_in_executor\", \"steps\": ";
+      out << "\"kind\": \"run_in_executor\", ";
+      const Payload& p = offload->payload;
+      if (p.input_bytes > 0 || p.output_bytes > 0 || p.objects > 0)  // only a process pool pickles them
+        out << "\"input_bytes\": " << json::number(p.input_bytes, 0) << ", \"output_bytes\": "
+            << json::number(p.output_bytes, 0) << ", \"objects\": " << json::number(p.objects, 0) << ", ";
+      out << "\"steps\": ";
       write_program(out, offload->work, pad + "  ");
       out << "}";
     } else if (const auto* lock = std::get_if<LockStep>(&step.action)) {
@@ -65,6 +77,38 @@ void write_program(std::ostream& out, const std::vector<Step>& program, const st
     }
   }
   out << "\n" << pad << "]";
+}
+
+// Identical coroutines keep the form {tasks, program}; several kinds of coroutines, and the
+// loop's queues, have keys of their own (present only when used).
+void write_asyncio(std::ostream& out, const AsyncioStep& loop, const std::string& pad) {
+  out << "\"kind\": \"asyncio\", ";
+  if (loop.coroutines.size() == 1 && loop.coroutines[0].name == "task") {
+    out << "\"tasks\": " << loop.coroutines[0].count << ", \"executor_threads\": " << loop.executor_threads
+        << ", \"program\": ";
+    write_program(out, loop.coroutines[0].program, pad + "  ");
+  } else {
+    out << "\"executor_threads\": " << loop.executor_threads << ", \"coroutines\": [";
+    for (std::size_t c = 0; c < loop.coroutines.size(); ++c) {
+      const CoroutineSpec& coroutine = loop.coroutines[c];
+      out << (c ? "," : "") << "\n" << pad << "    {\"name\": " << json::quote(coroutine.name)
+          << ", \"count\": " << coroutine.count << ", \"program\": ";
+      write_program(out, coroutine.program, pad + "    ");
+      out << "}";
+    }
+    out << "]";
+  }
+  if (loop.process_pool)
+    out << ", \"executor\": {\"kind\": \"processes\", \"workers\": " << loop.process_pool->workers
+        << ", \"start_method\": \"" << start_method_name(loop.process_pool->start_method) << "\"}";
+  if (!loop.queues.empty()) {
+    out << ", \"queues\": [";
+    for (std::size_t q = 0; q < loop.queues.size(); ++q)
+      out << (q ? ", " : "") << "{\"name\": " << json::quote(loop.queues[q].name)
+          << ", \"maxsize\": " << loop.queues[q].maxsize << "}";
+    out << "]";
+  }
+  out << "}";
 }
 
 }  // namespace

@@ -241,13 +241,6 @@ MachineConfig read_machine(const ValueReader& values, const YAML::Node& node, Ho
   return machine;
 }
 
-std::optional<StartMethod> parse_start_method(const std::string& text) {
-  if (text == "fork") return StartMethod::Fork;
-  if (text == "spawn") return StartMethod::Spawn;
-  if (text == "forkserver") return StartMethod::Forkserver;
-  return std::nullopt;
-}
-
 // runtime.process_start: {fork: {parent, child}, spawn: {...}, forkserver: {parent, child, server}}
 void read_process_start(const ValueReader& values, const YAML::Node& node, ProcessCosts& costs) {
   MapReader map(values.source, node, "runtime.process_start");
@@ -267,6 +260,21 @@ void read_process_start(const ValueReader& values, const YAML::Node& node, Proce
   map.reject_unknown_keys();
 }
 
+using DurationFields = std::initializer_list<std::pair<const char*, double*>>;
+
+// Optional duration keys of `map` (zero allowed), each into its field.
+void read_durations(const ValueReader& values, MapReader& map, DurationFields fields) {
+  for (auto [key, field] : fields)
+    if (auto n = map.get(key); n.IsDefined()) *field = values.duration(n, map.path_of(key), true);
+}
+
+// A section of `runtime` made only of costs (durations), such as runtime.asyncio.
+void read_cost_section(const ValueReader& values, const YAML::Node& node, const std::string& path, DurationFields fields) {
+  MapReader map(values.source, node, path);
+  read_durations(values, map, fields);
+  map.reject_unknown_keys();
+}
+
 // runtime.ipc: bandwidths in bytes per second (numbers), costs as durations.
 void read_ipc(const ValueReader& values, const YAML::Node& node, IpcConfig& ipc) {
   MapReader map(values.source, node, "runtime.ipc");
@@ -274,11 +282,10 @@ void read_ipc(const ValueReader& values, const YAML::Node& node, IpcConfig& ipc)
                             {"unpickle_bandwidth", &ipc.unpickle_bandwidth},
                             {"pipe_bandwidth", &ipc.pipe_bandwidth}})
     if (auto n = map.get(key); n.IsDefined()) *field = values.number(n, map.path_of(key), 1e3, 1e13);
-  for (auto [key, field] : {std::pair<const char*, double*>{"pickle_per_object", &ipc.pickle_per_object},
-                            {"unpickle_per_object", &ipc.unpickle_per_object},
-                            {"pipe_latency", &ipc.pipe_latency},
-                            {"queue_op", &ipc.queue_op}})
-    if (auto n = map.get(key); n.IsDefined()) *field = values.duration(n, map.path_of(key), true);
+  read_durations(values, map, {{"pickle_per_object", &ipc.pickle_per_object},
+                               {"unpickle_per_object", &ipc.unpickle_per_object},
+                               {"pipe_latency", &ipc.pipe_latency},
+                               {"queue_op", &ipc.queue_op}});
   map.reject_unknown_keys();
 }
 
@@ -305,12 +312,14 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
     runtime.processes.fork.exit = runtime.processes.spawn.exit = runtime.processes.forkserver.exit = exit;
   }
   if (auto n = map.get("ipc"); n.IsDefined()) read_ipc(values, n, runtime.ipc);
-  if (auto n = map.get("asyncio"); n.IsDefined()) {
-    MapReader a(values.source, n, "runtime.asyncio");
-    if (auto o = a.get("task_step_overhead"); o.IsDefined())
-      runtime.asyncio.task_step_overhead = values.duration(o, a.path_of("task_step_overhead"), true);
-    a.reject_unknown_keys();
-  }
+  if (auto n = map.get("asyncio"); n.IsDefined())
+    read_cost_section(values, n, "runtime.asyncio",
+                      {{"task_step_overhead", &runtime.asyncio.task_step_overhead},
+                       {"lock_op", &runtime.asyncio.lock_op},
+                       {"queue_op", &runtime.asyncio.queue_op}});
+  if (auto n = map.get("process_pool"); n.IsDefined())
+    read_cost_section(values, n, "runtime.process_pool",
+                      {{"submit", &runtime.process_pool.submit}, {"manager_wakeup", &runtime.process_pool.manager_wakeup}});
   if (auto n = map.get("free_threaded_slowdown"); n.IsDefined())
     runtime.free_threaded_slowdown = values.number(n, "runtime.free_threaded_slowdown", 1.0, 10.0);
   if (auto g = map.get("gil"); g.IsDefined()) {
@@ -349,11 +358,8 @@ ProcessSpec read_process(const ValueReader& values, const std::vector<ChannelSpe
   if (auto n = map.get("count"); n.IsDefined())
     process.count = values.integer(n, map.path_of("count"), 1, limits::kMaxProcesses,
                                    "limit: " + std::to_string(limits::kMaxProcesses) + " processes");
-  if (auto n = map.get("start_method"); n.IsDefined()) {
-    process.start_method = parse_start_method(values.string(n, map.path_of("start_method")));
-    if (!process.start_method)
-      values.source.fail(n, map.path_of("start_method"), "expected one of fork, spawn, forkserver, got '" + n.Scalar() + "'");
-  }
+  if (auto n = map.get("start_method"); n.IsDefined())
+    process.start_method = read_start_method(values, n, map.path_of("start_method"));
   YAML::Node threads = map.require("threads");
   values.expect_sequence(threads, map.path_of("threads"));
   if (threads.size() == 0) values.source.fail(threads, map.path_of("threads"), "expected at least one thread");

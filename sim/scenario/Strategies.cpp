@@ -34,18 +34,10 @@ ProcessSpec process(const std::string& name, int64_t count, std::vector<ThreadSp
   return p;
 }
 
-double read_bytes(const ValueReader& values, const YAML::Node& node, const std::string& path) {
-  if (!node.IsScalar()) values.source.fail(node, path, "expected a size such as '64KiB', got " + describe_node(node));
-  auto size = parse_size(node.Scalar());
-  if (!size || *size < 0 || *size > 1e12)
-    values.source.fail(node, path, "expected a size such as '64KiB' (units: B, KB, MB, GB, KiB, MiB, GiB), got '" +
-                                       node.Scalar() + "'");
-  return *size;
-}
-
 StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, const std::string& path,
                            const BatchSpec& batch) {
-  const char* const kKinds = "sequential, asyncio, asyncio+threads, threads, processes, free_threaded, subinterpreters";
+  const char* const kKinds =
+      "sequential, asyncio, asyncio+threads, asyncio+processes, threads, processes, free_threaded, subinterpreters";
   StrategySpec s;
   if (node.IsScalar()) {
     if (node.Scalar() == "sequential") return s;
@@ -75,28 +67,38 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
     s.kind = StrategyKind::Processes;
     MapReader map(values.source, value, kind_path);
     s.workers = values.integer(map.require("workers"), map.path_of("workers"), 1, limits::kMaxProcesses);
-    if (auto m = map.get("start_method"); m.IsDefined()) {
-      const std::string method = values.string(m, map.path_of("start_method"));
-      if (method == "fork") s.start_method = StartMethod::Fork;
-      else if (method == "spawn") s.start_method = StartMethod::Spawn;
-      else if (method == "forkserver") s.start_method = StartMethod::Forkserver;
-      else values.source.fail(m, map.path_of("start_method"), "expected one of fork, spawn, forkserver, got '" + method + "'");
+    if (auto m = map.get("start_method"); m.IsDefined()) s.start_method = read_start_method(values, m, map.path_of("start_method"));
+    if (auto a = map.get("api"); a.IsDefined()) {
+      const std::string api = values.string(a, map.path_of("api"));
+      if (api == "pool") s.api = ProcessApi::Pool;
+      else if (api == "executor") s.api = ProcessApi::Executor;
+      else values.source.fail(a, map.path_of("api"), "expected pool (multiprocessing.Pool) or executor "
+                                                     "(concurrent.futures.ProcessPoolExecutor), got '" + api + "'");
     }
     if (auto c = map.get("chunksize"); c.IsDefined()) {
       s.chunksize = values.integer(c, map.path_of("chunksize"), 1, batch.tasks);
-      if (batch.tasks % s.chunksize != 0)
+      // Executor.map() sends a shorter last chunk; the Pool model needs whole chunks.
+      if (s.api == ProcessApi::Pool && batch.tasks % s.chunksize != 0)
         values.source.fail(c, map.path_of("chunksize"), "batch.tasks (" + std::to_string(batch.tasks) +
                                                             ") must be a multiple of the chunksize (" +
                                                             std::to_string(s.chunksize) + ")");
     }
     map.reject_unknown_keys();
-  } else if (kind == "asyncio+threads") {
-    s.kind = StrategyKind::AsyncioThreads;
-    s.workers = values.integer(value, kind_path, 1, 1024);
+  } else if (kind == "asyncio+threads" || kind == "asyncio+processes") {
+    if (kind == "asyncio+threads") {
+      s.kind = StrategyKind::AsyncioThreads;
+      s.workers = values.integer(value, kind_path, 1, 1024);
+    } else {
+      s.kind = StrategyKind::AsyncioProcesses;
+      MapReader map(values.source, value, kind_path);
+      s.workers = values.integer(map.require("workers"), map.path_of("workers"), 1, limits::kMaxProcesses);
+      if (auto m = map.get("start_method"); m.IsDefined()) s.start_method = read_start_method(values, m, map.path_of("start_method"));
+      map.reject_unknown_keys();
+    }
     for (const Step& step : batch.program)
       if (!std::holds_alternative<CpuStep>(step.action) && !std::holds_alternative<IoStep>(step.action) &&
           !std::holds_alternative<SleepStep>(step.action) && !std::holds_alternative<NativeStep>(step.action))
-        values.source.fail(key, kind_path, "asyncio+threads needs a batch program of cpu, io, sleep and native steps only");
+        values.source.fail(key, kind_path, kind + " needs a batch program of cpu, io, sleep and native steps only");
   } else {
     values.source.fail(key, kind_path, "unknown strategy; expected one of " + std::string(kKinds));
   }
@@ -110,12 +112,14 @@ std::string StrategySpec::name() const {
     case StrategyKind::Sequential: return "sequential";
     case StrategyKind::Asyncio: return "asyncio";
     case StrategyKind::AsyncioThreads: return "asyncio-threads-" + std::to_string(workers);
+    case StrategyKind::AsyncioProcesses:
+      return "asyncio-processes-" + std::to_string(workers) + "-" + start_method_name(start_method);
     case StrategyKind::Threads: return "threads-" + std::to_string(workers);
     case StrategyKind::FreeThreaded: return "free-threaded-" + std::to_string(workers);
     case StrategyKind::Subinterpreters: return "subinterpreters-" + std::to_string(workers);
     case StrategyKind::Processes:
       return "processes-" + std::to_string(workers) + "-" + start_method_name(start_method) +
-             (chunksize > 1 ? "-chunk" + std::to_string(chunksize) : "");
+             (chunksize > 1 ? "-chunk" + std::to_string(chunksize) : "") + (api == ProcessApi::Executor ? "-executor" : "");
   }
   return "?";
 }
@@ -125,10 +129,7 @@ BatchSpec read_batch(const ValueReader& values, const YAML::Node& node, const st
   BatchSpec batch;
   batch.tasks = values.integer(map.require("tasks"), "batch.tasks", 1, static_cast<int64_t>(limits::kMaxStepExecutions));
   batch.program = read_thread_program(values, channels, map.require("program"), "batch.program");
-  if (auto n = map.get("input"); n.IsDefined()) batch.input_bytes = read_bytes(values, n, "batch.input");
-  if (auto n = map.get("output"); n.IsDefined()) batch.output_bytes = read_bytes(values, n, "batch.output");
-  if (auto n = map.get("objects"); n.IsDefined())
-    batch.objects = static_cast<double>(values.integer(n, "batch.objects", 0, 1000000000000LL));
+  batch.payload = read_payload(values, map);
   map.reject_unknown_keys();
   return batch;
 }
@@ -153,16 +154,23 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
   s.channels.clear();
   s.processes.clear();
   const int64_t n = strategy.workers;
+  const double input = batch.payload.input_bytes, output = batch.payload.output_bytes, objects = batch.payload.objects;
   switch (strategy.kind) {
     case StrategyKind::Sequential:
       s.processes = {process("main", 1, {thread("MainThread", 1, {repeat(batch.tasks, batch.program)})})};
       break;
     case StrategyKind::Asyncio:
-      s.processes = {process("main", 1, {thread("MainThread", 1, {{AsyncioStep{batch.tasks, batch.program},
+      s.processes = {process("main", 1, {thread("MainThread", 1, {{AsyncioStep{{{"task", batch.tasks, batch.program}}, {}, 0, std::nullopt},
                                                                    "asyncio x" + std::to_string(batch.tasks)}})})};
       break;
-    case StrategyKind::AsyncioThreads: {
-      AsyncioStep loop{batch.tasks, {{RunInExecutorStep{batch.program}, "run_in_executor"}}, static_cast<int>(n)};
+    case StrategyKind::AsyncioThreads:
+    case StrategyKind::AsyncioProcesses: {
+      // Only a process pool pickles the task's arguments and result.
+      const Payload payload = strategy.kind == StrategyKind::AsyncioProcesses ? batch.payload : Payload{};
+      AsyncioStep loop{{{"task", batch.tasks, {{RunInExecutorStep{batch.program, payload}, "run_in_executor"}}}}, {}, 0,
+                       std::nullopt};
+      if (strategy.kind == StrategyKind::AsyncioThreads) loop.executor_threads = static_cast<int>(n);
+      else loop.process_pool = ProcessPoolSpec{static_cast<int>(n), strategy.start_method};
       s.processes = {process("main", 1, {thread("MainThread", 1, {{loop, "asyncio x" + std::to_string(batch.tasks)}})})};
       break;
     }
@@ -176,9 +184,9 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
     case StrategyKind::Subinterpreters: {
       s.channels = {{"tasks", ChannelKind::InterpreterQueue}, {"results", ChannelKind::InterpreterQueue}};
       std::vector<Step> task = batch.program;
-      task.push_back(put("results", batch.output_bytes, batch.objects));
+      task.push_back(put("results", output, objects));
       std::vector<ThreadSpec> threads = {thread("MainThread", 1,
-                                                {repeat(batch.tasks, {put("tasks", batch.input_bytes, batch.objects)}),
+                                                {repeat(batch.tasks, {put("tasks", input, objects)}),
                                                  repeat(batch.tasks, {get("results")})})};
       for (int64_t i = 0; i < n; ++i)
         threads.push_back(thread("worker" + std::to_string(i), 1, {consume("tasks", task)}, "interpreter" + std::to_string(i)));
@@ -187,17 +195,23 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
     }
     case StrategyKind::Processes: {
       const int64_t c = strategy.chunksize;
+      if (strategy.api == ProcessApi::Executor) {
+        ExecutorMapStep map{{static_cast<int>(n), strategy.start_method}, batch.tasks, c, batch.program, batch.payload};
+        s.processes = {process("main", 1, {thread("MainThread", 1, {{map, "ProcessPoolExecutor.map() x" +
+                                                                                  std::to_string(batch.tasks)}})})};
+        break;
+      }
       const int64_t chunks = batch.tasks / c;
       s.channels = {{"tasks", ChannelKind::Pipe}, {"results", ChannelKind::Pipe}};
       ProcessSpec parent = process(
           "main", 1,
-          {thread("task-handler", 1, {repeat(chunks, {put("tasks", batch.input_bytes * c, batch.objects * c)})}),
+          {thread("task-handler", 1, {repeat(chunks, {put("tasks", input * c, objects * c)})}),
            thread("result-handler", 1, {repeat(chunks, {get("results")})})});
       parent.is_parent = true;
       ProcessSpec workers = process(
           "worker", n,
           {thread("main", 1,
-                  {consume("tasks", {repeat(c, batch.program), put("results", batch.output_bytes * c, batch.objects * c)})})});
+                  {consume("tasks", {repeat(c, batch.program), put("results", output * c, objects * c)})})});
       workers.start_method = strategy.start_method;
       s.processes = {parent, workers};
       break;

@@ -89,13 +89,16 @@ struct Timeline {
   bool keep_spans = true;
   std::vector<std::array<double, kThreadStateCount>> state_seconds;  // per thread
   std::vector<double> python_seconds;                                // per process
-  double pickling_seconds = 0;  // Python time in put/get/consume/feed steps
+  double pickling_seconds = 0;  // Python time in put/get/consume/feed steps and process pool managers
   double transfer_seconds = 0;  // blocked time in those steps
   double busy_slot_seconds = 0;
   std::vector<CoreOccupancy> core_occupancy;  // per core
 
   // Sizes the per-thread, per-process and per-core tables from threads, processes and cores.
   void prepare_totals();
+  // Forgets processes that never ran (pool workers CPython never started), with their threads;
+  // the indices of the others are renumbered.
+  void drop_processes(const std::vector<bool>& dropped);
   void add_span(const StateSpan& span);
   void add_core_span(const CoreSpan& span);
   // A core's number of busy hardware threads changed at `now`.

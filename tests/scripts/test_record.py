@@ -501,6 +501,44 @@ workload:
         self.assertEqual(self.trace["otherData"]["recorder"]["io_mode"], "echo")
 
 
+class AsyncioQueueAndLockTest(RecordedScenarioTest):
+    """asyncio.Queue and asyncio.Lock: a producer and two consumers on one loop, the consumers'
+    I/O serialised by a lock; the queue closes when the producer returns."""
+
+    SCENARIO, NAME = """
+name: aqueue
+workload:
+  processes:
+    - threads:
+        - name: loop
+          program:
+            - asyncio:
+                queues: [{name: jobs, maxsize: 2}]
+                executor_threads: 1
+                coroutines:
+                  - name: producer
+                    program: [{repeat: {count: 6, steps: [{cpu: 200us}, {put: {channel: jobs}}]}}]
+                  - name: consumer
+                    count: 2
+                    program:
+                      - consume:
+                          channel: jobs
+                          steps: [{lock: db}, {sleep: 5ms}, {unlock: db}, {run_in_executor: [{cpu: 100us}]}]
+""", "aqueue"
+
+    def test_the_loop_is_one_span_and_the_lock_serialises_the_waits(self):
+        loop = [e for e in self.spans if e["args"]["thread"] == "loop"]
+        self.assertEqual([e["name"] for e in loop], ["start", "asyncio"])
+        # 6 items, each consumed under the lock: 6 sleeps of 5 ms one after another
+        self.assertGreaterEqual(loop[1]["dur"], 6 * 5000)
+        self.assertLess(loop[1]["dur"], 6 * 5000 + 500_000)
+
+    @NEEDS_GILSIM
+    def test_step_keys_are_exactly_the_simulators(self):
+        simulated = step_spans(simulate(self, self.path))
+        self.assertEqual(sorted(step_key(e) for e in self.spans), sorted(step_key(e) for e in simulated))
+
+
 class PoolTest(TempDirTest):
     """A processes strategy: the parent process's MainThread starts the pool's workers while its
     task and result handlers run (the simulator's Strategies.cpp)."""
@@ -575,6 +613,22 @@ workload:
     - {name: b, threads: [{name: r, program: [{get: q}, {get: q}]}]}
 """)
         self.assert_fails(path, "b/r: get on channel 'q': every thread that puts to it has finished and it is empty")
+
+    def test_a_get_on_a_closed_asyncio_queue_fails_the_run_as_a_deadlock(self):
+        path = self.scenario("adead.yaml", """
+name: adead
+workload:
+  processes:
+    - threads:
+        - name: loop
+          program:
+            - asyncio:
+                queues: [{name: jobs}]
+                coroutines:
+                  - {name: producer, program: [{put: {channel: jobs}}]}
+                  - {name: consumer, count: 2, program: [{get: jobs}]}
+""")
+        self.assert_fails(path, "get on asyncio queue 'jobs': every coroutine that puts to it has returned")
 
     def test_a_run_that_never_ends_fails_after_the_timeout(self):
         # The writer's second 1 MiB message fills the pipe, and nobody reads it.
@@ -752,6 +806,18 @@ workload:
   processes: [{threads: [{program: [{asyncio: {tasks: 2, program: [{io: {distribution: uniform, min: 1ms, max: 2ms}}]}}]}]}]
 """)
         self.assert_refused(path, "an io step with a uniform latency in an asyncio coroutine is not supported")
+
+    def test_process_pool_executors_and_blocking_channel_calls_in_coroutines_are_refused_before_running(self):
+        seed = os.path.join(REPO, "scenarios", "seed")
+        self.assert_refused(os.path.join(seed, "executor_chunksize.yaml"),
+                            "concurrent.futures.ProcessPoolExecutor (the processes strategy with api: executor) is "
+                            "not supported by the recorder yet")
+        self.assert_refused(os.path.join(seed, "asyncio_offload.yaml"),
+                            "run_in_executor on a ProcessPoolExecutor (executor kind processes, the "
+                            "asyncio+processes strategy) is not supported by the recorder yet")
+        self.assert_refused(os.path.join(REPO, "tests", "fixtures", "asyncio_blocking_get.yaml"),
+                            "a get on channel 'jobs' in an asyncio coroutine (a blocking call on a thread or process "
+                            "channel, which stalls the loop) is not supported by the recorder")
 
     def test_sub_interpreters_are_refused_before_running(self):
         path = self.scenario("sub.yaml", """

@@ -1,0 +1,150 @@
+// concurrent.futures.ProcessPoolExecutor (README "ProcessPoolExecutor"), against hand-computed
+// values and bounds.
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "tests/sim/SimTestSupport.hpp"
+
+using namespace gilsim;
+using namespace gilsim::testing;
+
+namespace {
+
+const ThreadSummary& thread_named(const Summary& s, const std::string& process, const std::string& name) {
+  for (const ThreadSummary& t : s.threads)
+    if (t.process == process && t.name == name) return t;
+  FAIL("no thread " << process << "/" << name);
+  return s.threads.front();
+}
+
+double python_of(const ThreadSummary& t) { return t.seconds[static_cast<int>(ThreadState::Python)]; }
+
+// How many times the steps labelled `label` ran, over every thread of a timeline.
+int64_t executions_of(const Timeline& t, const std::string& label) {
+  int64_t n = 0;
+  for (const StepSpan& s : t.step_spans)
+    if (s.step >= 0 && t.threads[s.thread].step_labels[s.step] == label) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("ProcessPoolExecutor starts spawned workers on demand, multiprocessing.Pool starts them all") {
+  const char* file = "scenarios/seed/executor_spawn_on_demand.yaml";
+  Summary executor = simulate_summary(load_variant(file, "processes-16-spawn-executor"));
+  // 4 tasks: each submit finds no idle worker and starts one (10 us of submit, then 5 ms of
+  // Process.start() in the parent); the 4th child is ready 135 ms after its start:
+  // 4 x 5.01 + 135 = 155.04 ms, give or take the GIL hand-overs to the pool's threads.
+  CHECK(executor.processes.size() == 1 + 4);
+  CHECK(executor.startup == doctest::Approx(0.15504).epsilon(1e-3));
+  // Then 200 ms of work and 10 ms to exit; results, shutdown and sentinels take well under 1 ms.
+  CHECK(executor.makespan == doctest::Approx(0.15504 + 0.200 + 0.010).epsilon(2e-3));
+
+  Summary pool = simulate_summary(load_variant(file, "processes-16-spawn"));
+  CHECK(pool.processes.size() == 1 + 16);
+  // Every CPU second must fit on 4 cores: 16 x 135 ms of start-up, 4 x 200 ms of work and
+  // 16 x 5 ms of Process.start() in the parent.
+  CHECK(pool.makespan > (16 * 0.135 + 4 * 0.200 + 16 * 0.005) / 4);
+
+  // With fork, every worker is forked at the first submit (forking once threads exist could
+  // deadlock, gh-90622): 16 x 3 ms, then the 4 tasks run at once.
+  Summary fork = simulate_summary(load_variant(file, "processes-16-fork-executor",
+                                               {parse_override("strategies[2].processes.start_method=fork")}));
+  CHECK(fork.processes.size() == 1 + 16);
+  CHECK(fork.makespan > 0.048 + 0.200);
+  CHECK(fork.makespan < 0.048 + 0.200 + 0.005);  // + 16 exits of 1 ms on 4 cores, 4 ms
+}
+
+TEST_CASE("ProcessPoolExecutor.map with chunksize 1: the parent's threads pay per call under one GIL") {
+  const char* file = "scenarios/seed/executor_chunksize.yaml";
+  Summary one = simulate_summary(load_variant(file, "processes-4-fork-executor"));
+  // MainThread: 4 forks of 3 ms, then 1000 submits of 10 us.
+  CHECK(python_of(thread_named(one, "main", "MainThread")) == doctest::Approx(0.012 + 1000 * 10e-6).epsilon(1e-6));
+  // The manager, per call: a wake-up (20 us), moving it to the call queue (2 x 5 us), marking its
+  // future done (5 us); 100 B results unpickle in 25 ns. Some wake-ups are for submits only.
+  // (Each worker's 250 x 120 us = 30 ms fit in the parent's time.)
+  const double manager = python_of(thread_named(one, "main", "ExecutorManagerThread"));
+  CHECK(manager > 1000 * 35e-6);
+  CHECK(manager < 1000 * 35e-6 + 0.001);
+  // The parent's Python alone, one thread at a time: 12 ms + 1000 x 45 us = 57 ms.
+  CHECK(one.makespan > 0.057);
+
+  Summary fifty = simulate_summary(load_variant(file, "processes-4-fork-chunk50-executor"));
+  CHECK(python_of(thread_named(fifty, "main", "MainThread")) == doctest::Approx(0.012 + 20 * 10e-6).epsilon(1e-6));
+  // 12 ms of forks, then each worker runs 5 chunks of 50 x 120 us: 42 ms, plus the first calls'
+  // way through the parent's threads (about 0.5 ms), a wait for each next chunk, the sentinels
+  // and the exits (1 ms).
+  CHECK(fifty.makespan > 0.042);
+  CHECK(fifty.makespan < 0.045);
+  CHECK(one.makespan > 2 * fifty.makespan);
+}
+
+TEST_CASE("the call queue holds max_workers + 1 calls; the manager moves another per result") {
+  const char* file = "tests/fixtures/executor_call_queue.yaml";
+  Scenario scenario = load_variant(file, "processes-2-fork-executor");
+  std::string result = simulate_and(scenario, [](const Timeline& t) {
+    // The feeder's pipe writes: one per call moved to the call queue.
+    int early = 0, second_round = 0;
+    for (const StateSpan& s : t.spans) {
+      if (t.threads[s.thread].name != "QueueFeederThread call_queue" || s.state != ThreadState::Io) continue;
+      if (s.start < 0.050) ++early;
+      else if (s.start < 0.150) ++second_round;
+    }
+    std::ostringstream out;
+    out << early << " " << second_round << " " << t.end_time;
+    return out.str();
+  });
+  std::istringstream in(result);
+  int early = 0, second_round = 0;
+  double end = 0;
+  in >> early >> second_round >> end;
+  CHECK(early == 3);  // 2 workers + EXTRA_QUEUED_CALLS
+  // The workers took calls 1 and 2, leaving call 3 queued. At ~106 ms the first result comes back
+  // and its worker takes call 3 at once; the manager then fills the queue again: calls 4, 5, 6.
+  CHECK(second_round == 3);
+  // 2 forks (6 ms), 5 rounds of 100 ms on the 2 workers, 1 ms to exit.
+  CHECK(end == doctest::Approx(0.006 + 0.5 + 0.001).epsilon(1e-3));
+}
+
+TEST_CASE("ProcessPoolExecutor.map sends a shorter last chunk; each call's result comes back once") {
+  Scenario scenario = load_variant("tests/fixtures/executor_call_queue.yaml", "processes-2-fork-chunk4-executor");
+  std::string result = simulate_and(scenario, [](const Timeline& t) {
+    std::ostringstream out;
+    out << executions_of(t, "cpu 100ms") << " " << executions_of(t, "get call_queue") << " "
+        << executions_of(t, "put result_queue");
+    return out.str();
+  });
+  // 10 tasks in chunks of 4, 4 and 2: 3 calls, then one None per worker to shut them down, each
+  // answered with a put of the worker's pid.
+  CHECK(result == "10 5 5");
+}
+
+TEST_CASE("asyncio run_in_executor on a ProcessPoolExecutor: CPU work runs in parallel, the loop pays the submits and forks") {
+  const char* file = "scenarios/seed/asyncio_offload.yaml";
+  // In coroutines: the 8 awaits of 10 ms overlap (8 task steps of 15 us start them); the loop
+  // wakes for the first at 10.015 ms and then runs the 8 CPU steps one after another, each after
+  // a task step: 10.015 + 8 x (0.015 + 100) = 810.135 ms.
+  CHECK(simulate_summary(load_variant(file, "asyncio")).makespan == doctest::Approx(0.810135).epsilon(1e-6));
+  // On 4 threads the 800 ms of Python still share one GIL.
+  const double threads = simulate_summary(load_variant(file, "asyncio-threads-4")).makespan;
+  CHECK(threads > 0.810);
+  CHECK(threads < 0.810 * 1.02);
+
+  Summary fork = simulate_summary(load_variant(file, "asyncio-processes-4-fork"));
+  CHECK(fork.processes.size() == 1 + 4);
+  // The loop's thread: 16 task steps (8 to start, 8 for the results) of 15 us, 8 submits of
+  // 10 us, and the 4 forks of 3 ms the first submit makes.
+  CHECK(python_of(thread_named(fork, "main", "MainThread")) == doctest::Approx(16 * 15e-6 + 8 * 10e-6 + 0.012).epsilon(1e-6));
+  // The calls reach the workers after the forks and submits (12.2 ms) and the hand-over of the
+  // GIL to the pool's manager and feeder threads (~0.3 ms); 2 rounds of 10 ms of I/O and 100 ms
+  // of CPU; the results, the sentinels, and 1 ms to exit: ~234 ms.
+  CHECK(fork.makespan == doctest::Approx(0.0122 + 0.0003 + 2 * 0.110 + 0.0005 + 0.001).epsilon(2e-3));
+
+  Summary spawn = simulate_summary(load_variant(file, "asyncio-processes-4-spawn"));
+  CHECK(spawn.processes.size() == 1 + 4);
+  // Tasks 0-3 each start a worker on the loop's thread (15 + 10 us + 5 ms); the 4th is ready
+  // 135 ms after its start (155.1 ms); 2 rounds of 110 ms, results, and 10 ms to exit.
+  CHECK(spawn.startup == doctest::Approx(4 * 0.005025 + 0.135).epsilon(1e-3));
+  CHECK(spawn.makespan == doctest::Approx(4 * 0.005025 + 0.135 + 2 * 0.110 + 0.0005 + 0.010).epsilon(2e-3));
+}
