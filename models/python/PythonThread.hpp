@@ -34,9 +34,15 @@ class PythonThread {
   void start_process(const ProcessStartStep& step);
   void put(const PutStep& step);
   void get(const GetStep& step);
+  // Sends a pickled message through a pipe (GIL released, blocking while the pipe is full).
+  void send(Pipe& pipe, const Message& message);
   // Takes the next message (blocking with the GIL released when none is ready) and pays for
-  // unpickling it; false when the channel is closed.
+  // reading and unpickling it; false when the channel is closed.
+  bool receive(const std::string& channel, Message& message);
   bool receive(Channel& channel, Message& message);
+  bool receive(Pipe& pipe, Message& message);
+  // Copies of pipe data at `bandwidth`, run on a core by this thread.
+  PipeBuffer::Copy copy_at(double bandwidth);
   void consume(const ConsumeStep& step, int index);
   void feed(const FeederStep& step);
   void run_event_loop(const AsyncioStep& step);

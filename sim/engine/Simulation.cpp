@@ -80,7 +80,7 @@ void create_channels(const Scenario& scenario, const WorkloadLayout& layout, Pyt
   }
   for (const ChannelSpec& c : scenario.channels) {
     if (c.kind == ChannelKind::Pipe || c.kind == ChannelKind::MpQueue) {
-      world.shared_channels[c.name] = std::make_unique<Channel>(c.name, c.kind, shared_writers[c.name]);
+      world.pipes[c.name] = std::make_unique<Pipe>(c.name, c.kind, shared_writers[c.name], scenario.runtime.ipc);
       continue;
     }
     for (std::size_t p = 0; p < layout.processes().size(); ++p)
