@@ -210,10 +210,7 @@ TEST_CASE("a thread blocked on a lock releases the GIL for the others") {
 }
 
 TEST_CASE("a lock-order deadlock is reported with the blocked threads named, not a hang") {
-  Scenario scenario = load_variant("tests/fixtures/lock_order_deadlock.yaml", "");
-  IsolatedResult r = run_isolated([&] { simulate(scenario, {}); return std::string(); });
-  CHECK_FALSE(r.ok);
-  CHECK(r.output == "deadlock: 2 thread(s) can never finish:\n  app/first: waiting for lock 'b' held by second\n"
+  CHECK(simulation_error("tests/fixtures/lock_order_deadlock.yaml") == "deadlock: 2 thread(s) can never finish:\n  app/first: waiting for lock 'b' held by second\n"
                     "  app/second: waiting for lock 'a' held by first");
 }
 
@@ -274,10 +271,7 @@ TEST_CASE("queue vs pipe: a pipe costs the writer pickling and waiting for the r
 }
 
 TEST_CASE("a get on a channel nobody writes is reported as a deadlock naming the thread") {
-  Scenario scenario = load_variant("tests/fixtures/get_without_writer.yaml", "");
-  IsolatedResult r = run_isolated([&] { simulate(scenario, {}); return std::string(); });
-  CHECK_FALSE(r.ok);
-  CHECK(r.output == "deadlock: 1 thread(s) can never finish:\n  app/reader: waiting for channel 'results', whose "
+  CHECK(simulation_error("tests/fixtures/get_without_writer.yaml") == "deadlock: 1 thread(s) can never finish:\n  app/reader: waiting for channel 'results', whose "
                     "writers have all finished (nothing left to get)");
 }
 
