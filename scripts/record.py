@@ -126,6 +126,7 @@ import asyncio
 import collections
 import concurrent.futures
 import datetime
+import fcntl
 import gc
 import hashlib
 import json
@@ -2607,6 +2608,79 @@ def measure_ipc(kind, messages, size, trials):
     return statistics.median(rates)
 
 
+def pickle_overhead_bytes(size=65536):
+    """Bytes the pickle of the recorder's message (a bytes payload and an empty list) adds to
+    the payload, at multiprocessing's protocol: what a pipe carries beyond `bytes`."""
+    from multiprocessing.reduction import ForkingPickler
+    return len(ForkingPickler.dumps((bytes(size), []))) - size
+
+
+def measure_pipe_copies(samples):
+    """(capacity, write rate, read rate) of an OS pipe: F_GETPIPE_SZ of a new Pipe, and
+    Connection.send_bytes, then recv_bytes, of a message that fills the empty pipe exactly (its
+    4-byte header and capacity - 4 bytes), with nobody blocked on the other end: the copies into
+    and out of the kernel buffer, in bytes of pipe per second (medians)."""
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    try:
+        capacity = fcntl.fcntl(writer.fileno(), getattr(fcntl, "F_GETPIPE_SZ", 1032))
+        block = bytes(capacity - 4)
+        writes, reads = [], []
+        for _ in range(samples):
+            start = time.monotonic_ns()
+            writer.send_bytes(block)
+            middle = time.monotonic_ns()
+            reader.recv_bytes()
+            writes.append(middle - start)
+            reads.append(time.monotonic_ns() - middle)
+    finally:
+        reader.close()
+        writer.close()
+    return capacity, capacity * 1e9 / statistics.median(writes), capacity * 1e9 / statistics.median(reads)
+
+
+def pipe_wakeup_child(reader, stamps):
+    """Receives len(stamps) messages, noting when each recv_bytes returns."""
+    for i in range(len(stamps)):
+        reader.recv_bytes()
+        stamps[i] = time.monotonic_ns()
+
+
+def measure_pipe_wakeup(blocked_s, samples):
+    """Mean time (s) from send_bytes of a 1-byte message to recv_bytes returning in a child
+    process that has been blocked on the empty pipe for blocked_s (without the top and bottom
+    10%). The parent spins between messages, as a producer computing its next message would."""
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    stamps = context.RawArray("q", samples)
+    child = context.Process(target=pipe_wakeup_child, args=(reader, stamps), daemon=True)
+    child.start()
+    sent = []
+    try:
+        time.sleep(0.05)  # the child is up and blocked
+        for i in range(samples):
+            if i:
+                while stamps[i - 1] == 0:  # it has the previous message: now it blocks again
+                    pass
+            until = time.monotonic_ns() + blocked_s * 1e9
+            while time.monotonic_ns() < until:
+                pass
+            sent.append(time.monotonic_ns())
+            writer.send_bytes(b"x")
+        child.join(10)
+    finally:
+        if child.is_alive():
+            child.terminate()
+            child.join()
+    if child.exitcode != 0:
+        raise RunFailed(f"the pipe wake-up probe process exited with {child.exitcode}")
+    return trimmed_mean([stamps[i] - sent[i] for i in range(samples)]) / 1e9
+
+
+# Blocked times after which calibration measures the pipe wake-up: on VMs the wake-up grows with
+# the time the CPU spent idle, and the model interpolates between these (runtime.ipc.pipe_wakeup).
+PIPE_WAKEUP_BLOCKS = (100e-6, 1e-3, 10e-3)
+
+
 def smt_sibling_pair():
     """Two logical CPUs of one physical core, or None."""
     text = _read("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list") or ""
@@ -2679,6 +2753,8 @@ def command_calibrate(args):
     pickle_rate, unpickle_rate = measure_pickle((4 if quick else 32) << 20, 3 if quick else 5)
     pipe_rate = measure_ipc("pipe", 16 if quick else 64, 1 << 20, 2 if quick else 5)
     queue_rate = measure_ipc("queue", 16 if quick else 64, 1 << 20, 2 if quick else 5)
+    pipe_capacity, pipe_write_rate, pipe_read_rate = measure_pipe_copies(50 if quick else 500)
+    wakeups = {b: measure_pipe_wakeup(b, max(5, round((0.02 if quick else 0.3) / b))) for b in PIPE_WAKEUP_BLOCKS}
     pair = smt_sibling_pair() if host["threads_per_core"] > 1 else None
     smt_yield = measure_smt_yield(pair, 0.1 if quick else 0.5) if pair else 1.25
 
@@ -2737,9 +2813,21 @@ def command_calibrate(args):
         "  # pickle.dumps / pickle.loads of a list of distinct 64 KiB bytes objects (bytes of pickle per second)",
         f"  pickle_bytes_per_s: {fmt_rate(pickle_rate)}",
         f"  unpickle_bytes_per_s: {fmt_rate(unpickle_rate)}",
-        "  # child to parent, 1 MiB messages: Connection.send_bytes/recv_bytes, and Queue.put/get (pickled)",
+        "  # child to parent, 1 MiB messages: Connection.send_bytes/recv_bytes, and Queue.put/get (pickled);",
+        "  # end to end, for comparison (the model streams large messages through the pipe buffer)",
         f"  pipe_bytes_per_s: {fmt_rate(pipe_rate)}",
         f"  queue_bytes_per_s: {fmt_rate(queue_rate)}",
+        "  # len(ForkingPickler.dumps((bytes(65536), []))) - 65536: the pickle's bytes around a payload",
+        f"  pickle_overhead_bytes: {pickle_overhead_bytes()}",
+        "  # fcntl(F_GETPIPE_SZ) of a new pipe",
+        f"  pipe_buffer_bytes: {pipe_capacity}",
+        "  # Connection.send_bytes, then recv_bytes, of a message filling the empty pipe (capacity - 4 bytes",
+        "  # and the 4-byte header), nobody blocked on the other end: bytes of pipe per second, medians",
+        f"  pipe_write_bytes_per_s: {fmt_rate(pipe_write_rate)}",
+        f"  pipe_read_bytes_per_s: {fmt_rate(pipe_read_rate)}",
+        "  # send_bytes(b'x') to recv_bytes returning in a process blocked on the empty pipe for 100us,",
+        f"  # 1ms and 10ms (the sender spinning meanwhile), {trim}",
+        "  pipe_wakeup: {" + ", ".join(f"{fmt_duration(b)}: {fmt_duration(w)}" for b, w in wakeups.items()) + "}",
     ]
     directory = os.path.dirname(os.path.abspath(args.out))
     os.makedirs(directory, exist_ok=True)

@@ -9,10 +9,10 @@ namespace gilsim {
 
 // How a channel moves a message, which decides who pays what:
 //  - Queue: queue.Queue between threads of one process: the object itself, no copy.
-//  - Pipe: multiprocessing Connection/SimpleQueue: the writer pickles and writes the bytes
-//    (blocking, GIL released); the reader unpickles.
+//  - Pipe: multiprocessing Connection/SimpleQueue: the writer pickles and sends the bytes
+//    through an OS pipe (models/ipc/Pipe: GIL released); the reader copies them out, unpickles.
 //  - MpQueue: multiprocessing.Queue: put() only buffers; the process's feeder thread pickles
-//    and writes (competing for the GIL); the reader unpickles.
+//    and sends through an OS pipe (competing for the GIL); the reader copies out, unpickles.
 //  - InterpreterQueue: between sub-interpreters of a process: pickled and unpickled, no pipe.
 enum class ChannelKind { Queue, Pipe, MpQueue, InterpreterQueue };
 const char* channel_kind_name(ChannelKind kind);
@@ -26,8 +26,10 @@ struct Message {
   int task = -1;                             // ... for this asyncio task
 };
 
-// The messages in flight on one channel, and when it is closed: every thread that puts to it
-// has finished and nothing is left, so readers can stop.
+// The messages in flight on one in-process channel (queue.Queue, an interpreter queue, a
+// multiprocessing.Queue's feeder buffer, an executor's work queue), and when it is closed: every
+// thread that puts to it has finished and nothing is left, so readers can stop. Pipes between
+// processes are models/ipc/Pipe.
 class Channel {
  public:
   Channel(std::string name, ChannelKind kind, int writers);

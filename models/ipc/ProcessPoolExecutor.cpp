@@ -5,14 +5,14 @@ namespace sg4 = simgrid::s4u;
 namespace gilsim {
 
 ProcessPoolExecutor::ProcessPoolExecutor(const ProcessPoolSpec& spec, std::vector<int> workers, double wake_latency,
-                                         double pipe_latency)
+                                         const IpcConfig& ipc)
     : spec_(spec),
       workers_(std::move(workers)),
       wake_latency_(wake_latency),
-      pipe_latency_(pipe_latency),
+      pipe_wakeup_(ipc.pipe_wakeup),
       // The manager is the buffer's only writer, the feeder thread the pipe's.
       call_buffer_("call_queue", ChannelKind::Queue, 1),
-      call_pipe_("call_queue", ChannelKind::MpQueue, 1),
+      call_pipe_("call_queue", ChannelKind::MpQueue, 1, ipc),
       completions_(wake_latency),
       mutex_(sg4::Mutex::create()),
       changed_(sg4::ConditionVariable::create()) {}
@@ -75,6 +75,7 @@ bool ProcessPoolExecutor::pop_work_id(int& future) {
 
 int ProcessPoolExecutor::wait_result_or_wakeup() {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
+  const double since = sg4::Engine::get_clock();
   bool blocked = false;
   while (results_.empty() && wakeups_ == 0) {
     changed_->wait(lock);
@@ -82,7 +83,7 @@ int ProcessPoolExecutor::wait_result_or_wakeup() {
   }
   if (blocked && results_.empty()) {  // woken by a submit: its wake-up write reaches the select
     lock.unlock();
-    sg4::this_actor::sleep_for(pipe_latency_);
+    sg4::this_actor::sleep_for(pipe_wakeup_.latency(sg4::Engine::get_clock() - since));
     lock.lock();
   }
   wakeups_ = 0;

@@ -7,6 +7,8 @@
 
 #include "models/asyncio/CompletionQueue.hpp"
 #include "models/ipc/Channel.hpp"
+#include "models/ipc/IpcConfig.hpp"
+#include "models/ipc/Pipe.hpp"
 #include "sim/scenario/Scenario.hpp"
 
 namespace gilsim {
@@ -31,9 +33,9 @@ class ProcessPoolExecutor {
   static constexpr int kExtraQueuedCalls = 1;  // EXTRA_QUEUED_CALLS
 
   // `workers`: the process instances its worker processes may be, in start order. A thread
-  // woken from a future's condition or a join runs `wake_latency` later; the manager woken by a submit's
-  // write to its wake-up pipe, `pipe_latency` later (a result's write pays it on the worker's side).
-  ProcessPoolExecutor(const ProcessPoolSpec& spec, std::vector<int> workers, double wake_latency, double pipe_latency);
+  // woken from a future's condition or a join runs `wake_latency` later; the manager woken by a
+  // submit's write to its wake-up pipe, after the pipe wake-up for the time it was blocked.
+  ProcessPoolExecutor(const ProcessPoolSpec& spec, std::vector<int> workers, double wake_latency, const IpcConfig& ipc);
 
   const ProcessPoolSpec& spec() const { return spec_; }
   const PoolCall& call(int future) const { return calls_[static_cast<std::size_t>(future)]; }
@@ -68,7 +70,7 @@ class ProcessPoolExecutor {
   void manager_exited();
 
   // Feeder side.
-  Channel& call_pipe() { return call_pipe_; }  // what the workers read
+  Pipe& call_pipe() { return call_pipe_; }  // what the workers read
   void feeder_exited();
 
   // Worker side: call_queue.get() released the item's slot; result_queue.put() wrote a result.
@@ -91,9 +93,9 @@ class ProcessPoolExecutor {
   bool feeder_exited_ = false;
   bool manager_exited_ = false;
   double wake_latency_;
-  double pipe_latency_;
+  WakeupCurve pipe_wakeup_;
   Channel call_buffer_;
-  Channel call_pipe_;
+  Pipe call_pipe_;
   CompletionQueue completions_;
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr changed_;

@@ -142,7 +142,8 @@ void ProcessPoolRoles::work(const PoolWorkerStep& step, int index) {
                                 : Message{};
     t.enter(ThreadState::Python);
     t.run_python(t.pickle_cost(result));
-    t.without_gil(ThreadState::Io, [&] { sg4::this_actor::sleep_for(result.bytes / ipc.pipe_bandwidth + ipc.pipe_latency); });
+    // The manager reads results as they come, so the pipe never fills: the write is a copy in.
+    t.without_gil(ThreadState::Io, [&] { sg4::this_actor::sleep_for(result.bytes / ipc.pipe_write_bandwidth); });
     if (call) pool.deliver_result(message.task);
     t.end_step(started);
     if (!call) return;

@@ -16,7 +16,7 @@ ProcessRuntime::ProcessRuntime(std::string name, bool started_by_parent, int thr
       live_threads_(threads) {}
 
 void ProcessRuntime::add_lock(const std::string& name) {
-  if (!locks_.count(name)) locks_[name] = std::make_unique<ThreadingLock>(name, wakeup_latency_);
+  if (!locks_.count(name)) locks_[name] = std::make_unique<ThreadingLock>(name, WakeupCurve(wakeup_latency_));
 }
 
 bool ProcessRuntime::wait_until_running() {

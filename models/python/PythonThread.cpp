@@ -11,6 +11,10 @@ namespace sg4 = simgrid::s4u;
 namespace gilsim {
 namespace {
 
+// Copies of pipe data shorter than this take no simulated time: they are not measurable, and
+// an exec that short is below what SimGrid times reliably.
+constexpr double kShortestCopy = 1e-9;  // s
+
 // Thrown when a thread waits on a channel that can never deliver: the thread stops there and
 // the end-of-run check reports it with the other blocked threads.
 struct ChannelClosed {
@@ -248,27 +252,36 @@ double PythonThread::unpickle_cost(const Message& m) const {
 void PythonThread::put(const PutStep& step) {
   const int process = timeline_.threads[id_].process;
   const IpcConfig& ipc = world_.scenario.runtime.ipc;
-  Channel& channel = world_.channel(process, step.channel);
   const Message message{step.bytes, step.objects};
-  switch (channel.kind()) {
-    case ChannelKind::Queue:
-      run_python(ipc.queue_op);
-      channel.deliver(message);
-      break;
-    case ChannelKind::InterpreterQueue:
-      run_python(pickle_cost(message));
-      channel.deliver(message);
-      break;
-    case ChannelKind::Pipe:
-      run_python(pickle_cost(message));
-      without_gil(ThreadState::Io, [&] { sg4::this_actor::sleep_for(step.bytes / ipc.pipe_bandwidth + ipc.pipe_latency); });
-      channel.deliver(message);
-      break;
-    case ChannelKind::MpQueue:  // put() buffers; the feeder thread pickles and writes
+  if (Pipe* pipe = world_.pipe(step.channel)) {
+    if (pipe->kind() == ChannelKind::MpQueue) {  // put() buffers; the feeder thread pickles and writes
       run_python(ipc.queue_op);
       world_.feeder_buffer(process, step.channel).deliver(message);
-      break;
+    } else {  // SimpleQueue.put: pickles, then sends under the write lock
+      run_python(pickle_cost(message));
+      send(*pipe, message);
+    }
+    return;
   }
+  Channel& channel = world_.channel(process, step.channel);
+  run_python(channel.kind() == ChannelKind::Queue ? ipc.queue_op : pickle_cost(message));
+  channel.deliver(message);
+}
+
+// Copies run on a core: they are CPU work in the kernel (and in recv_bytes' io.BytesIO). One
+// shorter than SimGrid's numerical accuracy (surf/precision, 1 ns), such as a 4-byte length
+// header, is not run: SimGrid cannot time it, and the two GIL engines would round it apart.
+PipeBuffer::Copy PythonThread::copy_at(double bandwidth) {
+  return [this, bandwidth](double bytes) {
+    if (bytes / bandwidth >= kShortestCopy) machine_.run(id_, bytes / bandwidth);
+  };
+}
+
+// Connection.send_bytes: os.write releases the GIL; the writer blocks while the pipe is full.
+void PythonThread::send(Pipe& pipe, const Message& message) {
+  blocked_on_ = "room in channel '" + pipe.name() + "', whose pipe is full (nothing reads it)";
+  without_gil(ThreadState::Io, [&] { pipe.send(id_, message, copy_at(world_.scenario.runtime.ipc.pipe_write_bandwidth)); });
+  blocked_on_.clear();
 }
 
 bool PythonThread::receive(Channel& channel, Message& message, const std::function<void()>& taken) {
@@ -285,10 +298,34 @@ bool PythonThread::receive(Channel& channel, Message& message, const std::functi
   return true;
 }
 
+// SimpleQueue.get / Queue.get: waits for a message (state wait), reads it as it arrives (io, the
+// GIL released around os.read), then unpickles it.
+bool PythonThread::receive(Pipe& pipe, Message& message, const std::function<void()>& taken) {
+  const PipeBuffer::Copy copy = copy_at(world_.scenario.runtime.ipc.pipe_read_bandwidth);
+  bool open = true;
+  if (blocked_on_.empty()) blocked_on_ = "channel '" + pipe.name() + "'";
+  without_gil(ThreadState::Wait, [&] {
+    open = pipe.receive_header(id_, message, copy);
+    if (!open) return;
+    enter(ThreadState::Io);
+    pipe.receive_body(id_, copy);
+  });
+  blocked_on_.clear();
+  if (!open) return false;
+  if (taken) taken();
+  enter(ThreadState::Python);
+  run_python(unpickle_cost(message));
+  return true;
+}
+
+bool PythonThread::receive(const std::string& channel, Message& message) {
+  if (Pipe* pipe = world_.pipe(channel)) return receive(*pipe, message);
+  return receive(world_.channel(timeline_.threads[id_].process, channel), message);
+}
+
 void PythonThread::get(const GetStep& step) {
   Message message;
-  if (!receive(world_.channel(timeline_.threads[id_].process, step.channel), message))
-    throw ChannelClosed{step.channel};
+  if (!receive(step.channel, message)) throw ChannelClosed{step.channel};
 }
 
 void PythonThread::consume(const ConsumeStep& step, int index) {
@@ -297,7 +334,7 @@ void PythonThread::consume(const ConsumeStep& step, int index) {
     step_ = index;
     iteration_ = executions_[index]++;
     const double started = sg4::Engine::get_clock();
-    const bool got = receive(world_.channel(timeline_.threads[id_].process, step.channel), message);
+    const bool got = receive(step.channel, message);
     timeline_.step_spans.push_back({id_, index, iteration_, started, sg4::Engine::get_clock()});
     if (!got) return;
     run_program(step.body, index + 1);
@@ -306,13 +343,12 @@ void PythonThread::consume(const ConsumeStep& step, int index) {
 
 void PythonThread::feed(const FeederStep& step) {
   const int process = timeline_.threads[id_].process;
-  feed_pipe(world_.feeder_buffer(process, step.channel), world_.channel(process, step.channel));
+  feed_pipe(world_.feeder_buffer(process, step.channel), *world_.pipe(step.channel));
 }
 
-// Lib/multiprocessing/queues.py _feed: pickles each buffered object and writes it to the pipe;
-// it waits on the buffer only when it is empty, and returns once the buffer is closed.
-void PythonThread::feed_pipe(Channel& buffer, Channel& channel) {
-  const IpcConfig& ipc = world_.scenario.runtime.ipc;
+// Lib/multiprocessing/queues.py _feed: pickles each buffered object and sends it through the
+// pipe; it waits on the buffer only when it is empty, and returns once the buffer is closed.
+void PythonThread::feed_pipe(Channel& buffer, Pipe& pipe) {
   Message message;
   for (;;) {
     if (!buffer.try_receive(message)) {
@@ -322,9 +358,7 @@ void PythonThread::feed_pipe(Channel& buffer, Channel& channel) {
     }
     enter(ThreadState::Python);
     run_python(pickle_cost(message));
-    without_gil(ThreadState::Io,
-                [&] { sg4::this_actor::sleep_for(message.bytes / ipc.pipe_bandwidth + ipc.pipe_latency); });
-    channel.deliver(message);
+    send(pipe, message);
   }
 }
 
@@ -334,13 +368,14 @@ void PythonThread::finish_writing() {
   if (auto executor = world_.executors.find(id_); executor != world_.executors.end())
     executor->second->work_queue().writer_finished();  // executor.shutdown(): the workers leave
   if (const auto* feeder = spec_.program.empty() ? nullptr : std::get_if<FeederStep>(&spec_.program[0].action)) {
-    if (feeder->pool_owner < 0) world_.channel(process, feeder->channel).writer_finished();  // else the pool's
+    if (feeder->pool_owner < 0) world_.pipe(feeder->channel)->writer_finished();  // else the pool's
     return;
   }
   for (const std::string& name : WorkloadLayout::channels_put_by(spec_.program)) {
-    Channel& channel = world_.channel(process, name);
-    if (channel.kind() == ChannelKind::MpQueue) world_.feeder_buffer(process, name).writer_finished();
-    else channel.writer_finished();
+    Pipe* pipe = world_.pipe(name);
+    if (!pipe) world_.channel(process, name).writer_finished();
+    else if (pipe->kind() == ChannelKind::MpQueue) world_.feeder_buffer(process, name).writer_finished();
+    else pipe->writer_finished();
   }
 }
 

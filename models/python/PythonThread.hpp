@@ -40,13 +40,19 @@ class PythonThread {
   void start_process(const ProcessStartStep& step);
   void put(const PutStep& step);
   void get(const GetStep& step);
+  // Sends a pickled message through a pipe (GIL released, blocking while the pipe is full).
+  void send(Pipe& pipe, const Message& message);
   // Takes the next message (blocking with the GIL released when none is ready) and pays for
-  // unpickling it; false when the channel is closed.
+  // reading and unpickling it; false when the channel is closed.
+  bool receive(const std::string& channel, Message& message);
   // `taken` runs once the message is off the channel, before it is unpickled.
   bool receive(Channel& channel, Message& message, const std::function<void()>& taken = {});
+  bool receive(Pipe& pipe, Message& message, const std::function<void()>& taken = {});
+  // Copies of pipe data at `bandwidth`, run on a core by this thread.
+  PipeBuffer::Copy copy_at(double bandwidth);
   void consume(const ConsumeStep& step, int index);
   void feed(const FeederStep& step);
-  void feed_pipe(Channel& buffer, Channel& channel);
+  void feed_pipe(Channel& buffer, Pipe& pipe);
   // Step `index` begins (its execution count advances); returns the time. end_step records it.
   double begin_step(int index);
   void end_step(double started);

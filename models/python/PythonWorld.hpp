@@ -6,6 +6,7 @@
 
 #include "models/asyncio/ExecutorLink.hpp"
 #include "models/ipc/Channel.hpp"
+#include "models/ipc/Pipe.hpp"
 #include "models/ipc/ProcessPoolExecutor.hpp"
 #include "models/machine/Machine.hpp"
 #include "models/python/ProcessRuntime.hpp"
@@ -24,18 +25,20 @@ struct PythonWorld {
   Timeline& timeline;
   std::vector<std::unique_ptr<ProcessRuntime>> processes;
   bool forkserver_started = false;
-  // Pipes and multiprocessing.Queues are shared by processes; queue.Queue and interpreter
-  // queues exist once per process instance, as do the feeder buffers of multiprocessing.Queues.
-  std::map<std::string, std::unique_ptr<Channel>> shared_channels;
+  // Pipes and multiprocessing.Queues are OS pipes shared by processes; queue.Queue and
+  // interpreter queues exist once per process instance, as do the feeder buffers of
+  // multiprocessing.Queues.
+  std::map<std::string, std::unique_ptr<Pipe>> pipes;
   std::map<std::pair<int, std::string>, std::unique_ptr<Channel>> local_channels;
   std::map<std::pair<int, std::string>, std::unique_ptr<Channel>> feeder_buffers;
   std::map<int, std::unique_ptr<ExecutorLink>> executors;  // by the event loop's thread
   std::map<int, std::unique_ptr<ProcessPoolExecutor>> pools;  // by the thread that owns each
 
-  Channel& channel(int process, const std::string& name) {
-    auto shared = shared_channels.find(name);
-    return shared != shared_channels.end() ? *shared->second : *local_channels.at({process, name});
+  Pipe* pipe(const std::string& name) {  // nullptr for channels that are not pipes
+    auto found = pipes.find(name);
+    return found == pipes.end() ? nullptr : found->second.get();
   }
+  Channel& channel(int process, const std::string& name) { return *local_channels.at({process, name}); }
   Channel& feeder_buffer(int process, const std::string& name) { return *feeder_buffers.at({process, name}); }
 };
 

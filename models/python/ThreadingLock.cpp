@@ -4,9 +4,9 @@ namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
 
-ThreadingLock::ThreadingLock(std::string name, double wakeup_latency)
+ThreadingLock::ThreadingLock(std::string name, WakeupCurve wakeup)
     : name_(std::move(name)),
-      wakeup_latency_(wakeup_latency),
+      wakeup_(std::move(wakeup)),
       mutex_(sg4::Mutex::create()),
       cond_(sg4::ConditionVariable::create()) {}
 
@@ -18,11 +18,12 @@ bool ThreadingLock::try_acquire(int thread) {
 
 void ThreadingLock::acquire_blocking(int thread) {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
+  const double since = sg4::Engine::get_clock();
   while (holder_ != -1) {
     cond_->wait(lock);
     // The woken thread runs only after the OS wakes it; meanwhile another may take the lock.
     lock.unlock();
-    sg4::this_actor::sleep_for(wakeup_latency_);
+    sg4::this_actor::sleep_for(wakeup_.latency(sg4::Engine::get_clock() - since));
     lock.lock();
   }
   holder_ = thread;

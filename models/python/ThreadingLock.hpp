@@ -3,14 +3,16 @@
 
 #include <simgrid/s4u.hpp>
 
+#include "models/ipc/WakeupCurve.hpp"
+
 namespace gilsim {
 
-// threading.Lock as CPython implements it on Linux: a POSIX semaphore. release() wakes one
-// waiter, which needs a wake-up latency to run; the releasing thread keeps running and may take
-// the lock back first (barging), as a real semaphore allows.
+// threading.Lock as CPython implements it on Linux: a POSIX semaphore (multiprocessing.Lock is
+// one too). release() wakes one waiter, which needs a wake-up latency to run; the releasing
+// thread keeps running and may take the lock back first (barging), as a real semaphore allows.
 class ThreadingLock {
  public:
-  ThreadingLock(std::string name, double wakeup_latency);
+  ThreadingLock(std::string name, WakeupCurve wakeup);
 
   const std::string& name() const { return name_; }
   int holder() const { return holder_; }
@@ -20,7 +22,7 @@ class ThreadingLock {
 
  private:
   std::string name_;
-  double wakeup_latency_;
+  WakeupCurve wakeup_;
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr cond_;
   int holder_ = -1;

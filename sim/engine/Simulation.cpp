@@ -81,7 +81,7 @@ void create_channels(const Scenario& scenario, const WorkloadLayout& layout, Pyt
   }
   for (const ChannelSpec& c : scenario.channels) {
     if (c.kind == ChannelKind::Pipe || c.kind == ChannelKind::MpQueue) {
-      world.shared_channels[c.name] = std::make_unique<Channel>(c.name, c.kind, shared_writers[c.name]);
+      world.pipes[c.name] = std::make_unique<Pipe>(c.name, c.kind, shared_writers[c.name], scenario.runtime.ipc);
       continue;
     }
     for (std::size_t p = 0; p < layout.processes().size(); ++p)
@@ -155,7 +155,7 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   for (const PoolInstance& pool : layout.pools())
     world.pools[pool.owner] = std::make_unique<ProcessPoolExecutor>(pool.spec, pool.workers,
                                                                     scenario.runtime.gil.wakeup_latency,
-                                                                    scenario.runtime.ipc.pipe_latency);
+                                                                    scenario.runtime.ipc);
 
   // One GIL per interpreter of each process (sub-interpreters have their own, PEP 684), in
   // order of first use: the GIL's index picks its jitter stream.

@@ -107,6 +107,15 @@ double ValueReader::duration(const YAML::Node& node, const std::string& path,
   return *value;
 }
 
+double ValueReader::size(const YAML::Node& node, const std::string& path, double min, double max,
+                         const std::string& range) const {
+  const std::string expected = "expected a size " + range + " (units: B, KB, MB, GB, KiB, MiB, GiB), got ";
+  if (!node.IsScalar()) source.fail(node, path, expected + describe_node(node));
+  auto value = parse_size(node.Scalar());
+  if (!value || *value < min || *value > max) source.fail(node, path, expected + "'" + node.Scalar() + "'");
+  return *value;
+}
+
 uint64_t ValueReader::seed(const YAML::Node& node, const std::string& path) const {
   if (!node.IsScalar()) source.fail(node, path, "expected a non-negative integer seed, got " + describe_node(node));
   const std::string& text = node.Scalar();

@@ -40,6 +40,9 @@ struct ValueReader {
   double number(const YAML::Node& node, const std::string& path, double min, double max) const;
   // Strictly positive unless allow_zero.
   double duration(const YAML::Node& node, const std::string& path, bool allow_zero = false) const;
+  // A size with a unit ('64KiB') in bytes, within [min, max]; `range` says why, as in
+  // "from 4KiB (one page) to 1GiB".
+  double size(const YAML::Node& node, const std::string& path, double min, double max, const std::string& range) const;
   uint64_t seed(const YAML::Node& node, const std::string& path) const;
   void expect_sequence(const YAML::Node& node, const std::string& path) const;
 };

@@ -14,6 +14,11 @@ namespace gilsim {
 namespace {
 
 const std::set<std::string> kVariantSections = {"machine", "runtime", "workload"};
+// A pipe holds at least one page: pipe(7) rounds smaller capacities up, and a write of up to
+// PIPE_BUF (4096) bytes must fit whole.
+constexpr double kMinPipeBuffer = 4096;
+constexpr double kMaxPipeBuffer = 1073741824;
+constexpr double kMaxPickleOverhead = 1048576;
 
 // Deep-merges `patch` over `base` without copying nodes, so every value keeps its file position.
 YAML::Node merge(const YAML::Node& base, const YAML::Node& patch) {
@@ -154,6 +159,24 @@ struct HostDefaults {
   IpcConfig ipc;
 };
 
+// A wake-up latency: one duration, or a mapping from blocked time to latency such as
+// {100us: 12us, 1ms: 45us, 10ms: 120us}, in increasing blocked time (WakeupCurve).
+WakeupCurve read_wakeup(const ValueReader& values, const YAML::Node& node, const std::string& path) {
+  if (node.IsScalar()) return WakeupCurve(values.duration(node, path, true));
+  if (!node.IsMap() || node.size() == 0)
+    values.source.fail(node, path, "expected a duration such as '45us', or a mapping from blocked time to latency such "
+                                   "as {100us: 12us, 1ms: 45us}, got " + describe_node(node));
+  std::vector<std::pair<double, double>> points;
+  for (const auto& entry : node) {
+    const double blocked = values.duration(entry.first, path, false);
+    if (!points.empty() && blocked <= points.back().first)
+      values.source.fail(entry.first, path, "expected blocked times in increasing order, got '" +
+                                                entry.first.Scalar() + "' after a longer or equal one");
+    points.emplace_back(blocked, values.duration(entry.second, path + "." + entry.first.Scalar(), true));
+  }
+  return WakeupCurve(std::move(points));
+}
+
 // The calibration measurements that map onto model parameters; the others are informational.
 // Process start is measured from Process.start() to the child's first line: the parent's share
 // keeps its default (it cannot be separated from Python) and the child gets the rest.
@@ -185,7 +208,13 @@ void read_calibration(const ValueReader& values, const YAML::Node& node, HostDef
   };
   rate("pickle_bytes_per_s", host.ipc.pickle_bandwidth);
   rate("unpickle_bytes_per_s", host.ipc.unpickle_bandwidth);
-  rate("pipe_bytes_per_s", host.ipc.pipe_bandwidth);
+  rate("pipe_write_bytes_per_s", host.ipc.pipe_write_bandwidth);
+  rate("pipe_read_bytes_per_s", host.ipc.pipe_read_bandwidth);
+  if (node["pipe_wakeup"].IsDefined()) host.ipc.pipe_wakeup = read_wakeup(values, node["pipe_wakeup"], "calibration.pipe_wakeup");
+  if (node["pipe_buffer_bytes"].IsDefined())
+    host.ipc.pipe_buffer = values.number(node["pipe_buffer_bytes"], "calibration.pipe_buffer_bytes", kMinPipeBuffer, kMaxPipeBuffer);
+  if (node["pickle_overhead_bytes"].IsDefined())
+    host.ipc.pickle_overhead = values.number(node["pickle_overhead_bytes"], "calibration.pickle_overhead_bytes", 0, kMaxPickleOverhead);
 }
 
 // A machine profile written by `scripts/record.py calibrate`: the host's machine and GIL
@@ -275,17 +304,23 @@ void read_cost_section(const ValueReader& values, const YAML::Node& node, const 
   map.reject_unknown_keys();
 }
 
-// runtime.ipc: bandwidths in bytes per second (numbers), costs as durations.
+// runtime.ipc: bandwidths in bytes per second (numbers), sizes with units, costs as durations.
 void read_ipc(const ValueReader& values, const YAML::Node& node, IpcConfig& ipc) {
   MapReader map(values.source, node, "runtime.ipc");
   for (auto [key, field] : {std::pair<const char*, double*>{"pickle_bandwidth", &ipc.pickle_bandwidth},
                             {"unpickle_bandwidth", &ipc.unpickle_bandwidth},
-                            {"pipe_bandwidth", &ipc.pipe_bandwidth}})
+                            {"pipe_write_bandwidth", &ipc.pipe_write_bandwidth},
+                            {"pipe_read_bandwidth", &ipc.pipe_read_bandwidth}})
     if (auto n = map.get(key); n.IsDefined()) *field = values.number(n, map.path_of(key), 1e3, 1e13);
   read_durations(values, map, {{"pickle_per_object", &ipc.pickle_per_object},
                                {"unpickle_per_object", &ipc.unpickle_per_object},
-                               {"pipe_latency", &ipc.pipe_latency},
                                {"queue_op", &ipc.queue_op}});
+  if (auto n = map.get("pipe_wakeup"); n.IsDefined()) ipc.pipe_wakeup = read_wakeup(values, n, map.path_of("pipe_wakeup"));
+  if (auto n = map.get("pipe_buffer"); n.IsDefined())
+    ipc.pipe_buffer = values.size(n, map.path_of("pipe_buffer"), kMinPipeBuffer, kMaxPipeBuffer,
+                                  "from 4KiB (one page, the smallest pipe capacity: pipe(7)) to 1GiB");
+  if (auto n = map.get("pickle_overhead"); n.IsDefined())
+    ipc.pickle_overhead = values.size(n, map.path_of("pickle_overhead"), 0, kMaxPickleOverhead, "from 0B to 1MiB");
   map.reject_unknown_keys();
 }
 

@@ -121,7 +121,7 @@ std::string evidence(const SweepRow& row) {
     case Bottleneck::Startup:
       return "the last process is ready after " + percent(m.startup_share) + " of the makespan";
     case Bottleneck::Transfer:
-      return "pickling and pipe writes: " + format("%.2f", m.transfer_ratio) + " thread-seconds per second of makespan";
+      return "pickling and pipe I/O: " + format("%.2f", m.transfer_ratio) + " thread-seconds per second of makespan";
     case Bottleneck::None: break;
   }
   return "";

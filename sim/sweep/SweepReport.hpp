@@ -15,7 +15,7 @@ constexpr double kCoresBoundUtilisation = 0.90; // cpu utilisation from which th
 constexpr double kOversubscribed = 1.05;       // busy threads / hardware threads: threads queue for a core
 constexpr double kIoBoundShare = 0.50;         // io + sleep share from which a row is I/O-bound
 constexpr double kStartupBoundShare = 0.30;    // start-up (last process ready) / makespan
-constexpr double kTransferBoundRatio = 0.50;   // (pickling + pipe writes) thread-seconds / makespan
+constexpr double kTransferBoundRatio = 0.50;   // (pickling + pipe I/O) thread-seconds / makespan
 // A step to more cores still "scales" when it gains at least this fraction of the ideal gain
 // (speedup x cores ratio): doubling the cores must give at least 1.1x.
 constexpr double kScalingGainFraction = 0.10;
@@ -42,7 +42,7 @@ struct RowMetrics {
 //                  (threads queue for a core, whatever else they wait for);
 //  2. start-up:    the last process started by a parent is ready only after >= 30% of the
 //                  makespan (process start-up: fork, spawn, forkserver);
-//  3. transfer:    pickling and pipe writes take >= 0.5 thread-seconds per second of makespan
+//  3. transfer:    pickling and pipe I/O take >= 0.5 thread-seconds per second of makespan
 //                  (the pool's parent-side handler threads move the data one item at a time);
 //  4. GIL:         gil-wait >= 30% of thread time;
 //  5. cores:       cpu utilisation >= 90% (every hardware thread busy);

@@ -44,7 +44,7 @@ void write_variant_table(std::ostream& out, const std::vector<Summary>& variants
         << (variants.size() > 1 && i == fastest ? "  <- fastest" : "") << "\n";
   }
   out << "(speedup: against the same work run in one thread, one step after another; python, gil-wait,\n"
-         " io, native, pickling (incl. queue operations), transfer (pipe writes): thread-seconds summed over\n"
+         " io, native, pickling (incl. queue operations), transfer (pipe I/O): thread-seconds summed over\n"
          " threads; start-up: when the last process started by a parent was ready to run)\n";
 }
 

@@ -465,7 +465,8 @@ class AsyncioAndNativeThreadsTest(RecordedScenarioTest):
         for name, mean in (("worker", 1e-3), ("loop-executor[0]", None), ("loop-executor[1]", None)):
             t = names[name]
             simulated = [e["dur"] for e in sorted(sim["traceEvents"], key=lambda e: e.get("ts", 0))
-                         if e.get("cat") == "state" and e["name"] == "io" and e["tid"] == t.index + 1]
+                         if e.get("cat") == "state" and e["name"] == "io" and e["tid"] == t.index + 1
+                         and not e["args"]["step"].startswith(("consume ", "get ", "put ", "feed "))]  # pipe copies
             uniforms = record.draw_uniforms(seed, t.index, len(simulated))
             if mean:  # exponential(1 ms)
                 drawn = [-mean * math.log(1 - u) for u in uniforms]
@@ -1006,7 +1007,9 @@ class CalibrateTest(TempDirTest):
                     "calibration.timed_wait_lateness", "calibration.thread_start", "calibration.process_start",
                     "calibration.process_join", "calibration.pickle_bytes_per_s",
                     "calibration.unpickle_bytes_per_s", "calibration.pipe_bytes_per_s",
-                    "calibration.queue_bytes_per_s"]
+                    "calibration.queue_bytes_per_s", "calibration.pickle_overhead_bytes",
+                    "calibration.pipe_buffer_bytes", "calibration.pipe_write_bytes_per_s",
+                    "calibration.pipe_read_bytes_per_s", "calibration.pipe_wakeup"]
         self.assertEqual(list(values), expected)
         self.assertEqual(values["profile"], "host")
         duration = r"\d+(\.\d+)?(ns|us|ms|s)"
@@ -1019,8 +1022,12 @@ class CalibrateTest(TempDirTest):
                          f"forkserver: {duration}}}$")
         self.assertRegex(values["calibration.process_join"],
                          f"^{{fork: {duration}, spawn: {duration}, forkserver: {duration}}}$")
-        for key in ("pickle", "unpickle", "pipe", "queue"):
+        for key in ("pickle", "unpickle", "pipe", "queue", "pipe_write", "pipe_read"):
             self.assertGreater(float(values[f"calibration.{key}_bytes_per_s"]), 1e6)
+        self.assertRegex(values["calibration.pipe_wakeup"],
+                         f"^{{100us: {duration}, 1ms: {duration}, 10ms: {duration}}}$")
+        self.assertGreaterEqual(int(values["calibration.pipe_buffer_bytes"]), 4096)  # at least a page (pipe(7))
+        self.assertGreater(int(values["calibration.pickle_overhead_bytes"]), 0)
         self.assertGreater(float(values["calibration.cpu_unit_ns"]), 0)
         self.assertEqual(values["machine.speed"], "1.0")
         if os.access(GILSIM, os.X_OK):  # the simulator accepts it as a machine profile

@@ -30,6 +30,14 @@ inline std::string simulate_and(const Scenario& scenario, const std::function<st
   return r.output;
 }
 
+// Simulates a scenario that must fail (a deadlock) and returns the error it reports.
+inline std::string simulation_error(const std::string& file) {
+  const Scenario scenario = load_variant(file, "");
+  IsolatedResult r = run_isolated([&] { simulate(scenario, {}); return std::string(); });
+  CHECK_FALSE(r.ok);
+  return r.output;
+}
+
 inline Summary simulate_summary(const Scenario& scenario) {
   std::string json = simulate_and(scenario, [](const Timeline& t) {
     std::ostringstream out;

@@ -53,20 +53,25 @@ TEST_CASE("ProcessPoolExecutor starts spawned workers on demand, multiprocessing
                                                {parse_override("strategies[2].processes.start_method=fork")}));
   CHECK(fork.processes.size() == 1 + 16);
   CHECK(fork.makespan > 0.048 + 0.200);
-  CHECK(fork.makespan < 0.048 + 0.200 + 0.005);  // + 16 exits of 1 ms on 4 cores, 4 ms
+  // + 16 exits of 1 ms on 4 cores (4 ms), and the pipe wake-ups of workers blocked over 10 ms on
+  // the call queue (120 us each, for the first call and for the sentinel) with the copies.
+  CHECK(fork.makespan < 0.048 + 0.200 + 0.004 + 0.002);
 }
 
 TEST_CASE("ProcessPoolExecutor.map with chunksize 1: the parent's threads pay per call under one GIL") {
   const char* file = "scenarios/seed/executor_chunksize.yaml";
   Summary one = simulate_summary(load_variant(file, "processes-4-fork-executor"));
-  // MainThread: 4 forks of 3 ms, then 1000 submits of 10 us.
-  CHECK(python_of(thread_named(one, "main", "MainThread")) == doctest::Approx(0.012 + 1000 * 10e-6).epsilon(1e-6));
+  // MainThread: 4 forks of 3 ms, then 1000 submits of 10 us (a few us more in the Python state
+  // when a worker's pipe copy shares its core).
+  CHECK(python_of(thread_named(one, "main", "MainThread")) == doctest::Approx(0.012 + 1000 * 10e-6).epsilon(1e-3));
   // The manager, per call: a wake-up (20 us), moving it to the call queue (2 x 5 us), marking its
   // future done (5 us); 100 B results unpickle in 25 ns. Some wake-ups are for submits only.
   // (Each worker's 250 x 120 us = 30 ms fit in the parent's time.)
+  // How many wake-ups serve several results or submits at once depends on timing: at most one per
+  // submit and one per result, 2000 in all.
   const double manager = python_of(thread_named(one, "main", "ExecutorManagerThread"));
   CHECK(manager > 1000 * 35e-6);
-  CHECK(manager < 1000 * 35e-6 + 0.001);
+  CHECK(manager < 1000 * 15e-6 + 2000 * 20e-6);
   // The parent's Python alone, one thread at a time: 12 ms + 1000 x 45 us = 57 ms.
   CHECK(one.makespan > 0.057);
 

@@ -2,6 +2,7 @@
 // description and in README "Models").
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "tests/sim/SimTestSupport.hpp"
@@ -209,10 +210,7 @@ TEST_CASE("a thread blocked on a lock releases the GIL for the others") {
 }
 
 TEST_CASE("a lock-order deadlock is reported with the blocked threads named, not a hang") {
-  Scenario scenario = load_variant("tests/fixtures/lock_order_deadlock.yaml", "");
-  IsolatedResult r = run_isolated([&] { simulate(scenario, {}); return std::string(); });
-  CHECK_FALSE(r.ok);
-  CHECK(r.output == "deadlock: 2 thread(s) can never finish:\n  app/first: waiting for lock 'b' held by second\n"
+  CHECK(simulation_error("tests/fixtures/lock_order_deadlock.yaml") == "deadlock: 2 thread(s) can never finish:\n  app/first: waiting for lock 'b' held by second\n"
                     "  app/second: waiting for lock 'a' held by first");
 }
 
@@ -238,28 +236,42 @@ TEST_CASE("start costs are parameters, and the parent thread shows in the summar
   CHECK(s.threads[0].seconds[static_cast<int>(ThreadState::Python)] == doctest::Approx(0.080).epsilon(1e-6));
 }
 
-TEST_CASE("queue vs pipe: a pipe costs the writer pickling and writing - a multiprocessing.Queue's feeder fights for the GIL") {
+TEST_CASE("queue vs pipe: a pipe costs the writer pickling and waiting for the reader - a multiprocessing.Queue's feeder fights for the GIL") {
   const char* file = "scenarios/seed/queue_vs_pipe.yaml";
   Summary pipe = simulate_summary(load_variant(file, "pipe"));
   Summary mp_queue = simulate_summary(load_variant(file, "mp-queue"));
   Summary threads = simulate_summary(load_variant(file, "threads-queue"));
-  // Per message: 100 us of Python + 64 KiB pickled at 4 GB/s + written at 1.5 GB/s + 20 us latency.
-  const double per_message = 100e-6 + 65536 / 4e9 + 65536 / 1.5e9 + 20e-6;
-  CHECK(pipe.makespan == doctest::Approx(2000 * per_message).epsilon(0.002));
+  // The default IPC costs (README "Processes and IPC"): pickling and unpickling at 4 GB/s, 22
+  // bytes of pickle framing, a 4-byte length header, a 64 KiB pipe, copies in at 1.15e10 B/s
+  // and out at 7.4e9 B/s, a wake-up of 12 us after a block of up to 100 us.
+  const double C = 65536, W = 1.15e10, R = 7.4e9, wake = 12e-6;
+  const double pickle = 65536 / 4e9, unpickle = 65558 / 4e9;
+  // On the pipe: 4 header bytes, then 65558 bytes of pickle: 26 bytes more than the pipe holds.
+  // The writer copies the header (under SimGrid's 1 ns accuracy: no time) and C - 4 bytes, and
+  // sleeps; the reader, woken by the header, reads the header and C - 4 bytes; the writer,
+  // woken, writes the last 26 bytes:
+  // put = pickle + reader's wake-up + (C - 4) / R + writer's wake-up + 26 / W = 49.24 us.
+  // The reader (woken by those 26 bytes, unpickling and 50 us of Python: 78.4 us) waits for the
+  // next header, which comes 100 + 16.4 us after the put: the producer sets the pace, and
+  // every block is under 100 us, except the reader's first (116.4 us: wake-up 14.17 us, by
+  // interpolation to 45 us after 1 ms).
+  const double put = pickle + wake + (C - 4) / R + wake + 26 / W;
+  const double first_wakeup = 12e-6 + (45e-6 - 12e-6) * std::log(116.384 / 100) / std::log(10.0);
+  const double last_message = wake + 26 / R + unpickle + 50e-6;
+  CHECK(pipe.makespan == doctest::Approx(2000 * (100e-6 + put) + (first_wakeup - wake) + last_message).epsilon(1e-6));
+  CHECK(pipe.makespan == doctest::Approx(0.298564).epsilon(1e-5));
   CHECK(mp_queue.makespan > pipe.makespan);
   const ThreadSummary& feeder = mp_queue.threads[1];
   CHECK(feeder.name == "QueueFeederThread data");
   CHECK(feeder.seconds[static_cast<int>(ThreadState::GilWait)] > 0.1);  // waits for the producer's GIL
-  // queue.Queue moves no bytes: 300 ms of Python on one GIL plus queue operations.
+  // queue.Queue moves no bytes, but both threads share one GIL: 2000 x (100 + 50) us of Python
+  // plus queue operations and hand-overs. The processes run their Python in parallel instead.
   CHECK(threads.makespan > 0.3);
-  CHECK(threads.makespan < pipe.makespan);
+  CHECK(threads.makespan > pipe.makespan);
 }
 
 TEST_CASE("a get on a channel nobody writes is reported as a deadlock naming the thread") {
-  Scenario scenario = load_variant("tests/fixtures/get_without_writer.yaml", "");
-  IsolatedResult r = run_isolated([&] { simulate(scenario, {}); return std::string(); });
-  CHECK_FALSE(r.ok);
-  CHECK(r.output == "deadlock: 1 thread(s) can never finish:\n  app/reader: waiting for channel 'results', whose "
+  CHECK(simulation_error("tests/fixtures/get_without_writer.yaml") == "deadlock: 1 thread(s) can never finish:\n  app/reader: waiting for channel 'results', whose "
                     "writers have all finished (nothing left to get)");
 }
 
@@ -286,12 +298,16 @@ TEST_CASE("strategy comparison, tiny function over big data: the process pool is
   Summary sequential = simulate_summary(load_variant(file, "sequential"));
   Summary pool = simulate_summary(load_variant(file, "processes-4-fork"));
   CHECK(sequential.makespan == doctest::Approx(0.020).epsilon(1e-6));
-  // The parent's task-handler alone: 1000 x (100 KiB pickled at 4 GB/s + written at 1.5 GB/s + 20 us).
-  const double task_handler = 1000 * (102400 / 4e9 + 102400 / 1.5e9 + 20e-6);
+  // Each task's arguments on the pipe: a 4-byte header and 102400 + 22 bytes of pickle, more than
+  // the 64 KiB pipe holds, so the task-handler sleeps at least once per task until a worker has
+  // drained the pipe, and then wakes (at least 12 us). Its floor: 1000 x (pickling 102400 B at
+  // 4 GB/s + copying 102426 B in at 1.15e10 B/s + 12 us) = 1000 x 46.5 us.
+  const double task_handler = 1000 * (102400 / 4e9 + 102426 / 1.15e10 + 12e-6);
   CHECK(pool.makespan > task_handler);
   CHECK(pool.makespan > 5 * sequential.makespan);
   CHECK(pool.pickling > 0.1);
-  CHECK(pool.transfer > 2 * 1000 * 102400 / 1.5e9);  // arguments and results both cross a pipe
+  // Arguments and results both cross a pipe: every byte copied in and out.
+  CHECK(pool.transfer > 2 * 1000 * (102426 / 1.15e10 + 102426 / 7.4e9));
 }
 
 TEST_CASE("strategy comparison, HTTP requests: threads and processes overlap the network waits") {

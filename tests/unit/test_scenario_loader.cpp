@@ -152,6 +152,23 @@ TEST_CASE("a profile's calibration sets process start, exit, pickling and pipe c
   CHECK(p.fork.exit == doctest::Approx(700e-6));
   CHECK(p.spawn.exit == doctest::Approx(10e-3));  // not in the profile: the default
   CHECK(s.runtime.ipc.pickle_bandwidth == doctest::Approx(2e9));
-  CHECK(s.runtime.ipc.pipe_bandwidth == doctest::Approx(5e8));
   CHECK(s.runtime.ipc.unpickle_bandwidth == doctest::Approx(4e9));  // not in the profile: default
+  CHECK(s.runtime.ipc.pickle_overhead == 24);
+  CHECK(s.runtime.ipc.pipe_buffer == 1048576);
+  CHECK(s.runtime.ipc.pipe_write_bandwidth == doctest::Approx(1.2e10));
+  CHECK(s.runtime.ipc.pipe_read_bandwidth == doctest::Approx(9e9));
+  CHECK(s.runtime.ipc.pipe_wakeup.latency(1e-3) == doctest::Approx(25e-6));
+  CHECK(s.runtime.ipc.pipe_wakeup.latency(1e-6) == doctest::Approx(10e-6));
+}
+
+TEST_CASE("runtime.ipc sets the pipe buffer with a unit, over the profile's") {
+  const Scenario s = load_scenarios("tests/fixtures/uses_profile.yaml",
+                                    {parse_override("runtime.ipc={pipe_buffer: 16KiB, pickle_overhead: 0B, pipe_wakeup: 0s}")})[0];
+  CHECK(s.runtime.ipc.pipe_buffer == 16384);
+  CHECK(s.runtime.ipc.pickle_overhead == 0);
+  CHECK(s.runtime.ipc.pipe_wakeup.latency(1.0) == 0);
+  CHECK(s.runtime.ipc.pipe_write_bandwidth == doctest::Approx(1.2e10));  // from the profile
+  CHECK(load_error("tests/fixtures/uses_profile.yaml", {parse_override("runtime.ipc.pipe_buffer=1KiB")}) ==
+        "--set runtime.ipc.pipe_buffer=1KiB: error: runtime.ipc.pipe_buffer: expected a size from 4KiB (one page, the "
+        "smallest pipe capacity: pipe(7)) to 1GiB (units: B, KB, MB, GB, KiB, MiB, GiB), got '1KiB'");
 }

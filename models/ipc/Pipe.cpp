@@ -1,0 +1,76 @@
+#include "models/ipc/Pipe.hpp"
+
+namespace gilsim {
+namespace {
+
+// Connection._send_bytes: a message above this size is written after its header, in a second
+// write; smaller ones are concatenated with it (one write).
+constexpr double kConcatenatedUpTo = 16384;
+constexpr double kLargeMessage = 0x7fffffff;  // above: a 4-byte -1, then an 8-byte length
+
+void acquire(ThreadingLock& lock, int thread) {
+  if (!lock.try_acquire(thread)) lock.acquire_blocking(thread);
+}
+
+}  // namespace
+
+Pipe::Pipe(std::string name, ChannelKind kind, int writers, const IpcConfig& ipc)
+    : name_(std::move(name)),
+      kind_(kind),
+      pickle_overhead_(ipc.pickle_overhead),
+      write_lock_(name_ + " wlock", ipc.pipe_wakeup),
+      read_lock_(name_ + " rlock", ipc.pipe_wakeup),
+      buffer_(ipc.pipe_buffer, ipc.pipe_wakeup, writers) {}
+
+double Pipe::header_bytes(double pickled) { return pickled > kLargeMessage ? 12 : 4; }
+
+double Pipe::wire_bytes(const Message& message) const {
+  const double pickled = pickled_bytes(message);
+  return header_bytes(pickled) + pickled;
+}
+
+void Pipe::send(int thread, const Message& message, const PipeBuffer::Copy& copy) {
+  acquire(write_lock_, thread);
+  in_flight_.push_back(message);  // its header is the next thing readers find
+  const double pickled = pickled_bytes(message);
+  const double header = header_bytes(pickled);
+  if (pickled > kConcatenatedUpTo) {
+    buffer_.write(header, copy);
+    buffer_.write(pickled, copy);
+  } else {
+    buffer_.write(header + pickled, copy);
+  }
+  write_lock_.release(thread);
+}
+
+bool Pipe::read_exactly(double bytes, const PipeBuffer::Copy& copy) {
+  while (bytes > 0) {
+    const double got = buffer_.read(bytes, copy);
+    if (got == 0) return false;
+    bytes -= got;
+  }
+  return true;
+}
+
+bool Pipe::receive_header(int thread, Message& message, const PipeBuffer::Copy& copy) {
+  acquire(read_lock_, thread);
+  if (!read_exactly(4, copy)) {  // end of file: every writer has finished and nothing is left
+    read_lock_.release(thread);
+    return false;
+  }
+  // The previous reader read its whole message under the lock: these bytes start the oldest
+  // message in flight.
+  message = in_flight_.front();
+  in_flight_.pop_front();
+  const double pickled = pickled_bytes(message);
+  body_left_ = header_bytes(pickled) - 4 + pickled;
+  return true;
+}
+
+void Pipe::receive_body(int thread, const PipeBuffer::Copy& copy) {
+  read_exactly(body_left_, copy);
+  body_left_ = 0;
+  read_lock_.release(thread);
+}
+
+}  // namespace gilsim

@@ -1,0 +1,52 @@
+#pragma once
+#include <deque>
+#include <string>
+
+#include "models/ipc/Channel.hpp"
+#include "models/ipc/IpcConfig.hpp"
+#include "models/ipc/PipeBuffer.hpp"
+#include "models/python/ThreadingLock.hpp"
+
+namespace gilsim {
+
+// A multiprocessing pipe as SimpleQueue (kind pipe) and Queue (kind mp_queue) use it
+// (Lib/multiprocessing/queues.py, connection.py). Pickled messages go through one OS pipe
+// (PipeBuffer): Connection.send_bytes writes one at a time under the write lock, recv_bytes reads
+// one at a time under the read lock. Both locks are multiprocessing.Locks, POSIX semaphores like
+// threading.Lock, whose blocked waiters wake with the pipe's wake-up latency.
+class Pipe {
+ public:
+  Pipe(std::string name, ChannelKind kind, int writers, const IpcConfig& ipc);
+
+  const std::string& name() const { return name_; }
+  ChannelKind kind() const { return kind_; }
+
+  // Bytes a message puts in the pipe: its pickle (payload + pickle_overhead) and length header.
+  double wire_bytes(const Message& message) const;
+  // `with wlock: send_bytes(pickled)`: returns once every byte is in the pipe.
+  void send(int thread, const Message& message, const PipeBuffer::Copy& copy);
+  // `with rlock: recv_bytes()`, up to the length header: blocks until a message starts, or
+  // returns false (read lock released) once the pipe is closed.
+  bool receive_header(int thread, Message& message, const PipeBuffer::Copy& copy);
+  // The rest of recv_bytes: reads the message's bytes as they arrive, then releases the read lock.
+  void receive_body(int thread, const PipeBuffer::Copy& copy);
+  // A writing thread has finished: once every one has and the pipe is empty, it is closed.
+  void writer_finished() { buffer_.close_write_end(); }
+
+ private:
+  double pickled_bytes(const Message& message) const { return message.bytes + pickle_overhead_; }
+  static double header_bytes(double pickled);
+  // Connection._recv: read() until `bytes` have arrived; false at end of file before any.
+  bool read_exactly(double bytes, const PipeBuffer::Copy& copy);
+
+  std::string name_;
+  ChannelKind kind_;
+  double pickle_overhead_;
+  ThreadingLock write_lock_;
+  ThreadingLock read_lock_;
+  PipeBuffer buffer_;
+  std::deque<Message> in_flight_;  // messages whose header is written, oldest first
+  double body_left_ = 0;           // of the message being received
+};
+
+}  // namespace gilsim
