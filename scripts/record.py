@@ -2638,6 +2638,73 @@ def measure_pipe_copies(samples):
     return capacity, capacity * 1e9 / statistics.median(writes), capacity * 1e9 / statistics.median(reads)
 
 
+def _per_iteration_ns(run, iterations, samples):
+    """Median over samples of run(iterations)'s time per iteration (ns)."""
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter_ns()
+        run(iterations)
+        times.append((time.perf_counter_ns() - start) / iterations)
+    return statistics.median(times)
+
+
+def measure_asyncio_ops(iterations, samples):
+    """(task step, lock op, queue op) in seconds: a task's `await asyncio.sleep(0)` round trip
+    through the loop (call_soon, _run_once, Handle._run, Task.__step, coroutine.send); one
+    asyncio.Lock acquire or release that does not wait (half of an `async with lock` round); one
+    asyncio.Queue put_nowait or get_nowait (half of a put/get pair); the last two less the same
+    loop doing nothing, in a running event loop."""
+    async def idle(n):
+        for _ in range(n):
+            pass
+
+    async def locks(n):
+        lock = asyncio.Lock()
+        for _ in range(n):
+            async with lock:
+                pass
+
+    async def queues(n):
+        queue = asyncio.Queue()
+        for _ in range(n):
+            queue.put_nowait(None)
+            queue.get_nowait()
+
+    async def steps(n):
+        for _ in range(n):
+            await asyncio.sleep(0)
+
+    def in_loop(coroutine):
+        return lambda n: asyncio.run(coroutine(n))
+
+    base = _per_iteration_ns(in_loop(idle), iterations, samples)
+    lock = _per_iteration_ns(in_loop(locks), iterations, samples)
+    queue = _per_iteration_ns(in_loop(queues), iterations, samples)
+    step = _per_iteration_ns(in_loop(steps), iterations // 4, samples)
+    return max(0.0, step - base) / 1e9, max(0.0, lock - base) / 2e9, max(0.0, queue - base) / 2e9
+
+
+def _nothing():
+    return None
+
+
+def measure_pool_submit(submits, samples):
+    """Seconds of ProcessPoolExecutor.submit() on a pool whose workers are running (fork): the
+    Future and _WorkItem, the work-id queue put and the manager's wake-up write; median of
+    batches, each waited for before the next."""
+    context = multiprocessing.get_context("fork")
+    times = []
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as pool:
+        pool.submit(_nothing).result()
+        for _ in range(samples):
+            start = time.perf_counter_ns()
+            futures = [pool.submit(_nothing) for _ in range(submits)]
+            times.append((time.perf_counter_ns() - start) / submits)
+            for future in futures:
+                future.result()
+    return statistics.median(times) / 1e9
+
+
 def pipe_wakeup_child(reader, stamps):
     """Receives len(stamps) messages, noting when each recv_bytes returns."""
     for i in range(len(stamps)):
@@ -2755,6 +2822,8 @@ def command_calibrate(args):
     queue_rate = measure_ipc("queue", 16 if quick else 64, 1 << 20, 2 if quick else 5)
     pipe_capacity, pipe_write_rate, pipe_read_rate = measure_pipe_copies(50 if quick else 500)
     wakeups = {b: measure_pipe_wakeup(b, max(5, round((0.02 if quick else 0.3) / b))) for b in PIPE_WAKEUP_BLOCKS}
+    asyncio_step, asyncio_lock_op, asyncio_queue_op = measure_asyncio_ops(20_000 if quick else 200_000, 3 if quick else 7)
+    pool_submit = measure_pool_submit(50 if quick else 200, 3 if quick else 7)
     pair = smt_sibling_pair() if host["threads_per_core"] > 1 else None
     smt_yield = measure_smt_yield(pair, 0.1 if quick else 0.5) if pair else 1.25
 
@@ -2828,6 +2897,13 @@ def command_calibrate(args):
         "  # send_bytes(b'x') to recv_bytes returning in a process blocked on the empty pipe for 100us,",
         f"  # 1ms and 10ms (the sender spinning meanwhile), {trim}",
         "  pipe_wakeup: {" + ", ".join(f"{fmt_duration(b)}: {fmt_duration(w)}" for b, w in wakeups.items()) + "}",
+        "  # a task's `await asyncio.sleep(0)` round trip through the event loop; half of an uncontended",
+        "  # `async with asyncio.Lock()` and of a Queue put_nowait + get_nowait, less the empty loop: medians",
+        f"  asyncio_task_step: {fmt_duration(asyncio_step)}",
+        f"  asyncio_lock_op: {fmt_duration(asyncio_lock_op)}",
+        f"  asyncio_queue_op: {fmt_duration(asyncio_queue_op)}",
+        "  # ProcessPoolExecutor(2, fork).submit() on running workers, batches of submits: median",
+        f"  process_pool_submit: {fmt_duration(pool_submit)}",
     ]
     directory = os.path.dirname(os.path.abspath(args.out))
     os.makedirs(directory, exist_ok=True)

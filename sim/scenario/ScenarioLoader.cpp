@@ -157,6 +157,8 @@ struct HostDefaults {
   GilConfig gil;
   ProcessCosts processes;
   IpcConfig ipc;
+  AsyncioConfig asyncio;
+  ProcessPoolConfig process_pool;
 };
 
 // A wake-up latency: one duration, or a mapping from blocked time to latency such as
@@ -215,6 +217,10 @@ void read_calibration(const ValueReader& values, const YAML::Node& node, HostDef
     host.ipc.pipe_buffer = values.number(node["pipe_buffer_bytes"], "calibration.pipe_buffer_bytes", kMinPipeBuffer, kMaxPipeBuffer);
   if (node["pickle_overhead_bytes"].IsDefined())
     host.ipc.pickle_overhead = values.number(node["pickle_overhead_bytes"], "calibration.pickle_overhead_bytes", 0, kMaxPickleOverhead);
+  duration(node, "asyncio_task_step", "calibration", host.asyncio.task_step_overhead);
+  duration(node, "asyncio_lock_op", "calibration", host.asyncio.lock_op);
+  duration(node, "asyncio_queue_op", "calibration", host.asyncio.queue_op);
+  duration(node, "process_pool_submit", "calibration", host.process_pool.submit);
 }
 
 // A machine profile written by `scripts/record.py calibrate`: the host's machine and GIL
@@ -329,6 +335,8 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   runtime.gil = host.gil;
   runtime.processes = host.processes;
   runtime.ipc = host.ipc;
+  runtime.asyncio = host.asyncio;
+  runtime.process_pool = host.process_pool;
   if (!node.IsDefined()) return runtime;
   MapReader map(values.source, node, "runtime");
   GilConfig& gil = runtime.gil;

@@ -1009,13 +1009,16 @@ class CalibrateTest(TempDirTest):
                     "calibration.unpickle_bytes_per_s", "calibration.pipe_bytes_per_s",
                     "calibration.queue_bytes_per_s", "calibration.pickle_overhead_bytes",
                     "calibration.pipe_buffer_bytes", "calibration.pipe_write_bytes_per_s",
-                    "calibration.pipe_read_bytes_per_s", "calibration.pipe_wakeup"]
+                    "calibration.pipe_read_bytes_per_s", "calibration.pipe_wakeup",
+                    "calibration.asyncio_task_step", "calibration.asyncio_lock_op",
+                    "calibration.asyncio_queue_op", "calibration.process_pool_submit"]
         self.assertEqual(list(values), expected)
         self.assertEqual(values["profile"], "host")
         duration = r"\d+(\.\d+)?(ns|us|ms|s)"
         for key in ("gil.timer_slack", "gil.drop_latency", "gil.wakeup_latency",
                     "calibration.gil_handover_period_overhead", "calibration.timed_wait_lateness",
-                    "calibration.thread_start"):
+                    "calibration.thread_start", "calibration.asyncio_task_step", "calibration.asyncio_lock_op",
+                    "calibration.asyncio_queue_op", "calibration.process_pool_submit"):
             self.assertRegex(values[key], f"^{duration}$")
         self.assertRegex(values["calibration.process_start"],
                          f"^{{fork: {duration}, spawn: {duration}, forkserver_first: {duration}, "

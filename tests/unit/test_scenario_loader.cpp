@@ -140,7 +140,7 @@ TEST_CASE("errors inside a machine profile point into the profile file") {
         "tests/fixtures/uses_missing_profile.yaml:2:20: error: machine.profile: cannot open the machine profile 'tests/fixtures/no_such_profile.yaml'");
 }
 
-TEST_CASE("a profile's calibration sets process start, exit, pickling and pipe costs") {
+TEST_CASE("a profile's calibration sets process start, exit, pickling, pipe, asyncio and pool costs") {
   const Scenario s = load_scenarios("tests/fixtures/uses_profile.yaml", {})[0];
   const ProcessCosts& p = s.runtime.processes;
   CHECK(p.fork.parent == doctest::Approx(2e-3));
@@ -159,6 +159,11 @@ TEST_CASE("a profile's calibration sets process start, exit, pickling and pipe c
   CHECK(s.runtime.ipc.pipe_read_bandwidth == doctest::Approx(9e9));
   CHECK(s.runtime.ipc.pipe_wakeup.latency(1e-3) == doctest::Approx(25e-6));
   CHECK(s.runtime.ipc.pipe_wakeup.latency(1e-6) == doctest::Approx(10e-6));
+  CHECK(s.runtime.asyncio.lock_op == doctest::Approx(300e-9));
+  CHECK(s.runtime.asyncio.queue_op == doctest::Approx(200e-9));
+  CHECK(s.runtime.asyncio.task_step_overhead == doctest::Approx(1.2e-6));
+  CHECK(s.runtime.process_pool.submit == doctest::Approx(6e-6));
+  CHECK(s.runtime.process_pool.manager_wakeup == doctest::Approx(20e-6));  // not measured: the default
 }
 
 TEST_CASE("runtime.ipc sets the pipe buffer with a unit, over the profile's") {
