@@ -1,11 +1,11 @@
 #include "models/machine/Machine.hpp"
 
-#include "models/machine/ExecPause.hpp"
-#include "models/machine/KernelCall.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "models/machine/ExecPause.hpp"
+#include "models/machine/KernelCall.hpp"
 
 namespace sg4 = simgrid::s4u;
 
