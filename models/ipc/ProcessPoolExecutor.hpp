@@ -38,7 +38,9 @@ class ProcessPoolExecutor {
   ProcessPoolExecutor(const ProcessPoolSpec& spec, std::vector<int> workers, double wake_latency, const IpcConfig& ipc);
 
   const ProcessPoolSpec& spec() const { return spec_; }
-  const PoolCall& call(int future) const { return calls_[static_cast<std::size_t>(future)]; }
+  // A copy: a submit() from another thread (an event loop's task) may grow the table while the
+  // caller blocks, which would leave a reference dangling.
+  PoolCall call(int future) const { return calls_[static_cast<std::size_t>(future)]; }
 
   // Caller side. submit(): the work item and its id queued, the manager woken; the future's id.
   int submit(const PoolCall& call);

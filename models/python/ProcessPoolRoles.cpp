@@ -1,6 +1,7 @@
 #include "models/python/ProcessPoolRoles.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "models/python/PythonThread.hpp"
 
@@ -56,7 +57,7 @@ void ProcessPoolRoles::manage(const PoolManagerStep& step) {
     t.run_python(t.world_.scenario.runtime.process_pool.manager_wakeup);
     if (future >= 0) {
       // result_reader.recv() unpickles the _ResultItem; set_result() notifies the future's waiters.
-      const PoolCall& call = pool.call(future);
+      const PoolCall call = pool.call(future);
       t.run_python(t.unpickle_cost({call.payload.output_bytes * call.count, call.payload.objects * call.count}));
       t.run_python(ipc.queue_op);
       pool.set_result(future);
@@ -80,7 +81,7 @@ void ProcessPoolRoles::fill_call_queue(ProcessPoolExecutor& pool) {
     t.enter(ThreadState::Python);
     t.run_python(2 * t.world_.scenario.runtime.ipc.queue_op);  // work_ids.get(), call_queue.put()
     pool.count_call_queued();
-    const PoolCall& call = pool.call(future);
+    const PoolCall call = pool.call(future);
     pool.call_buffer().deliver({call.payload.input_bytes * call.count, call.payload.objects * call.count, call.work, future});
   }
 }
@@ -130,7 +131,8 @@ void ProcessPoolRoles::work(const PoolWorkerStep& step, int index) {
     t.receive(pool.call_pipe(), message, [&] { pool.call_taken(); });
     t.blocked_on_.clear();
     t.end_step(started);
-    const PoolCall* call = message.work ? &pool.call(message.task) : nullptr;
+    // A copy (a std::optional): running the work lets other threads submit meanwhile.
+    const std::optional<PoolCall> call = message.work ? std::optional<PoolCall>(pool.call(message.task)) : std::nullopt;
     if (call) {
       const auto work = std::find(step.works.begin(), step.works.end(), call->work) - step.works.begin();
       for (int64_t i = 0; i < call->count; ++i) t.run_program(*call->work, first_index[static_cast<std::size_t>(work)]);

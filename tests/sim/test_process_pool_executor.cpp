@@ -153,3 +153,18 @@ TEST_CASE("asyncio run_in_executor on a ProcessPoolExecutor: CPU work runs in pa
   CHECK(spawn.startup == doctest::Approx(4 * 0.005025 + 0.135).epsilon(1e-3));
   CHECK(spawn.makespan == doctest::Approx(4 * 0.005025 + 0.135 + 2 * 0.110 + 0.0005 + 0.010).epsilon(2e-3));
 }
+
+TEST_CASE("asyncio tasks that submit while workers run earlier calls: every call runs once, on time") {
+  // Issue 15: a worker kept a pointer into the pool's call table across its work while the loop's
+  // submit() grew the table (a use-after-free, seen as a crash in half of the runs).
+  Summary s = simulate_summary(load_variant("tests/fixtures/asyncio_submit_after_await.yaml", ""));
+  // 5 calls of 15 ms: 4 workers run one each, one runs a second.
+  double worker_python = 0;
+  for (const ThreadSummary& t : s.threads)
+    if (t.process.rfind("ForkProcess-", 0) == 0) worker_python += python_of(t);
+  CHECK(worker_python == doctest::Approx(5 * 0.015).epsilon(1e-6));  // 75 ms, well above 1e-6 x 1
+  // The 5 awaits of 80 ms overlap; the first submit forks 4 workers (4 x 3 ms); two rounds of
+  // 15 ms: 80 + 12 + 30 = 122 ms, then under 2 ms of results, sentinels and 1 ms exits.
+  CHECK(s.makespan > 0.122);
+  CHECK(s.makespan < 0.124);
+}
