@@ -64,13 +64,19 @@ RowMetrics metrics_of(const Summary& s) {
   RowMetrics m;
   m.makespan = s.makespan;
   m.cpu_utilisation = s.cpu_utilisation;
-  for (int st = 0; st < kThreadStateCount; ++st) m.thread_seconds += s.state_total(static_cast<ThreadState>(st));
-  if (m.thread_seconds > 0) {
-    m.gil_wait_share = s.state_total(ThreadState::GilWait) / m.thread_seconds;
-    m.io_share = (s.state_total(ThreadState::Io) + s.state_total(ThreadState::Sleep)) / m.thread_seconds;
+  double gil_waiting = 0, blocked = 0, running = 0;
+  for (const ThreadStateInfo& state : kThreadStates) {
+    const double total = s.state_total(state.state);
+    m.thread_seconds += total;
+    if (state.category == StateCategory::GilWaiting) gil_waiting += total;
+    if (state.category == StateCategory::Blocked) blocked += total;
+    if (state.category == StateCategory::Running) running += total;
   }
-  if (s.makespan > 0)
-    m.busy_threads = (s.state_total(ThreadState::Python) + s.state_total(ThreadState::Native)) / s.makespan;
+  if (m.thread_seconds > 0) {
+    m.gil_wait_share = gil_waiting / m.thread_seconds;
+    m.io_share = blocked / m.thread_seconds;
+  }
+  if (s.makespan > 0) m.busy_threads = running / s.makespan;
   m.hardware_threads = s.cores * s.smt;
   if (s.makespan > 0) {
     m.startup_share = s.startup / s.makespan;

@@ -380,9 +380,8 @@ std::vector<CounterDelta> counter_deltas(const Timeline& timeline, SpanIter firs
   for (auto it = first; it != last; ++it) {
     const StateSpan& span = timeline.spans[*it];
     earliest = std::min(earliest, to_ns(span.start));
-    const int waiting = span.state == ThreadState::GilWait ? 1 : 0;
-    const int runnable =
-        (span.state == ThreadState::Python || span.state == ThreadState::Native) ? 1 : 0;
+    const int waiting = in_category(span.state, StateCategory::GilWaiting) ? 1 : 0;
+    const int runnable = in_category(span.state, StateCategory::Running) ? 1 : 0;
     if (waiting == 0 && runnable == 0) continue;
     deltas.push_back({to_ns(span.start), waiting, runnable});
     deltas.push_back({to_ns(span.end), -waiting, -runnable});

@@ -25,8 +25,10 @@ void write_variant_table(std::ostream& out, const std::vector<Summary>& variants
   std::size_t width = 8;
   for (const auto& s : variants) width = std::max(width, variant_label(s).size() + 2);
   out << pad("variant", width) << pad("machine", 9) << pad("interval", 9) << pad("makespan", 11)
-      << pad("speedup", 9) << pad("cpu-util", 9) << pad("python", 10) << pad("gil-wait", 10) << pad("io", 10)
-      << pad("native", 10) << pad("start-up", 10) << pad("pickling", 10) << pad("transfer", 10) << "gil-switches\n";
+      << pad("speedup", 9) << pad("cpu-util", 9);
+  for (const ThreadStateInfo& state : kThreadStates)
+    if (state.variant_column) out << pad(state.name, 10);
+  out << pad("start-up", 10) << pad("pickling", 10) << pad("transfer", 10) << "gil-switches\n";
   std::size_t fastest = 0;
   for (std::size_t i = 0; i < variants.size(); ++i)
     if (variants[i].makespan < variants[fastest].makespan) fastest = i;
@@ -34,11 +36,10 @@ void write_variant_table(std::ostream& out, const std::vector<Summary>& variants
     const Summary& s = variants[i];
     out << pad(variant_label(s), width) << pad(std::to_string(s.cores) + "x" + std::to_string(s.smt), 9)
         << pad(format_duration(s.switch_interval), 9) << pad(format_duration(s.makespan), 11)
-        << pad(fixed(s.speedup, "%.2fx"), 9) << pad(fixed(100 * s.cpu_utilisation, "%.1f%%"), 9)
-        << pad(fixed(s.state_total(ThreadState::Python), "%.3fs"), 10)
-        << pad(fixed(s.state_total(ThreadState::GilWait), "%.3fs"), 10)
-        << pad(fixed(s.state_total(ThreadState::Io), "%.3fs"), 10)
-        << pad(fixed(s.state_total(ThreadState::Native), "%.3fs"), 10) << pad(fixed(s.startup, "%.3fs"), 10)
+        << pad(fixed(s.speedup, "%.2fx"), 9) << pad(fixed(100 * s.cpu_utilisation, "%.1f%%"), 9);
+    for (const ThreadStateInfo& state : kThreadStates)
+      if (state.variant_column) out << pad(fixed(s.state_total(state.state), "%.3fs"), 10);
+    out << pad(fixed(s.startup, "%.3fs"), 10)
         << pad(fixed(s.pickling, "%.3fs"), 10) << pad(fixed(s.transfer, "%.3fs"), 10)
         << std::to_string(s.gil_switches)
         << (variants.size() > 1 && i == fastest ? "  <- fastest" : "") << "\n";

@@ -30,15 +30,6 @@ constexpr size_t kMaxLabelChars = 34;
 constexpr double kMinRectPx = 0.25;
 constexpr size_t kMaxRects = 200000;
 
-constexpr std::array<const char*, kThreadStateCount> kStateColours = {
-    "#2e9e44",  // python
-    "#f4a3a3",  // gil-wait
-    "#4a7fd6",  // io
-    "#f0a030",  // native
-    "#cccccc",  // sleep
-    "#9b59b6",  // lock-wait
-    "#8c6d31",  // wait
-};
 
 // Fixed two-decimal coordinates; -0.00 is folded into 0.00 so output does not hinge on signs.
 std::string fmt(double value) {
@@ -331,7 +322,7 @@ void write_span_rects(const std::vector<Rect>& rects, std::ostream& out) {
     const auto has_state = [&](const Rect& r) { return r.state == state; };
     if (std::none_of(rects.begin(), rects.end(), has_state)) continue;
     out << "<g class=\"" << state_name(static_cast<ThreadState>(state)) << "\" fill=\""
-        << kStateColours[state] << "\">\n";
+        << state_info(state).colour << "\">\n";
     for (const Rect& rect : rects) {
       if (rect.state != state) continue;
       // Round both edges first so abutting rects share an edge exactly.
@@ -369,7 +360,7 @@ void write_legend(double y, std::ostream& out) {
   for (int state = 0; state < kThreadStateCount; ++state) {
     const double x = kPlotLeft + state * 110.0;
     out << "<rect x=\"" << fmt(x) << "\" y=\"" << fmt(y - 10) << "\" width=\"12.00\""
-        << " height=\"12.00\" fill=\"" << kStateColours[state] << "\"/>\n"
+        << " height=\"12.00\" fill=\"" << state_info(state).colour << "\"/>\n"
         << "<text x=\"" << fmt(x + 16) << "\" y=\"" << fmt(y) << "\">"
         << state_name(static_cast<ThreadState>(state)) << "</text>\n";
   }

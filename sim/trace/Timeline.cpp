@@ -4,19 +4,6 @@
 
 namespace gilsim {
 
-const char* state_name(ThreadState state) {
-  switch (state) {
-    case ThreadState::Python: return "python";
-    case ThreadState::GilWait: return "gil-wait";
-    case ThreadState::Io: return "io";
-    case ThreadState::Native: return "native";
-    case ThreadState::Sleep: return "sleep";
-    case ThreadState::LockWait: return "lock-wait";
-    case ThreadState::Wait: return "wait";
-  }
-  return "?";
-}
-
 void Timeline::prepare_totals() {
   state_seconds.assign(threads.size(), {});
   python_seconds.assign(processes.size(), 0);

@@ -4,12 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "sim/trace/ThreadStates.hpp"
+
 namespace gilsim {
 
-// Wait: blocked on another thread or process (join, and later queues).
-enum class ThreadState : uint8_t { Python, GilWait, Io, Native, Sleep, LockWait, Wait };
-constexpr int kThreadStateCount = 7;
-const char* state_name(ThreadState state);
 
 struct ProcessInfo {
   std::string name;  // "app" or "worker[3]" for replicated processes
