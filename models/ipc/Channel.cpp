@@ -4,16 +4,6 @@ namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
 
-const char* channel_kind_name(ChannelKind kind) {
-  switch (kind) {
-    case ChannelKind::Queue: return "queue";
-    case ChannelKind::Pipe: return "pipe";
-    case ChannelKind::MpQueue: return "mp_queue";
-    case ChannelKind::InterpreterQueue: return "interpreter_queue";
-  }
-  return "?";
-}
-
 Channel::Channel(std::string name, ChannelKind kind, int writers)
     : name_(std::move(name)),
       kind_(kind),

@@ -3,9 +3,9 @@
 #include <string>
 
 #include "models/ipc/Channel.hpp"
-#include "models/ipc/IpcConfig.hpp"
 #include "models/ipc/PipeBuffer.hpp"
 #include "models/python/ThreadingLock.hpp"
+#include "sim/scenario/IpcConfig.hpp"
 
 namespace gilsim {
 

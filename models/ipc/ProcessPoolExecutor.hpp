@@ -7,8 +7,8 @@
 
 #include "models/asyncio/CompletionQueue.hpp"
 #include "models/ipc/Channel.hpp"
-#include "models/ipc/IpcConfig.hpp"
 #include "models/ipc/Pipe.hpp"
+#include "sim/scenario/IpcConfig.hpp"
 #include "sim/scenario/Scenario.hpp"
 
 namespace gilsim {

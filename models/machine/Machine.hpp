@@ -5,8 +5,8 @@
 #include <simgrid/s4u.hpp>
 
 #include "models/machine/Doorbell.hpp"
-#include "models/machine/MachineConfig.hpp"
-#include "sim/trace/Timeline.hpp"
+#include "sim/scenario/MachineConfig.hpp"
+#include "sim/timeline/Timeline.hpp"
 
 namespace gilsim {
 

@@ -4,8 +4,8 @@
 #include <unordered_map>
 
 #include "models/machine/Machine.hpp"
-#include "models/python/GilConfig.hpp"
-#include "sim/trace/Timeline.hpp"
+#include "sim/scenario/GilConfig.hpp"
+#include "sim/timeline/Timeline.hpp"
 
 namespace gilsim {
 

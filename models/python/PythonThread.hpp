@@ -7,7 +7,7 @@
 #include "models/python/ProcessRuntime.hpp"
 #include "models/python/PythonWorld.hpp"
 #include "sim/scenario/Scenario.hpp"
-#include "sim/trace/Timeline.hpp"
+#include "sim/timeline/Timeline.hpp"
 #include "sim/util/Rng.hpp"
 
 namespace gilsim {

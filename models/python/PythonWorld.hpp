@@ -12,7 +12,7 @@
 #include "models/python/ProcessRuntime.hpp"
 #include "sim/engine/WorkloadLayout.hpp"
 #include "sim/scenario/Scenario.hpp"
-#include "sim/trace/Timeline.hpp"
+#include "sim/timeline/Timeline.hpp"
 
 namespace gilsim {
 

@@ -3,7 +3,7 @@
 
 #include <simgrid/s4u.hpp>
 
-#include "models/ipc/WakeupCurve.hpp"
+#include "sim/scenario/WakeupCurve.hpp"
 
 namespace gilsim {
 

@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "sim/cli/ScenarioOptions.hpp"
-#include "sim/scenario/ScenarioError.hpp"
-#include "sim/scenario/ScenarioJson.hpp"
+#include "sim/loader/ScenarioJson.hpp"
+#include "sim/util/ScenarioError.hpp"
 
 namespace po = boost::program_options;
 

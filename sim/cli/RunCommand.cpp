@@ -11,10 +11,10 @@
 #include "sim/cli/ScenarioOptions.hpp"
 #include "sim/engine/IsolatedRun.hpp"
 #include "sim/engine/Simulation.hpp"
-#include "sim/scenario/ScenarioError.hpp"
 #include "sim/trace/ChromeTraceWriter.hpp"
 #include "sim/trace/SummaryReport.hpp"
 #include "sim/trace/SvgWriter.hpp"
+#include "sim/util/ScenarioError.hpp"
 
 namespace po = boost::program_options;
 

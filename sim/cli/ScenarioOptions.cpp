@@ -1,7 +1,7 @@
 #include "sim/cli/ScenarioOptions.hpp"
 
-#include "sim/scenario/ScenarioError.hpp"
-#include "sim/scenario/ScenarioLoader.hpp"
+#include "sim/util/ScenarioError.hpp"
+#include "sim/loader/ScenarioLoader.hpp"
 
 namespace po = boost::program_options;
 

@@ -16,11 +16,11 @@
 
 #include <boost/program_options.hpp>
 
-#include "sim/scenario/ScenarioError.hpp"
 #include "sim/sweep/ProcessPool.hpp"
 #include "sim/sweep/ScalingSvg.hpp"
 #include "sim/sweep/SweepPlan.hpp"
 #include "sim/sweep/SweepReport.hpp"
+#include "sim/util/ScenarioError.hpp"
 
 namespace po = boost::program_options;
 

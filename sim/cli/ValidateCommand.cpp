@@ -9,9 +9,9 @@
 #include "sim/cli/SharedConsumers.hpp"
 #include "sim/engine/IsolatedRun.hpp"
 #include "sim/engine/Simulation.hpp"
-#include "sim/scenario/ScenarioError.hpp"
 #include "sim/trace/SvgWriter.hpp"
 #include "sim/trace/Validation.hpp"
+#include "sim/util/ScenarioError.hpp"
 
 namespace po = boost::program_options;
 

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "sim/scenario/Scenario.hpp"
-#include "sim/trace/Timeline.hpp"
+#include "sim/timeline/Timeline.hpp"
 
 namespace gilsim {
 

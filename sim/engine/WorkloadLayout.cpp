@@ -11,15 +11,6 @@ std::string instance_name(const std::string& name, int64_t count, int64_t index)
 
 }  // namespace
 
-const char* start_method_name(StartMethod method) {
-  switch (method) {
-    case StartMethod::Fork: return "fork";
-    case StartMethod::Spawn: return "spawn";
-    case StartMethod::Forkserver: return "forkserver";
-  }
-  return "?";
-}
-
 namespace {
 
 // Names a program's steps of kind T refer to, through nested repeat and consume bodies, and,

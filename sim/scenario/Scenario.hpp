@@ -5,13 +5,14 @@
 #include <variant>
 #include <vector>
 
-#include "models/asyncio/AsyncioConfig.hpp"
-#include "models/io/Latency.hpp"
-#include "models/ipc/Channel.hpp"
-#include "models/ipc/IpcConfig.hpp"
-#include "models/ipc/ProcessPoolConfig.hpp"
-#include "models/machine/MachineConfig.hpp"
-#include "models/python/GilConfig.hpp"
+#include "sim/scenario/AsyncioConfig.hpp"
+#include "sim/scenario/ChannelKind.hpp"
+#include "sim/scenario/GilConfig.hpp"
+#include "sim/scenario/IpcConfig.hpp"
+#include "sim/scenario/Latency.hpp"
+#include "sim/scenario/MachineConfig.hpp"
+#include "sim/scenario/ProcessPoolConfig.hpp"
+#include "sim/scenario/StartMethod.hpp"
 
 namespace gilsim {
 
@@ -38,9 +39,6 @@ struct LockStep {
   std::string lock;
   bool acquire = true;
 };
-// multiprocessing start methods (Lib/multiprocessing/context.py).
-enum class StartMethod { Fork, Spawn, Forkserver };
-const char* start_method_name(StartMethod method);
 
 // Steps of the parent's synthesized main thread: Process.start() and Process.join() of one
 // process instance (index into the simulation's process table). Never read from YAML.

@@ -11,12 +11,12 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "sim/scenario/Limits.hpp"
-#include "sim/scenario/ScenarioError.hpp"
-#include "sim/scenario/ScenarioLoader.hpp"
-#include "sim/scenario/Units.hpp"
+#include "sim/loader/Limits.hpp"
+#include "sim/loader/ScenarioLoader.hpp"
 #include "sim/sweep/ShellQuote.hpp"
-#include "sim/trace/JsonWriter.hpp"
+#include "sim/util/JsonWriter.hpp"
+#include "sim/util/ScenarioError.hpp"
+#include "sim/util/Units.hpp"
 
 namespace gilsim::sweep {
 namespace {

@@ -9,9 +9,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "sim/scenario/Units.hpp"
-#include "sim/trace/JsonWriter.hpp"
 #include "sim/trace/Summary.hpp"
+#include "sim/util/JsonWriter.hpp"
+#include "sim/util/Units.hpp"
 
 namespace gilsim::sweep {
 namespace {

@@ -1,6 +1,6 @@
 #include "sim/trace/ChromeTraceWriter.hpp"
 
-#include "sim/trace/Utf8.hpp"
+#include "sim/util/Utf8.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
 #include <ostream>
 
-#include "sim/trace/Timeline.hpp"
+#include "sim/timeline/Timeline.hpp"
 
 namespace gilsim {
 

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/timeline/Timeline.hpp"
 #include "sim/trace/MeasuredTrace.hpp"
-#include "sim/trace/Timeline.hpp"
 
 namespace gilsim {
 

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <map>
 
-#include "sim/scenario/Units.hpp"
-#include "sim/trace/JsonWriter.hpp"
 #include "sim/trace/ReportFormat.hpp"
+#include "sim/util/JsonWriter.hpp"
+#include "sim/util/Units.hpp"
 
 namespace gilsim {
 namespace {

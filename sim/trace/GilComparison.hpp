@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/timeline/Timeline.hpp"
 #include "sim/trace/GilActivity.hpp"
 #include "sim/trace/MeasuredTrace.hpp"
-#include "sim/trace/Timeline.hpp"
 
 namespace gilsim {
 

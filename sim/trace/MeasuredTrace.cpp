@@ -9,8 +9,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "sim/scenario/ScenarioError.hpp"
-#include "sim/scenario/Units.hpp"
+#include "sim/util/ScenarioError.hpp"
+#include "sim/util/Units.hpp"
 
 namespace gilsim {
 namespace {

@@ -4,7 +4,7 @@
 #include <map>
 #include <ostream>
 
-#include "sim/trace/JsonWriter.hpp"
+#include "sim/util/JsonWriter.hpp"
 
 namespace gilsim {
 namespace {

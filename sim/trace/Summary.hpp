@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "sim/trace/Timeline.hpp"
+#include "sim/timeline/Timeline.hpp"
 
 namespace gilsim {
 

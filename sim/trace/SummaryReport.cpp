@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <map>
 
-#include "sim/scenario/Units.hpp"
-#include "sim/trace/JsonWriter.hpp"
+#include "sim/util/JsonWriter.hpp"
+#include "sim/util/Units.hpp"
 
 namespace gilsim {
 namespace {

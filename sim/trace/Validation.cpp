@@ -7,9 +7,9 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "sim/scenario/Units.hpp"
-#include "sim/trace/JsonWriter.hpp"
 #include "sim/trace/ReportFormat.hpp"
+#include "sim/util/JsonWriter.hpp"
+#include "sim/util/Units.hpp"
 
 namespace gilsim {
 namespace {

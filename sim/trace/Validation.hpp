@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "sim/timeline/Timeline.hpp"
 #include "sim/trace/GilComparison.hpp"
 #include "sim/trace/MeasuredTrace.hpp"
 #include "sim/trace/StepKeys.hpp"
-#include "sim/trace/Timeline.hpp"
 
 namespace gilsim {
 

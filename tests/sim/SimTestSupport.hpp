@@ -10,7 +10,7 @@
 
 #include "sim/engine/IsolatedRun.hpp"
 #include "sim/engine/Simulation.hpp"
-#include "sim/scenario/ScenarioLoader.hpp"
+#include "sim/loader/ScenarioLoader.hpp"
 #include "sim/trace/Summary.hpp"
 
 namespace gilsim::testing {

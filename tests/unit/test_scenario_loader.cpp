@@ -5,8 +5,8 @@
 #include <fstream>
 #include <string>
 
-#include "sim/scenario/ScenarioError.hpp"
-#include "sim/scenario/ScenarioLoader.hpp"
+#include "sim/loader/ScenarioLoader.hpp"
+#include "sim/util/ScenarioError.hpp"
 
 using namespace gilsim;
 namespace fs = std::filesystem;

@@ -5,9 +5,9 @@
 #include <sstream>
 #include <string>
 
+#include "sim/timeline/Timeline.hpp"
 #include "sim/trace/ChromeTraceWriter.hpp"
 #include "sim/trace/SvgWriter.hpp"
-#include "sim/trace/Timeline.hpp"
 
 using namespace gilsim;
 

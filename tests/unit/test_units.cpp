@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "sim/scenario/Units.hpp"
+#include "sim/util/Units.hpp"
 
 using namespace gilsim;
 

@@ -7,10 +7,10 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "sim/scenario/ScenarioError.hpp"
 #include "sim/trace/GilActivity.hpp"
 #include "sim/trace/StepKeys.hpp"
 #include "sim/trace/Validation.hpp"
+#include "sim/util/ScenarioError.hpp"
 
 using namespace gilsim;
 

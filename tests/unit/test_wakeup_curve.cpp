@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "models/ipc/WakeupCurve.hpp"
+#include "sim/scenario/WakeupCurve.hpp"
 
 using namespace gilsim;
 

@@ -1,7 +1,7 @@
 #pragma once
 #include <vector>
 
-#include "sim/scenario/NodeReader.hpp"
+#include "sim/loader/NodeReader.hpp"
 #include "sim/scenario/Scenario.hpp"
 
 namespace gilsim {

@@ -1,10 +1,10 @@
-#include "sim/scenario/ProgramReader.hpp"
+#include "sim/loader/ProgramReader.hpp"
 
 #include <algorithm>
 #include <optional>
 
-#include "sim/scenario/Limits.hpp"
-#include "sim/scenario/Units.hpp"
+#include "sim/loader/Limits.hpp"
+#include "sim/util/Units.hpp"
 
 namespace gilsim {
 namespace {

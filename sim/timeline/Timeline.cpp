@@ -1,4 +1,4 @@
-#include "sim/trace/Timeline.hpp"
+#include "sim/timeline/Timeline.hpp"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario/NodeReader.hpp"
+#include "sim/loader/NodeReader.hpp"
 #include "sim/scenario/Scenario.hpp"
 
 namespace gilsim {

@@ -1,4 +1,4 @@
-#include "sim/scenario/Units.hpp"
+#include "sim/util/Units.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -1,6 +1,6 @@
-#include "sim/scenario/YamlSource.hpp"
+#include "sim/loader/YamlSource.hpp"
 
-#include "sim/scenario/ScenarioError.hpp"
+#include "sim/util/ScenarioError.hpp"
 
 namespace gilsim {
 namespace {

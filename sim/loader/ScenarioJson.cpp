@@ -1,8 +1,8 @@
-#include "sim/scenario/ScenarioJson.hpp"
+#include "sim/loader/ScenarioJson.hpp"
 
 #include <string>
 
-#include "sim/trace/JsonWriter.hpp"
+#include "sim/util/JsonWriter.hpp"
 
 namespace gilsim {
 namespace {

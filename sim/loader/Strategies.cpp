@@ -1,8 +1,8 @@
-#include "sim/scenario/Strategies.hpp"
+#include "sim/loader/Strategies.hpp"
 
-#include "sim/scenario/Limits.hpp"
-#include "sim/scenario/ProgramReader.hpp"
-#include "sim/scenario/Units.hpp"
+#include "sim/loader/Limits.hpp"
+#include "sim/loader/ProgramReader.hpp"
+#include "sim/util/Units.hpp"
 
 namespace gilsim {
 namespace {

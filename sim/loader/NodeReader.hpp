@@ -5,7 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "sim/scenario/YamlSource.hpp"
+#include "sim/loader/YamlSource.hpp"
 
 namespace gilsim {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/trace/ThreadStates.hpp"
+#include "sim/timeline/ThreadStates.hpp"
 
 namespace gilsim {
 

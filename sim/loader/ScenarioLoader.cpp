@@ -1,14 +1,14 @@
-#include "sim/scenario/ScenarioLoader.hpp"
+#include "sim/loader/ScenarioLoader.hpp"
 
 #include <algorithm>
 #include <fstream>
 #include <set>
 
-#include "sim/scenario/Limits.hpp"
-#include "sim/scenario/NodeReader.hpp"
-#include "sim/scenario/ProgramReader.hpp"
-#include "sim/scenario/ScenarioError.hpp"
-#include "sim/scenario/Strategies.hpp"
+#include "sim/loader/Limits.hpp"
+#include "sim/loader/NodeReader.hpp"
+#include "sim/loader/ProgramReader.hpp"
+#include "sim/loader/Strategies.hpp"
+#include "sim/util/ScenarioError.hpp"
 
 namespace gilsim {
 namespace {

@@ -1,4 +1,4 @@
-#include "models/ipc/WakeupCurve.hpp"
+#include "sim/scenario/WakeupCurve.hpp"
 
 #include <cmath>
 

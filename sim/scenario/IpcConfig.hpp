@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/ipc/WakeupCurve.hpp"
+#include "sim/scenario/WakeupCurve.hpp"
 
 namespace gilsim {
 

@@ -1,11 +1,11 @@
-#include "sim/scenario/NodeReader.hpp"
+#include "sim/loader/NodeReader.hpp"
 
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
 
-#include "sim/scenario/Units.hpp"
+#include "sim/util/Units.hpp"
 
 namespace gilsim {
 

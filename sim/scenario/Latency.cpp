@@ -1,8 +1,8 @@
-#include "models/io/Latency.hpp"
+#include "sim/scenario/Latency.hpp"
 
 #include <cmath>
 
-#include "sim/scenario/Units.hpp"
+#include "sim/util/Units.hpp"
 
 namespace gilsim {
 
