@@ -143,6 +143,7 @@ import statistics
 import struct
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -2300,10 +2301,15 @@ def python_has_gil():
 def host_facts(start_method):
     logical, physical, per_core = cpu_topology()
     gil_enabled = python_has_gil()
+    config = sysconfig.get_config_var("CONFIG_ARGS") or ""
     return {"cpu_model": cpu_model(), "logical_cpus": logical, "physical_cores": physical,
             "threads_per_core": per_core, "python_version": platform.python_version(),
             "python_implementation": platform.python_implementation(), "gil_enabled": gil_enabled,
-            "kernel": platform.release(), "start_method": start_method}
+            "kernel": platform.release(), "start_method": start_method,
+            # the interpreter itself: gilsim validate --case refuses traces of another one
+            "python_executable": os.path.realpath(sys.executable),
+            "python_cflags": " ".join((sysconfig.get_config_var("PY_CFLAGS") or "").split()),
+            "python_config_sha1": hashlib.sha1(config.encode()).hexdigest()[:12]}
 
 
 class OtherLoad:
@@ -2845,6 +2851,10 @@ def command_calibrate(args):
         f"  physical_cores: {host['physical_cores']}",
         f"  threads_per_core: {host['threads_per_core']}",
         f"  python_version: {_js(host['python_version'])}",
+        f"  python_executable: {_js(host['python_executable'])}",
+        f"  python_cflags: {_js(host['python_cflags'])}",
+        "  # sha1 of sysconfig CONFIG_ARGS (the interpreter's configure options), first 12 hex digits",
+        f"  python_config_sha1: {_js(host['python_config_sha1'])}",
         f"  kernel: {_js(host['kernel'])}",
         "machine:",
         "  # physical cores and hardware threads per core, from /sys/devices/system/cpu/*/topology",

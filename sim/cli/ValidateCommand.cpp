@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "sim/cli/CaseValidateCommand.hpp"
 #include "sim/cli/OutputPath.hpp"
 #include "sim/cli/ScenarioOptions.hpp"
 #include "sim/cli/SharedConsumers.hpp"
@@ -56,6 +57,8 @@ double read_fraction(const po::variables_map& vm, const char* option) {
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
+  for (const std::string& a : args)
+    if (a == "--case" || a.rfind("--case=", 0) == 0) return case_validate_command(args);
   const po::options_description options = describe_options();
   std::vector<Scenario> scenarios;
   std::vector<MeasuredTrace> traces;

@@ -669,7 +669,8 @@ workload:
                          ("measured", "two-cpu", "", 0.005))
         self.assertEqual(set(other["host"]), {"cpu_model", "logical_cpus", "physical_cores", "threads_per_core",
                                               "python_version", "python_implementation", "gil_enabled", "kernel",
-                                              "start_method"})
+                                              "start_method", "python_executable", "python_cflags",
+                                              "python_config_sha1"})
         recorder = other["recorder"]
         self.assertEqual((recorder["io_mode"], recorder["repetition"], recorder["repetitions"]), ("sleep", 0, 1))
         self.assertGreater(recorder["cpu_unit_ns"], 0)
@@ -1000,7 +1001,8 @@ class CalibrateTest(TempDirTest):
                 section = key
                 values[key] = value.strip()
         expected = ["profile", "host", "host.cpu_model", "host.logical_cpus", "host.physical_cores",
-                    "host.threads_per_core", "host.python_version", "host.kernel", "machine", "machine.cores",
+                    "host.threads_per_core", "host.python_version", "host.python_executable",
+                    "host.python_cflags", "host.python_config_sha1", "host.kernel", "machine", "machine.cores",
                     "machine.smt", "machine.smt_yield", "machine.speed", "gil", "gil.timer_slack",
                     "gil.drop_latency", "gil.wakeup_latency", "calibration", "calibration.cpu_unit_ns",
                     "calibration.native_iterations_per_s", "calibration.gil_handover_period_overhead",

@@ -1,0 +1,23 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/scenario/NodeReader.hpp"
+#include "sim/validation/CaseFile.hpp"
+
+namespace gilsim {
+
+// Pieces of the case file reader shared by its parts (CaseFile.cpp, MetricReader.cpp).
+
+// A fraction written as '5%' or 0.05 (signed when `allow_negative`).
+double read_fraction(const ValueReader& values, const YAML::Node& node, const std::string& path, bool allow_negative);
+
+// A list of strings, or one string as a list of one.
+std::vector<std::string> read_strings(const ValueReader& values, const YAML::Node& node, const std::string& path);
+
+// metrics: [...], checked against the (expanded) runs.
+std::vector<MetricSpec> read_metrics(const ValueReader& values, const YAML::Node& node, const CaseFile& file);
+
+}  // namespace gilsim

@@ -1,0 +1,53 @@
+#include "sim/validation/ModelScale.hpp"
+
+#include <functional>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace gilsim {
+namespace {
+
+using Scaler = std::function<void(Scenario&, double)>;
+
+// "pickling" scales both directions and the per-object costs: a pickle 10x faster is all of it.
+const std::vector<std::pair<const char*, Scaler>>& scalers() {
+  static const std::vector<std::pair<const char*, Scaler>> table = {
+      {"runtime.switch_interval", [](Scenario& s, double f) { s.runtime.gil.switch_interval *= f; }},
+      {"runtime.gil.timer_slack", [](Scenario& s, double f) { s.runtime.gil.timer_slack *= f; }},
+      {"runtime.gil.drop_latency", [](Scenario& s, double f) { s.runtime.gil.drop_latency *= f; }},
+      {"runtime.gil.wakeup_latency", [](Scenario& s, double f) { s.runtime.gil.wakeup_latency *= f; }},
+      {"machine.smt_yield", [](Scenario& s, double f) { s.machine.smt_yield *= f; }},
+      {"runtime.ipc.pickling_speed",
+       [](Scenario& s, double f) {
+         s.runtime.ipc.pickle_bandwidth *= f;
+         s.runtime.ipc.unpickle_bandwidth *= f;
+         s.runtime.ipc.pickle_per_object /= f;
+         s.runtime.ipc.unpickle_per_object /= f;
+       }},
+      {"runtime.ipc.queue_op", [](Scenario& s, double f) { s.runtime.ipc.queue_op *= f; }},
+  };
+  return table;
+}
+
+}  // namespace
+
+bool is_scalable(const std::string& path) {
+  for (const auto& [name, scale] : scalers())
+    if (path == name) return true;
+  return false;
+}
+
+std::string scalable_parameters() {
+  std::string out;
+  for (const auto& [name, scale] : scalers()) out += (out.empty() ? "" : ", ") + std::string(name);
+  return out;
+}
+
+void apply_scale(Scenario& scenario, const std::string& path, double factor) {
+  for (const auto& [name, scale] : scalers())
+    if (path == name) return scale(scenario, factor);
+  throw std::invalid_argument("not a scalable parameter: " + path);
+}
+
+}  // namespace gilsim
