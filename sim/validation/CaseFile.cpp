@@ -114,8 +114,8 @@ void read_runs(const ValueReader& values, const YAML::Node& node, CaseFile& c) {
       CaseRun run;
       run.where = values.source.where(t.node);
       run.name = substitute(values, name, map.path_of("name"), values.string(name, map.path_of("name")), binding);
-      if (run.name.empty() || run.name.find_first_of("/ *") != std::string::npos)
-        values.source.fail(name, map.path_of("name"), "a run name must be non-empty, without '/', '*' or spaces, got '" + run.name + "'");
+      if (run.name.empty() || run.name.find_first_of("/ *|") != std::string::npos)
+        values.source.fail(name, map.path_of("name"), "a run name must be non-empty, without '/', '*', '|' or spaces, got '" + run.name + "'");
       if (!names.insert(run.name).second) values.source.fail(name, map.path_of("name"), "duplicate run name '" + run.name + "'");
       if (args.IsDefined())
         for (const std::string& a : read_strings(values, args, map.path_of("args")))
@@ -228,12 +228,17 @@ CaseFile read_case_file(const std::string& file) {
   c.directory = directory_of(file);
   c.name = values.string(map.require("case"), "case");
   if (const YAML::Node d = map.get("description"); d.IsDefined()) c.description = values.string(d, "description");
-  c.program = c.directory + "/" + values.string(map.require("program"), "program");
-  c.scenario = c.directory + "/" + values.string(map.require("scenario"), "scenario");
-  c.profile = c.directory + "/" + values.string(map.require("profile"), "profile");
-  c.traces = c.directory + "/" + values.string(map.require("traces"), "traces");
-  for (const std::string& path : {c.scenario, c.profile})
-    if (!std::ifstream(path)) source.fail(root, "", "cannot open '" + path + "'");
+  // Paths are relative to the case file; the scenario and the profile must exist.
+  auto path = [&](const char* key, bool must_exist) {
+    const YAML::Node node = map.require(key);
+    const std::string resolved = c.directory + "/" + values.string(node, key);
+    if (must_exist && !std::ifstream(resolved)) source.fail(node, key, "cannot open '" + resolved + "'");
+    return resolved;
+  };
+  c.program = path("program", false);
+  c.scenario = path("scenario", true);
+  c.profile = path("profile", true);
+  c.traces = path("traces", false);
   read_runs(values, map.require("runs"), c);
   c.metrics = read_metrics(values, map.require("metrics"), c);
   if (const YAML::Node controls = map.get("controls"); controls.IsDefined()) read_controls(values, controls, c);

@@ -104,10 +104,15 @@ void check_engines_agree(const Scenario& scenario) {
   CHECK_MESSAGE(difference.empty(), name << " differs at " << difference);
 }
 
+// Every scenario file of `directory`, or of its subdirectories' scenario.yaml (the validation
+// suite's cases): at least 10.
 void check_every_scenario_in(const std::string& directory) {
   std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(directory))
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
     if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "scenario.yaml"))
+      files.push_back((entry.path() / "scenario.yaml").string());
+  }
   std::sort(files.begin(), files.end());
   REQUIRE(files.size() >= 10);
   for (const std::string& file : files)
@@ -166,6 +171,7 @@ TEST_CASE("fast and reference GIL engines give identical timelines on every seed
 }
 
 TEST_CASE("fast and reference GIL engines give identical timelines on every validation scenario") {
+  // scenarios/validation/<case>/scenario.yaml, every variant with its defaults.
   check_every_scenario_in("scenarios/validation");
 }
 
