@@ -86,7 +86,7 @@ Scenario scenario_of(const CaseFile& file, const CaseRun& run, const std::vector
     o.origin = run.where + ": run '" + run.name + "': --set " + o.key + "=" + o.value;
     overrides.push_back(o);
   }
-  std::vector<Scenario> scenarios = load_scenarios(file.scenario, overrides);
+  std::vector<Scenario> scenarios = load_scenarios(run.scenario, overrides);
   const Scenario* chosen = nullptr;
   std::string known;
   for (const Scenario& s : scenarios) {
@@ -94,7 +94,7 @@ Scenario scenario_of(const CaseFile& file, const CaseRun& run, const std::vector
     known += (known.empty() ? "" : ", ") + s.variant;
   }
   if (!chosen)
-    throw ScenarioError(run.where, "run '" + run.name + "': the scenario has no variant '" + run.variant + "' (it has: " + known + ")");
+    throw ScenarioError(run.where, "run '" + run.name + "': " + run.scenario + " has no variant '" + run.variant + "' (it has: " + known + ")");
   Scenario scenario = *chosen;
   for (const auto& [path, factor] : options.scales) apply_scale(scenario, path, factor);
   return scenario;
@@ -169,7 +169,7 @@ RunReport validate_run(const CaseFile& file, const CaseRun& run, const std::map<
       throw ScenarioError(path, "recorded on another host or interpreter than the profile " + file.profile +
                                     " describes; re-record it, or calibrate this host (README \"The validation suite\"):" + facts);
     }
-    if (t.noisy) {
+    if (t.noisy && !options.include_noisy) {
       report.dropped.push_back(path);
       continue;
     }

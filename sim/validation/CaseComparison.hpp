@@ -45,6 +45,7 @@ struct CaseOptions {
   std::vector<std::pair<std::string, double>> scales;  // a deliberately wrong model (ModelScale)
   std::string svg;                   // per run: PATH with the run's name before the extension
   std::vector<std::string> simgrid_args;
+  bool include_noisy = false;  // diagnosis only: average noisy repetitions in too
 };
 
 // Validates the selected runs of a case. Throws ScenarioError on bad input that concerns the

@@ -94,6 +94,7 @@ void read_runs(const ValueReader& values, const YAML::Node& node, CaseFile& c) {
     const YAML::Node name = map.require("name");
     const YAML::Node matrix = map.get("matrix");
     const YAML::Node args = map.get("args");
+    const YAML::Node scenario = map.get("scenario");
     const YAML::Node variant = map.get("variant");
     const YAML::Node set = map.get("set");
     map.reject_unknown_keys();
@@ -120,6 +121,14 @@ void read_runs(const ValueReader& values, const YAML::Node& node, CaseFile& c) {
       if (args.IsDefined())
         for (const std::string& a : read_strings(values, args, map.path_of("args")))
           if (std::string s = substitute(values, args, map.path_of("args"), a, binding); !s.empty()) run.args.push_back(s);
+      run.scenario = c.scenario;
+      if (!scenario.IsDefined() && c.scenario.empty())
+        values.source.fail(t.node, t.path, "missing required key 'scenario' (the case has no default scenario)");
+      if (scenario.IsDefined()) {
+        const std::string at = map.path_of("scenario");
+        run.scenario = c.directory + "/" + substitute(values, scenario, at, values.string(scenario, at), binding);
+        if (!std::ifstream(run.scenario)) values.source.fail(scenario, at, "cannot open '" + run.scenario + "'");
+      }
       if (variant.IsDefined())
         run.variant = substitute(values, variant, map.path_of("variant"), values.string(variant, map.path_of("variant")), binding);
       if (set.IsDefined())
@@ -236,7 +245,7 @@ CaseFile read_case_file(const std::string& file) {
     return resolved;
   };
   c.program = path("program", false);
-  c.scenario = path("scenario", true);
+  if (map.get("scenario").IsDefined()) c.scenario = path("scenario", true);  // else every run names its own
   c.profile = path("profile", true);
   c.traces = path("traces", false);
   read_runs(values, map.require("runs"), c);

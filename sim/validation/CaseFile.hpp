@@ -54,11 +54,14 @@ struct MetricSpec {
   std::string where;
 };
 
-// One recorded run of the program: its arguments, and the scenario variant and overrides that
-// describe it. Overrides may use {work.KEY}: the mean of the traces' otherData.work.KEY.
+// One recorded run of the program: its arguments, and the scenario, variant and overrides that
+// describe it. Overrides apply to every variant of the scenario (as --set does), so runs whose
+// workloads differ in shape use scenario files of their own. Overrides may use {work.KEY}: the
+// mean of the traces' otherData.work.KEY.
 struct CaseRun {
   std::string name;
   std::vector<std::string> args;
+  std::string scenario;  // the case's, unless the run names its own (a workload of another shape)
   std::string variant;
   std::vector<std::string> overrides;
   std::string where;
@@ -80,7 +83,7 @@ struct CaseFile {
   std::string name;
   std::string description;
   std::string program;
-  std::string scenario;
+  std::string scenario;  // the runs' default (may be empty: each run names its own)
   std::string profile;
   std::string traces;  // directory of <run>.rep<k>.trace.json
   std::vector<CaseRun> runs;

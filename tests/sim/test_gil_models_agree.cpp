@@ -104,14 +104,15 @@ void check_engines_agree(const Scenario& scenario) {
   CHECK_MESSAGE(difference.empty(), name << " differs at " << difference);
 }
 
-// Every scenario file of `directory`, or of its subdirectories' scenario.yaml (the validation
-// suite's cases): at least 10.
+// Every scenario file of `directory`, and of its case directories (the validation suite's
+// scenarios, beside a case.yaml): at least 10.
 void check_every_scenario_in(const std::string& directory) {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(directory)) {
     if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
-    if (entry.is_directory() && std::filesystem::exists(entry.path() / "scenario.yaml"))
-      files.push_back((entry.path() / "scenario.yaml").string());
+    if (!entry.is_directory() || !std::filesystem::exists(entry.path() / "case.yaml")) continue;
+    for (const auto& inner : std::filesystem::directory_iterator(entry.path()))
+      if (inner.path().extension() == ".yaml" && inner.path().filename() != "case.yaml") files.push_back(inner.path().string());
   }
   std::sort(files.begin(), files.end());
   REQUIRE(files.size() >= 10);

@@ -281,6 +281,12 @@ class Trace:
         self.add(name, begin, now())
         self.add_runs(runs)
 
+    def add_loop(self, name, clock):
+        """A loop timed by a RunClock, from the clock's creation to now, with its GIL runs."""
+        runs = clock.close()
+        self.add(name, runs[0][0], now())
+        self.add_runs(runs)
+
     def add_runs(self, runs):
         thread = threading.current_thread().name
         self.runs.extend((self.process, thread, b, e) for b, e in runs)

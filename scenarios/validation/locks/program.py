@@ -86,10 +86,8 @@ def main():
 
     def worker():
         clock = vtrace.RunClock()
-        begin = vtrace.now()
         body(chunks, clock)
-        trace.add("increments", begin, vtrace.now())
-        trace.add_runs(clock.close())
+        trace.add_loop("increments", clock)
 
     trace.start()
     with trace.span("run"):

@@ -30,13 +30,11 @@ def compress(buffer):
 def small_updates(trace, buffer):
     """The control: many update() calls, each holding the GIL, with the loop's GIL runs."""
     h, view, clock = hashlib.sha256(), memoryview(buffer), vtrace.RunClock()
-    begin = vtrace.now()
     for offset in range(0, len(buffer), SMALL * 100):
         for start in range(offset, min(offset + SMALL * 100, len(buffer)), SMALL):
             h.update(view[start:start + SMALL])
         clock.tick()
-    trace.add("updates", begin, vtrace.now())
-    trace.add_runs(clock.close())
+    trace.add_loop("updates", clock)
 
 
 def rate(call, buffer, samples=5):
