@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """Records the validation suite's programs: scripts/validation record [CASE[/RUN-PATTERN]]...
 
+With --calibrate (scripts/validation record without a selection), first calibrates this host
+into scenarios/validation/host/profile.yaml with Debian's /usr/bin/python3 (scripts/record.py
+calibrate), on a quiet machine, again while calibration reports other processes above
+QUIET_SHARE: profile and traces are then made together, on one host and interpreter.
+
 For every run of every case (gilsim validate --case C --list), runs the case's program with the
 run's arguments, --repeat times, in the interpreter the profile was calibrated with (its
 host.python_executable), writing <case>/traces/<run>.rep<k>.trace.json. Before each attempt it
@@ -21,6 +26,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUITE = os.path.join(ROOT, "scenarios", "validation")
 QUIET_SHARE = 0.05
+CALIBRATION_PYTHON = "/usr/bin/python3"  # Debian's optimised CPython (README "The validation suite")
 
 
 def cpu_busy():
@@ -30,15 +36,31 @@ def cpu_busy():
 
 
 def wait_quiet(limit_s):
-    """Seconds waited until the CPUs were busy less than QUIET_SHARE over one second."""
+    """(seconds waited, busy share) once the CPUs were busy less than QUIET_SHARE over half a
+    second, or after limit_s."""
     began = time.monotonic()
     while True:
         busy0, t0 = cpu_busy()
-        time.sleep(1.0)
+        time.sleep(0.5)
         busy1, t1 = cpu_busy()
         share = (busy1 - busy0) / os.sysconf("SC_CLK_TCK") / ((t1 - t0) * (os.cpu_count() or 1))
         if share < QUIET_SHARE or time.monotonic() - began > limit_s:
             return time.monotonic() - began, share
+
+
+def calibrate(profile, args):
+    """Calibrates into `profile` once the machine is quiet and stays quiet while it measures."""
+    for attempt in range(args.attempts):
+        wait_quiet(args.wait)
+        subprocess.run([CALIBRATION_PYTHON, os.path.join(ROOT, "scripts", "record.py"), "calibrate", "--out", profile],
+                       check=True)
+        with open(profile, encoding="utf-8") as f:
+            head = f.read(400)
+        share = float(head.split("other processes used ")[1].split("%")[0]) / 100
+        if share < QUIET_SHARE:
+            return
+        print(f"validation record: calibration was noisy (others {share:.0%}): again", file=sys.stderr)
+    sys.exit("validation record: error: the machine never stayed quiet through a calibration")
 
 
 def profile_python(profile):
@@ -90,12 +112,15 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--attempts", type=int, default=5, help="tries per repetition while it is noisy")
     parser.add_argument("--wait", type=float, default=120, help="longest wait for a quiet machine, seconds")
+    parser.add_argument("--calibrate", action="store_true", help="calibrate the host first (host/profile.yaml)")
     parser.add_argument("--gilsim", default=os.path.join(os.environ.get("GILSIM_BUILD", os.path.join(ROOT, "build")), "gilsim"))
     args = parser.parse_args()
     cases = sorted(d for d in os.listdir(SUITE) if os.path.isfile(os.path.join(SUITE, d, "case.yaml")))
     wanted = [s.split("/", 1) for s in args.selection] or [[c] for c in cases]
-    python = profile_python(os.path.join(SUITE, "host", "profile.yaml"))
     began = time.monotonic()
+    if args.calibrate:
+        calibrate(os.path.join(SUITE, "host", "profile.yaml"), args)
+    python = profile_python(os.path.join(SUITE, "host", "profile.yaml"))
     totals = [0, 0, 0]
     for item in wanted:
         if item[0] not in cases:

@@ -5,8 +5,8 @@
 
 #include <boost/program_options.hpp>
 
-#include "sim/scenario/ScenarioError.hpp"
-#include "sim/trace/JsonWriter.hpp"
+#include "sim/util/ScenarioError.hpp"
+#include "sim/util/JsonWriter.hpp"
 #include "sim/trace/ReportFormat.hpp"
 #include "sim/validation/CaseComparison.hpp"
 #include "sim/validation/ModelScale.hpp"

@@ -16,6 +16,8 @@ const char* const kUsage =
     "  gilsim run FILE [options]   simulate a YAML scenario and print its summary\n"
     "  gilsim validate FILE --measured TRACE...\n"
     "                              compare the simulation with measured runs of real CPython\n"
+    "  gilsim validate --case CASE.yaml\n"
+    "                              compare a validation case's real program runs, metric by metric\n"
     "  gilsim export FILE [opts]   print the resolved scenario as JSON (for scripts/record.py)\n"
     "  gilsim sweep FILE --out DIR --cores 1,2,4,...\n"
     "                              run a scaling sweep (cores, smt, interval, strategies) in parallel\n"

@@ -5,8 +5,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "sim/scenario/NodeReader.hpp"
-#include "sim/scenario/ScenarioError.hpp"
+#include "sim/loader/NodeReader.hpp"
+#include "sim/util/ScenarioError.hpp"
 #include "sim/validation/CaseReading.hpp"
 #include "sim/validation/ModelScale.hpp"
 

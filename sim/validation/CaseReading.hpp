@@ -4,7 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "sim/scenario/NodeReader.hpp"
+#include "sim/loader/NodeReader.hpp"
 #include "sim/validation/CaseFile.hpp"
 
 namespace gilsim {

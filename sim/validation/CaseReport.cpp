@@ -1,7 +1,7 @@
 #include <algorithm>
 
-#include "sim/scenario/Units.hpp"
-#include "sim/trace/JsonWriter.hpp"
+#include "sim/util/Units.hpp"
+#include "sim/util/JsonWriter.hpp"
 #include "sim/trace/ReportFormat.hpp"
 #include "sim/validation/CaseComparison.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "sim/trace/Timeline.hpp"
+#include "sim/timeline/Timeline.hpp"
 #include "sim/validation/SpanTrace.hpp"
 
 namespace gilsim {

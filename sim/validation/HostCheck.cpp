@@ -4,7 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "sim/scenario/ScenarioError.hpp"
+#include "sim/util/ScenarioError.hpp"
 
 namespace gilsim {
 

@@ -1,7 +1,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "sim/scenario/Units.hpp"
+#include "sim/util/Units.hpp"
 #include "sim/validation/CaseReading.hpp"
 
 namespace gilsim {

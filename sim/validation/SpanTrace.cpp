@@ -7,8 +7,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "sim/scenario/ScenarioError.hpp"
-#include "sim/scenario/Units.hpp"
+#include "sim/util/ScenarioError.hpp"
+#include "sim/util/Units.hpp"
 #include "sim/trace/Validation.hpp"
 
 namespace gilsim {

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/trace/Timeline.hpp"
+#include "sim/timeline/Timeline.hpp"
 
 namespace gilsim {
 
