@@ -143,11 +143,13 @@ import statistics
 import struct
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import threading
 import time
 import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scenarios", "validation", "lib"))
+import vtrace  # noqa: E402  (host facts, shared with the validation suite's programs)
 
 PROG = "record.py"
 SCRIPT = os.path.abspath(__file__)
@@ -2256,41 +2258,7 @@ def write_atomically(path, text):
 # --------------------------------------------------------------------------------------------
 # Host facts
 
-def _read(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read().strip()
-    except OSError:
-        return None
-
-
-def cpu_topology():
-    """(logical CPUs, physical cores, threads per core) from sysfs, else lscpu, else cpu_count."""
-    logical = os.cpu_count() or 1
-    cores = set()
-    base = "/sys/devices/system/cpu"
-    for entry in sorted(os.listdir(base)) if os.path.isdir(base) else []:
-        if entry.startswith("cpu") and entry[3:].isdigit():
-            package = _read(f"{base}/{entry}/topology/physical_package_id")
-            core = _read(f"{base}/{entry}/topology/core_id")
-            if package is not None and core is not None:
-                cores.add((package, core))
-    physical = len(cores)
-    if not physical:
-        try:
-            out = subprocess.run(["lscpu", "-p=CORE,SOCKET"], stdout=subprocess.PIPE, text=True).stdout
-            physical = len({line for line in out.splitlines() if line and not line.startswith("#")})
-        except OSError:
-            physical = 0
-    physical = physical or logical
-    return logical, physical, max(1, round(logical / physical))
-
-
-def cpu_model():
-    for line in (_read("/proc/cpuinfo") or "").splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
+_read = vtrace.read_text
 
 
 def python_has_gil():
@@ -2299,17 +2267,9 @@ def python_has_gil():
 
 
 def host_facts(start_method):
-    logical, physical, per_core = cpu_topology()
-    gil_enabled = python_has_gil()
-    config = sysconfig.get_config_var("CONFIG_ARGS") or ""
-    return {"cpu_model": cpu_model(), "logical_cpus": logical, "physical_cores": physical,
-            "threads_per_core": per_core, "python_version": platform.python_version(),
-            "python_implementation": platform.python_implementation(), "gil_enabled": gil_enabled,
-            "kernel": platform.release(), "start_method": start_method,
-            # the interpreter itself: gilsim validate --case refuses traces of another one
-            "python_executable": os.path.realpath(sys.executable),
-            "python_cflags": " ".join((sysconfig.get_config_var("PY_CFLAGS") or "").split()),
-            "python_config_sha1": hashlib.sha1(config.encode()).hexdigest()[:12]}
+    """The host's facts as the validation suite's programs write them (one definition for both:
+    scenarios/validation/lib/vtrace.py), with the build's GIL and the start method."""
+    return dict(vtrace.host_facts(), gil_enabled=python_has_gil(), start_method=start_method)
 
 
 class OtherLoad:

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -11,6 +10,7 @@
 
 #include "sim/util/ScenarioError.hpp"
 #include "sim/util/Units.hpp"
+#include "sim/util/YamlFile.hpp"
 
 namespace gilsim {
 namespace {
@@ -172,15 +172,7 @@ double MeasuredTrace::makespan() const {
 }
 
 MeasuredTrace read_trace(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw ScenarioError(file, "cannot open the trace file");
-  YAML::Node root;
-  try {
-    root = YAML::Load(in);
-  } catch (const YAML::ParserException& e) {
-    throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
-                        "not valid JSON: " + e.msg);
-  }
+  const YAML::Node root = load_yaml_file(file, "trace file", "JSON");
   if (!root.IsMap()) bad_trace(file, "expected a JSON object with traceEvents and otherData");
   const YAML::Node events = root["traceEvents"];
   const YAML::Node other = root["otherData"];

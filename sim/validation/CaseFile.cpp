@@ -7,6 +7,7 @@
 
 #include "sim/loader/NodeReader.hpp"
 #include "sim/util/ScenarioError.hpp"
+#include "sim/util/YamlFile.hpp"
 #include "sim/validation/CaseReading.hpp"
 #include "sim/validation/ModelScale.hpp"
 
@@ -147,9 +148,7 @@ void read_controls(const ValueReader& values, const YAML::Node& node, CaseFile& 
     MapReader map(values.source, node[i], path);
     CaseControl control;
     control.where = values.source.where(node[i]);
-    control.name = values.string(map.require("name"), map.path_of("name"));
-    for (const CaseControl& other : c.controls)
-      if (other.name == control.name) values.source.fail(node[i], map.path_of("name"), "duplicate control '" + control.name + "'");
+    control.name = unique_name(values, map, node[i], c.controls, "control");
     const YAML::Node scale = map.require("scale");
     MapReader factors(values.source, scale, map.path_of("scale"));
     for (const auto& entry : scale) {
@@ -218,16 +217,8 @@ bool CaseFile::metric_applies(const MetricSpec& metric, const std::string& run) 
 }
 
 CaseFile read_case_file(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw ScenarioError(file, "cannot open the case file");
   YamlSource source(file);
-  YAML::Node root;
-  try {
-    root = YAML::Load(in);
-  } catch (const YAML::ParserException& e) {
-    throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
-                        "not valid YAML: " + e.msg);
-  }
+  const YAML::Node root = load_yaml_file(file, "case file", "YAML");
   source.set_document(root);
   reject_duplicate_keys(source, root, "");
   const ValueReader values{source};

@@ -17,6 +17,16 @@ double read_fraction(const ValueReader& values, const YAML::Node& node, const st
 // A list of strings, or one string as a list of one.
 std::vector<std::string> read_strings(const ValueReader& values, const YAML::Node& node, const std::string& path);
 
+// The item's `name`, which no earlier item of `items` has.
+template <typename Item>
+std::string unique_name(const ValueReader& values, MapReader& map, const YAML::Node& node, const std::vector<Item>& items,
+                        const std::string& what) {
+  const std::string name = values.string(map.require("name"), map.path_of("name"));
+  for (const Item& other : items)
+    if (other.name == name) values.source.fail(node, map.path_of("name"), "duplicate " + what + " '" + name + "'");
+  return name;
+}
+
 // metrics: [...], checked against the (expanded) runs.
 std::vector<MetricSpec> read_metrics(const ValueReader& values, const YAML::Node& node, const CaseFile& file);
 

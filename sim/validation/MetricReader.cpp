@@ -132,9 +132,7 @@ std::vector<MetricSpec> read_metrics(const ValueReader& values, const YAML::Node
     MapReader map(values.source, node[i], path);
     MetricSpec m;
     m.where = values.source.where(node[i]);
-    m.name = values.string(map.require("name"), map.path_of("name"));
-    for (const MetricSpec& other : metrics)
-      if (other.name == m.name) values.source.fail(node[i], map.path_of("name"), "duplicate metric name '" + m.name + "'");
+    m.name = unique_name(values, map, node[i], metrics, "metric");
     m.validates = values.string(map.require("validates"), map.path_of("validates"));
     bool known_model = false;
     std::string models;

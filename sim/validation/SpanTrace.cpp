@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <tuple>
 
 #include <yaml-cpp/yaml.h>
 
 #include "sim/util/ScenarioError.hpp"
 #include "sim/util/Units.hpp"
+#include "sim/util/YamlFile.hpp"
 #include "sim/trace/Validation.hpp"
 
 namespace gilsim {
@@ -92,15 +92,7 @@ void check_disjoint(const std::string& file, std::vector<ThreadRun> runs) {
 }  // namespace
 
 SpanTrace read_span_trace(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw ScenarioError(file, "cannot open the trace file");
-  YAML::Node root;
-  try {
-    root = YAML::Load(in);
-  } catch (const YAML::ParserException& e) {
-    throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
-                        "not valid JSON: " + e.msg);
-  }
+  const YAML::Node root = load_yaml_file(file, "trace file", "JSON");
   if (!root.IsMap() || !root["traceEvents"] || !root["traceEvents"].IsSequence() || !root["otherData"] ||
       !root["otherData"].IsMap())
     bad_trace(file, "expected a JSON object with a traceEvents list and otherData");

@@ -32,6 +32,7 @@ Standard library only. Times are time.perf_counter_ns(): CLOCK_MONOTONIC, shared
 import glob
 import hashlib
 import json
+import math
 import os
 import platform
 import statistics
@@ -58,54 +59,6 @@ def countdown(n):
         n -= 1
 
 
-def cpu_loop(n, runs):
-    """countdown(n) reading the clock every CHUNK iterations; appends its GIL runs to `runs`."""
-    size, pause = CHUNK, PAUSE_NS
-    start = last = now()
-    while n > 0:
-        k = size if n > size else n
-        n -= k
-        while k > 0:
-            k -= 1
-        t = now()
-        if t - last > pause:
-            runs.append((start, last))
-            start = t
-        last = t
-    runs.append((start, last))
-
-
-def cpu_until(stop, runs):
-    """countdown in CHUNK steps until stop.is_set(), reading the clock as cpu_loop does."""
-    size, pause, is_set = CHUNK, PAUSE_NS, stop.is_set
-    start = last = now()
-    while not is_set():
-        k = size
-        while k > 0:
-            k -= 1
-        t = now()
-        if t - last > pause:
-            runs.append((start, last))
-            start = t
-        last = t
-    runs.append((start, last))
-
-
-def calibrate_cpu(samples=5, target_ns=20_000_000):
-    """ns per countdown iteration (clock reads included), median of timings of ~20 ms alone."""
-    cpu_loop(50_000, [])
-    n = 200_000
-    t = now()
-    cpu_loop(n, [])
-    n = max(n, int(n * target_ns / max(1, now() - t)))
-    times = []
-    for _ in range(samples):
-        t = now()
-        cpu_loop(n, [])
-        times.append(now() - t)
-    return statistics.median(times) / n
-
-
 class RunClock:
     """GIL-run detection for a loop of the program's own: call tick() every few iterations."""
 
@@ -125,10 +78,39 @@ class RunClock:
         return self.runs
 
 
+def cpu_loop(n, runs, stop=None):
+    """countdown(n), or until stop.is_set() when n is math.inf, reading the clock every CHUNK
+    iterations (RunClock); appends its GIL runs to `runs`."""
+    clock, stopped = RunClock(), stop.is_set if stop is not None else bool
+    while n > 0 and not stopped():
+        k = CHUNK if n > CHUNK else n
+        n -= k
+        while k > 0:
+            k -= 1
+        clock.tick()
+    runs.extend(clock.close())
+
+
+def calibrate_cpu(samples=5, target_ns=20_000_000):
+    """ns per countdown iteration (clock reads included), median of timings of ~20 ms alone."""
+    cpu_loop(50_000, [])
+    n = 200_000
+    t = now()
+    cpu_loop(n, [])
+    n = max(n, int(n * target_ns / max(1, now() - t)))
+    times = []
+    for _ in range(samples):
+        t = now()
+        cpu_loop(n, [])
+        times.append(now() - t)
+    return statistics.median(times) / n
+
+
 # ---------------------------------------------------------------------------------------------
 # Host facts and noise
 
-def _read(path):
+def read_text(path):
+    """A small file's stripped text, or None when it cannot be read."""
     try:
         with open(path, encoding="utf-8") as f:
             return f.read().strip()
@@ -142,12 +124,12 @@ def host_facts():
     cores = set()
     for entry in sorted(os.listdir(base)):
         if entry.startswith("cpu") and entry[3:].isdigit():
-            core = (_read(f"{base}/{entry}/topology/physical_package_id"), _read(f"{base}/{entry}/topology/core_id"))
+            core = (read_text(f"{base}/{entry}/topology/physical_package_id"), read_text(f"{base}/{entry}/topology/core_id"))
             if None not in core:
                 cores.add(core)
     logical = os.cpu_count() or 1
     physical = len(cores) or logical
-    model = next((line.split(":", 1)[1].strip() for line in (_read("/proc/cpuinfo") or "").splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in (read_text("/proc/cpuinfo") or "").splitlines()
                   if line.startswith("model name")), platform.machine())
     config = sysconfig.get_config_var("CONFIG_ARGS") or ""
     return {"cpu_model": model, "logical_cpus": logical, "physical_cores": physical,
@@ -161,7 +143,7 @@ def host_facts():
 
 def _proc_stat(pid):
     """(ppid, utime + stime + cutime + cstime in ticks) of a process, or None when it is gone."""
-    text = _read(f"/proc/{pid}/stat")
+    text = read_text(f"/proc/{pid}/stat")
     if not text:
         return None
     fields = text[text.rfind(")") + 2:].split()
@@ -188,7 +170,7 @@ def _own_ticks():
 
 
 def _cpu_line():
-    fields = [int(x) for x in (_read("/proc/stat") or "cpu 0").splitlines()[0].split()[1:9]]
+    fields = [int(x) for x in (read_text("/proc/stat") or "cpu 0").splitlines()[0].split()[1:9]]
     fields += [0] * (8 - len(fields))
     user, nice, system, _, _, irq, softirq, steal = fields
     return user + system + irq + softirq, nice, steal
@@ -219,7 +201,7 @@ class Noise:
 
 def _schedstat():
     """(ns on a CPU, ns runnable but waiting for one) of the calling thread."""
-    text = _read("/proc/thread-self/schedstat")
+    text = read_text("/proc/thread-self/schedstat")
     return tuple(int(x) for x in text.split()[:2]) if text else (0, 0)
 
 
@@ -265,21 +247,18 @@ class Trace:
     def add(self, name, begin, end, thread=None):
         self.spans.append((self.process, thread or threading.current_thread().name, name, begin, end))
 
-    def cpu(self, n, name="cpu"):
-        """n iterations of the countdown as one span, with its GIL runs."""
+    def cpu(self, n, name="cpu", stop=None):
+        """n iterations of the countdown (or until stop is set, with n = math.inf) as one span,
+        with its GIL runs."""
         runs = []
         begin = now()
-        cpu_loop(n, runs)
+        cpu_loop(n, runs, stop)
         self.add(name, begin, now())
         self.add_runs(runs)
 
     def cpu_until(self, stop, name="cpu"):
-        """The countdown until stop (a threading.Event) is set, as one span with its GIL runs."""
-        runs = []
-        begin = now()
-        cpu_until(stop, runs)
-        self.add(name, begin, now())
-        self.add_runs(runs)
+        """The countdown until stop (a threading.Event) is set."""
+        self.cpu(math.inf, name, stop)
 
     def add_loop(self, name, clock):
         """A loop timed by a RunClock, from the clock's creation to now, with its GIL runs."""
