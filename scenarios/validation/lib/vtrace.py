@@ -229,7 +229,10 @@ class Trace:
         self.case, self.args, self.process = case, args, process
         self.path = getattr(args, "trace", None)
         self.spans, self.runs, self.work, self.threads = [], [], {}, {}
-        self.t0 = self.noise = None
+        self.t0 = None
+        # From here, so that the program's own measurements before the run (otherData.work) are
+        # as quiet as the run itself.
+        self.noise = Noise()
 
     def __getstate__(self):  # children get an empty trace (spawn pickles it)
         state = dict(self.__dict__, spans=[], runs=[], threads={}, noise=None)
@@ -237,7 +240,6 @@ class Trace:
 
     # -- recording
     def start(self):
-        self.noise = Noise()
         self.threads["MainThread"] = _schedstat()
         self.t0 = now()
 
