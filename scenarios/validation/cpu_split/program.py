@@ -27,7 +27,7 @@ def main():
     parser.add_argument("--trace", help="write the trace here (default: print a summary)")
     args = parser.parse_args()
     trace = vtrace.Trace("cpu_split", args)
-    unit_ns = vtrace.calibrate_cpu()
+    unit_ns = trace.cpu_unit_ns  # measured alone when the trace began
     n = round(args.work * 1e9 / unit_ns / args.workers)
     trace.work.update(cpu_unit_ns=round(unit_ns, 3), per_worker_s=n * unit_ns / 1e9)
 

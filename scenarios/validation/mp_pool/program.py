@@ -35,7 +35,7 @@ def main():
     args = parser.parse_args()
     trace = vtrace.Trace("mp_pool", args)
     context = multiprocessing.get_context("fork")
-    unit_ns = vtrace.calibrate_cpu()
+    unit_ns = trace.cpu_unit_ns  # measured alone when the trace began
     ITERATIONS[0] = round(args.task_ms * 1e6 / unit_ns)
     trace.work.update(cpu_unit_ns=round(unit_ns, 3), task_s=ITERATIONS[0] * unit_ns / 1e9)
     if args.mode != "lifecycle":  # the tiny function alone, for the scenario
