@@ -35,23 +35,24 @@ def cpu_busy():
     return sum(fields) - fields[3] - fields[4], time.monotonic()
 
 
-def wait_quiet(limit_s):
-    """(seconds waited, busy share) once the CPUs were busy less than QUIET_SHARE over half a
-    second, or after limit_s."""
-    began = time.monotonic()
+def wait_quiet(limit_s, quiet_s=1.0):
+    """(seconds waited, busy share of the last half second) once the CPUs were busy less than
+    QUIET_SHARE for quiet_s in a row (half-second samples), or after limit_s."""
+    began, quiet = time.monotonic(), 0.0
     while True:
         busy0, t0 = cpu_busy()
         time.sleep(0.5)
         busy1, t1 = cpu_busy()
         share = (busy1 - busy0) / os.sysconf("SC_CLK_TCK") / ((t1 - t0) * (os.cpu_count() or 1))
-        if share < QUIET_SHARE or time.monotonic() - began > limit_s:
+        quiet = quiet + (t1 - t0) if share < QUIET_SHARE else 0.0
+        if quiet >= quiet_s or time.monotonic() - began > limit_s:
             return time.monotonic() - began, share
 
 
 def calibrate(profile, args):
     """Calibrates into `profile` once the machine is quiet and stays quiet while it measures."""
-    for attempt in range(args.attempts):
-        wait_quiet(args.wait)
+    for attempt in range(3 * args.attempts):
+        wait_quiet(args.wait, quiet_s=5.0)  # calibration takes 15 s: start in a long quiet stretch
         subprocess.run([CALIBRATION_PYTHON, os.path.join(ROOT, "scripts", "record.py"), "calibrate", "--out", profile],
                        check=True)
         with open(profile, encoding="utf-8") as f:
