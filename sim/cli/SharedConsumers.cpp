@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "sim/engine/WorkloadLayout.hpp"
+#include "sim/scenario/WorkloadLayout.hpp"
 
 namespace gilsim {
 namespace {

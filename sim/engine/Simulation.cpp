@@ -10,9 +10,10 @@
 #include "models/python/FastGil.hpp"
 #include "models/python/NoGil.hpp"
 #include "models/python/ReferenceGil.hpp"
-#include "models/python/PythonThread.hpp"
-#include "models/python/PythonWorld.hpp"
-#include "sim/engine/WorkloadLayout.hpp"
+#include "models/runtime/PythonThread.hpp"
+#include "models/steps/StepTree.hpp"
+#include "models/runtime/PythonWorld.hpp"
+#include "sim/scenario/WorkloadLayout.hpp"
 
 namespace sg4 = simgrid::s4u;
 
@@ -27,7 +28,7 @@ void describe_instances(const WorkloadLayout& layout, Timeline& timeline) {
     info.process = thread.process;
     info.name = thread.name;
     info.group = thread.group;
-    PythonThread::describe_steps(thread.spec->program, info);
+    describe_steps(thread.spec->program, info.step_labels, info.step_kinds);
     timeline.threads.push_back(std::move(info));
   }
   const std::size_t threads = timeline.threads.size();

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <set>
 
+#include "models/steps/StepTree.hpp"
 #include "sim/loader/Limits.hpp"
 #include "sim/loader/NodeReader.hpp"
 #include "sim/loader/ProgramReader.hpp"

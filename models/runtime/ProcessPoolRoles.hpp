@@ -1,10 +1,10 @@
 #pragma once
 #include "models/ipc/ProcessPoolExecutor.hpp"
+#include "models/runtime/ThreadContext.hpp"
 #include "sim/scenario/Scenario.hpp"
 
 namespace gilsim {
 
-class PythonThread;
 
 // What the threads of a concurrent.futures.ProcessPoolExecutor do (Lib/concurrent/futures/
 // process.py, 3.11), each on the Python thread that plays the role, paying its costs there:
@@ -16,7 +16,7 @@ class PythonThread;
 //  - a worker process, which runs the calls it gets and puts their pickled results back.
 class ProcessPoolRoles {
  public:
-  explicit ProcessPoolRoles(PythonThread& thread) : thread_(thread) {}
+  explicit ProcessPoolRoles(ThreadContext& thread) : thread_(thread) {}
 
   int submit(ProcessPoolExecutor& pool, const PoolCall& call);  // the future
   void map(const ExecutorMapStep& step);
@@ -29,7 +29,7 @@ class ProcessPoolRoles {
   void fill_call_queue(ProcessPoolExecutor& pool);  // add_call_item_to_queue()
   void join_executor_internals(ProcessPoolExecutor& pool);
 
-  PythonThread& thread_;
+  ThreadContext& thread_;
 };
 
 }  // namespace gilsim

@@ -10,7 +10,7 @@
 #include "models/ipc/ProcessPoolExecutor.hpp"
 #include "models/machine/Machine.hpp"
 #include "models/python/ProcessRuntime.hpp"
-#include "sim/engine/WorkloadLayout.hpp"
+#include "sim/scenario/WorkloadLayout.hpp"
 #include "sim/scenario/Scenario.hpp"
 #include "sim/timeline/Timeline.hpp"
 

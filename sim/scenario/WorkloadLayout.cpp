@@ -1,4 +1,4 @@
-#include "sim/engine/WorkloadLayout.hpp"
+#include "sim/scenario/WorkloadLayout.hpp"
 
 #include <algorithm>
 
@@ -150,7 +150,7 @@ WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
         if (!feeder) {
           feeder = std::make_unique<ThreadSpec>();
           feeder->name = "QueueFeederThread";
-          feeder->program.push_back({FeederStep{channel.name}, "feed " + channel.name});
+          feeder->program.push_back({FeederStep{channel.name, -1}, "feed " + channel.name});
         }
         threads_.push_back({index, feeder.get(), "QueueFeederThread " + channel.name, process.name + "/QueueFeederThread"});
       }
@@ -206,7 +206,9 @@ void WorkloadLayout::add_pool_threads(int owner, const std::string& process, con
   if (use->spec.start_method != StartMethod::Fork && use->calls >= 0)
     processes = static_cast<int>(std::min<int64_t>(processes, use->calls));
   pools_.push_back({owner, use->spec, std::vector<int>(static_cast<std::size_t>(processes), -1)});
-  pool_worker_specs_.push_back(spec("MainThread", {PoolWorkerStep{owner, use->works}, "get call_queue"}));
+  PoolWorkerStep worker{owner, use->works, {}};
+  worker.put_result.push_back({PutStep{"result_queue", 0, 0}, "put result_queue"});
+  pool_worker_specs_.push_back(spec("MainThread", {std::move(worker), "get call_queue"}));
 }
 
 // multiprocessing names a Process subclass's instances ForkProcess-1, SpawnProcess-2, ...
