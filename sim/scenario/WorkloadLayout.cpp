@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/steps/StepTree.hpp"
+
 namespace gilsim {
 namespace {
 
@@ -9,9 +11,9 @@ std::string instance_name(const std::string& name, int64_t count, int64_t index)
   return count == 1 ? name : name + "[" + std::to_string(index) + "]";
 }
 
-}  // namespace
-
-namespace {
+// Whether a walk over a thread's program descends into a nested program: the steps of repeat and
+// consume bodies run on the thread itself.
+bool runs_on_thread(Nested nested) { return nested.how == Nesting::Repeated || nested.how == Nesting::PerMessage; }
 
 // Names a program's steps of kind T refer to, through nested repeat and consume bodies, and,
 // `into_coroutines`, through asyncio steps' coroutines (names of the loop's own queues aside).
@@ -26,12 +28,11 @@ void collect_names(const std::vector<Step>& program, Name name, std::set<std::st
         for (const AsyncioQueueSpec& q : *loop_queues) own |= q.name == n;
       if (!own) out.insert(n);
     }
-    if (const auto* repeat = std::get_if<RepeatStep>(&step.action))
-      collect_names<T>(repeat->body, name, out, into_coroutines, loop_queues);
-    if (const auto* consume = std::get_if<ConsumeStep>(&step.action))
-      collect_names<T>(consume->body, name, out, into_coroutines, loop_queues);
-    if (const auto* loop = std::get_if<AsyncioStep>(&step.action); loop && into_coroutines)
-      for (const CoroutineSpec& c : loop->coroutines) collect_names<T>(c.program, name, out, true, &loop->queues);
+    const auto* loop = std::get_if<AsyncioStep>(&step.action);
+    for_each_nested(step, [&](const std::vector<Step>& nested, Nested how) {
+      if (runs_on_thread(how)) collect_names<T>(nested, name, out, into_coroutines, loop_queues);
+      if (how.how == Nesting::Coroutine && into_coroutines) collect_names<T>(nested, name, out, true, &loop->queues);
+    });
   }
 }
 
@@ -45,9 +46,10 @@ int64_t offloads(const std::vector<Step>& program, std::vector<const std::vector
       if (works) works->push_back(&offload->work);
       add(1, 1);
     }
-    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) add(offloads(repeat->body, works), repeat->count);
-    if (const auto* consume = std::get_if<ConsumeStep>(&step.action))
-      if (offloads(consume->body, works) != 0) calls = -1;
+    for_each_nested(step, [&](const std::vector<Step>& nested, Nested how) {
+      if (how.how == Nesting::Repeated) add(offloads(nested, works), how.count);
+      if (how.how == Nesting::PerMessage && offloads(nested, works) != 0) calls = -1;
+    });
   }
   return calls;
 }
@@ -64,8 +66,9 @@ void pool_loops(const std::vector<Step>& program, std::optional<ProcessPoolSpec>
         calls = calls < 0 || n < 0 ? -1 : calls + n * c.count;
       }
     }
-    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) pool_loops(repeat->body, pool, works, calls);
-    if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) pool_loops(consume->body, pool, works, calls);
+    for_each_nested(step, [&](const std::vector<Step>& nested, Nested how) {
+      if (runs_on_thread(how)) pool_loops(nested, pool, works, calls);
+    });
   }
 }
 
@@ -81,8 +84,10 @@ int WorkloadLayout::executor_threads_of(const std::vector<Step>& program, int co
       if (offloading)
         threads = std::max(threads, loop->executor_threads > 0 ? loop->executor_threads : std::min(32, cores + 4));
     }
-    if (const auto* repeat = std::get_if<RepeatStep>(&step.action))
-      threads = std::max(threads, executor_threads_of(repeat->body, cores));
+    // Event loops in repeat and consume bodies run on this thread too.
+    for_each_nested(step, [&](const std::vector<Step>& nested, Nested how) {
+      if (runs_on_thread(how)) threads = std::max(threads, executor_threads_of(nested, cores));
+    });
   }
   return threads;
 }

@@ -99,3 +99,13 @@ TEST_CASE("asyncio: a coroutine's get on a thread channel blocks the whole loop,
   // The loop's thread waited for the channel without the GIL.
   CHECK(s.threads[0].seconds[static_cast<int>(ThreadState::Wait)] == doctest::Approx(0.050).epsilon(0.01));
 }
+
+TEST_CASE("asyncio: an event loop in a consume body gets its ThreadPoolExecutor like one in a repeat body") {
+  Summary s = simulate_summary(load_variant("tests/fixtures/asyncio_in_consume_body.yaml", ""));
+  // Both offloaded calls run on the loop's executor threads: 2 x 1 ms of bytecode plus one 5 us
+  // queue.get of each work item (runtime.ipc.queue_op).
+  double executor_python = 0;
+  for (const ThreadSummary& t : s.threads)
+    if (t.name.rfind("consumer-executor", 0) == 0) executor_python += t.seconds[static_cast<int>(ThreadState::Python)];
+  CHECK(executor_python == doctest::Approx(2 * 1e-3 + 2 * 5e-6).epsilon(1e-9));
+}
