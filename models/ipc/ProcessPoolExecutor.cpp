@@ -1,5 +1,7 @@
 #include "models/ipc/ProcessPoolExecutor.hpp"
 
+#include "models/machine/Wakeup.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
@@ -44,11 +46,10 @@ std::vector<int> ProcessPoolExecutor::processes_to_start() {
 }
 
 void ProcessPoolExecutor::wait_done(int future) {
+  // Future.result()'s condition wait returns once the OS runs the waiter.
   std::unique_lock<sg4::Mutex> lock(*mutex_);
-  if (done_[static_cast<std::size_t>(future)]) return;
-  while (!done_[static_cast<std::size_t>(future)]) changed_->wait(lock);
-  lock.unlock();
-  sg4::this_actor::sleep_for(wake_latency_);  // Future.result()'s condition wait returns
+  block_then_wake(lock, *changed_, [&] { return done_[static_cast<std::size_t>(future)]; },
+                  [&](double) { return wake_latency_; });
 }
 
 void ProcessPoolExecutor::shutdown() {
@@ -59,11 +60,9 @@ void ProcessPoolExecutor::shutdown() {
 }
 
 void ProcessPoolExecutor::wait_manager_exited() {
+  // Thread.join() returns once the OS runs the joiner.
   std::unique_lock<sg4::Mutex> lock(*mutex_);
-  if (manager_exited_) return;
-  while (!manager_exited_) changed_->wait(lock);
-  lock.unlock();
-  sg4::this_actor::sleep_for(wake_latency_);  // Thread.join() returns once the OS runs the joiner
+  block_then_wake(lock, *changed_, [&] { return manager_exited_; }, [&](double) { return wake_latency_; });
 }
 
 bool ProcessPoolExecutor::pop_work_id(int& future) {

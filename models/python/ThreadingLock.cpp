@@ -1,5 +1,7 @@
 #include "models/python/ThreadingLock.hpp"
 
+#include "models/machine/Wakeup.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
@@ -18,14 +20,8 @@ bool ThreadingLock::try_acquire(int thread) {
 
 void ThreadingLock::acquire_blocking(int thread) {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
-  const double since = sg4::Engine::get_clock();
-  while (holder_ != -1) {
-    cond_->wait(lock);
-    // The woken thread runs only after the OS wakes it; meanwhile another may take the lock.
-    lock.unlock();
-    sg4::this_actor::sleep_for(wakeup_.latency(sg4::Engine::get_clock() - since));
-    lock.lock();
-  }
+  // The woken thread runs only after the OS wakes it; meanwhile another may take the lock.
+  block_then_wake(lock, *cond_, [&] { return holder_ == -1; }, [&](double blocked) { return wakeup_.latency(blocked); });
   holder_ = thread;
 }
 

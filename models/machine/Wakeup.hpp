@@ -1,0 +1,29 @@
+#pragma once
+#include <mutex>
+
+#include <simgrid/s4u.hpp>
+
+namespace gilsim {
+
+// A blocked thread does not run at the instant it is woken: the OS takes a while to schedule it
+// (a futex wake-up, an idle CPU leaving its sleep state). This is the one place where a thread
+// blocked on a condition pays that delay, so the scheduler model has one place to land.
+//
+// Waits on `cond` (with `lock` held) until `ready()`. The kernel wakes the thread only for a
+// change that satisfies it. If it had to block, it runs `latency(seconds blocked)` later, and, if
+// `ready()` no longer holds then (another thread took what it waited for meanwhile), blocks
+// again. Returns with `lock` held and `ready()` true.
+template <class Ready, class Latency>
+void block_then_wake(std::unique_lock<simgrid::s4u::Mutex>& lock, simgrid::s4u::ConditionVariable& cond,
+                     Ready ready, Latency latency) {
+  while (!ready()) {
+    const double since = simgrid::s4u::Engine::get_clock();
+    do cond.wait(lock);
+    while (!ready());
+    lock.unlock();
+    simgrid::s4u::this_actor::sleep_for(latency(simgrid::s4u::Engine::get_clock() - since));
+    lock.lock();
+  }
+}
+
+}  // namespace gilsim
