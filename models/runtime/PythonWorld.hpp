@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "models/asyncio/ExecutorLink.hpp"
+#include "models/ipc/ExecutorLink.hpp"
 #include "models/ipc/Channel.hpp"
 #include "models/ipc/Pipe.hpp"
 #include "models/ipc/ProcessPoolExecutor.hpp"

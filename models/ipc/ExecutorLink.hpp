@@ -1,5 +1,5 @@
 #pragma once
-#include "models/asyncio/CompletionQueue.hpp"
+#include "models/ipc/CompletionQueue.hpp"
 #include "models/ipc/Channel.hpp"
 
 namespace gilsim {

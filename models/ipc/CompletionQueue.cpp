@@ -1,4 +1,4 @@
-#include "models/asyncio/CompletionQueue.hpp"
+#include "models/ipc/CompletionQueue.hpp"
 
 #include <cmath>
 
