@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "models/machine/OsThreads.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
@@ -18,14 +20,22 @@ void CompletionQueue::complete(int task) {
 std::deque<int> CompletionQueue::wait_for_completions(double deadline) {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
   bool woken = false;
+  bool blocked = false;
   while (done_.empty() && sg4::Engine::get_clock() < deadline) {
+    if (!blocked) {
+      os::block();
+      blocked = true;
+      continue;  // checked again: the block may let a completion come first
+    }
     if (std::isinf(deadline)) changed_->wait(lock);
     else changed_->wait_until(lock, deadline);
     woken = !done_.empty();
   }
-  if (woken) {  // the selector returns once the OS runs the loop's thread again
+  // The selector returns once the OS runs the loop's thread again: woken through its self-pipe
+  // by a completion, or by its timer.
+  if (woken || (blocked && os::scheduled())) {
     lock.unlock();
-    sg4::this_actor::sleep_for(wake_latency_);
+    os::wake(woken ? WakeKind::Sync : WakeKind::Timer, -1, woken ? wake_latency_ : 0);
     lock.lock();
   }
   std::deque<int> done;

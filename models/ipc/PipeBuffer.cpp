@@ -20,7 +20,9 @@ PipeBuffer::PipeBuffer(double capacity, WakeupCurve wakeup, int writers)
 // a page, not for every byte read.
 template <class Ready>
 void PipeBuffer::sleep_until(std::unique_lock<sg4::Mutex>& lock, sg4::ConditionVariable& cond, Ready ready) {
-  block_then_wake(lock, cond, ready, [&](double blocked) { return wakeup_.latency(blocked); });
+  // Pipe wake-ups are sync (wake_up_interruptible_sync_poll()): from the other end's thread.
+  block_then_wake(lock, cond, ready, [&](double blocked) { return wakeup_.latency(blocked); }, WakeKind::Sync,
+                  &waker_);
 }
 
 void PipeBuffer::write(double bytes, const Copy& copy) {
@@ -35,6 +37,7 @@ void PipeBuffer::write(double bytes, const Copy& copy) {
     copy(chunk);
     buffered_ += chunk;
     bytes -= chunk;
+    waker_ = os::current_thread();
     readable_->notify_all();
   }
 }
@@ -46,13 +49,17 @@ double PipeBuffer::read(double bytes, const Copy& copy) {
   if (chunk <= 0) return 0;
   copy(chunk);
   buffered_ -= chunk;
+  waker_ = os::current_thread();
   writable_->notify_all();
   return chunk;
 }
 
 void PipeBuffer::close_write_end() {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
-  if (--writers_ == 0) readable_->notify_all();
+  if (--writers_ == 0) {
+    waker_ = os::current_thread();
+    readable_->notify_all();
+  }
 }
 
 }  // namespace gilsim

@@ -1,5 +1,6 @@
 #include "models/ipc/ProcessPoolExecutor.hpp"
 
+#include "models/machine/OsThreads.hpp"
 #include "models/machine/Wakeup.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -77,12 +78,19 @@ int ProcessPoolExecutor::wait_result_or_wakeup() {
   const double since = sg4::Engine::get_clock();
   bool blocked = false;
   while (results_.empty() && wakeups_ == 0) {
+    if (!blocked) {
+      os::block();
+      blocked = true;
+      continue;  // checked again: the block may let a result come first
+    }
     changed_->wait(lock);
-    blocked = true;
   }
-  if (blocked && results_.empty()) {  // woken by a submit: its wake-up write reaches the select
+  // Woken by a submit: its wake-up write reaches the select (under fair sharing, the pipe's
+  // wake-up; a result's arrival is not delayed there).
+  const double fair_latency = results_.empty() ? pipe_wakeup_.latency(sg4::Engine::get_clock() - since) : 0;
+  if (blocked && (fair_latency > 0 || os::scheduled())) {
     lock.unlock();
-    sg4::this_actor::sleep_for(pipe_wakeup_.latency(sg4::Engine::get_clock() - since));
+    os::wake(WakeKind::Sync, -1, fair_latency);
     lock.lock();
   }
   wakeups_ = 0;

@@ -3,6 +3,8 @@
 
 #include <simgrid/s4u.hpp>
 
+#include "models/machine/OsThreads.hpp"
+
 namespace gilsim {
 
 // A blocked thread does not run at the instant it is woken: the OS takes a while to schedule it
@@ -10,18 +12,19 @@ namespace gilsim {
 // blocked on a condition pays that delay, so the scheduler model has one place to land.
 //
 // Waits on `cond` (with `lock` held) until `ready()`. The kernel wakes the thread only for a
-// change that satisfies it. If it had to block, it runs `latency(seconds blocked)` later, and, if
-// `ready()` no longer holds then (another thread took what it waited for meanwhile), blocks
-// again. Returns with `lock` held and `ready()` true.
+// change that satisfies it. If it had to block, it runs again once the OS schedules it: under
+// fair sharing `latency(seconds blocked)` later, under the EEVDF model when its CPU is given to
+// it (a `kind` wake-up by `*waker`, read once woken). If `ready()` no longer holds then (another thread took what
+// it waited for meanwhile), it blocks again. Returns with `lock` held and `ready()` true.
 template <class Ready, class Latency>
 void block_then_wake(std::unique_lock<simgrid::s4u::Mutex>& lock, simgrid::s4u::ConditionVariable& cond,
-                     Ready ready, Latency latency) {
+                     Ready ready, Latency latency, WakeKind kind = WakeKind::Task, const int* waker = nullptr) {
   while (!ready()) {
     const double since = simgrid::s4u::Engine::get_clock();
-    do cond.wait(lock);
-    while (!ready());
+    os::block();
+    while (!ready()) cond.wait(lock);  // checked again: the block may let a notifier run first
     lock.unlock();
-    simgrid::s4u::this_actor::sleep_for(latency(simgrid::s4u::Engine::get_clock() - since));
+    os::wake(kind, waker ? *waker : -1, latency(simgrid::s4u::Engine::get_clock() - since));
     lock.lock();
   }
 }

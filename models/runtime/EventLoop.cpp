@@ -34,7 +34,7 @@ void EventLoop::run() {
     if (!queue_.has_ready()) {
       const double until = queue_.idle() ? std::numeric_limits<double>::infinity() : queue_.next_timer();
       t.without_gil(ThreadState::Io, [&] {
-        if (!completions_) return sg4::this_actor::sleep_until(until);
+        if (!completions_) return t.blocked_sleep_until(until);
         for (int task : completions_->wait_for_completions(until)) queue_.make_ready(task), --offloaded_;
       });
     }

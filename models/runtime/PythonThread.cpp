@@ -1,5 +1,6 @@
 #include "models/runtime/PythonThread.hpp"
 
+#include "models/machine/OsThreads.hpp"
 #include "models/runtime/ChannelIo.hpp"
 #include "models/runtime/EventLoop.hpp"
 #include "models/runtime/ProcessPoolRoles.hpp"
@@ -19,6 +20,9 @@ void PythonThread::operator()() {
     finished_ = true;
     return;
   }
+  os::bind_current_actor(t.id());
+  t.machine().on_cpu_change(t.id(), [&t](bool running) { t.cpu_changed(running); });
+  t.machine().thread_starts(t.id(), -1);
   t.start();
   t.enter(ThreadState::GilWait);
   t.gil().take(t.id());  // t_bootstrap: a new thread takes the GIL before running Python
@@ -45,6 +49,7 @@ void PythonThread::operator()() {
   t.timeline().finish_time[t.id()] = sg4::Engine::get_clock();
   finished_ = true;
   process.thread_finished(t.id());
+  t.machine().thread_exits(t.id());
 }
 
 void PythonThread::stop_blocked(const std::string& what) {

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "models/machine/OsThreads.hpp"
 #include "models/steps/StepTree.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -80,7 +81,39 @@ void ThreadContext::end_step(double started) {
   timeline_.step_spans.push_back({id_, step_, iteration_, started, sg4::Engine::get_clock()});
 }
 
+void ThreadContext::cpu_changed(bool running) {
+  if (running == !off_cpu_) return;
+  off_cpu_ = !running;
+  if (off_cpu_) {
+    const ThreadState logical = state_;
+    enter_now(ThreadState::CpuWait);
+    logical_ = logical;
+  } else {
+    enter_now(logical_);
+  }
+}
+
+void ThreadContext::blocked_sleep(double seconds) {
+  os::block();
+  sg4::this_actor::sleep_for(seconds);
+  os::wake(WakeKind::Timer, -1, 0);
+}
+
+void ThreadContext::blocked_sleep_until(double until) {
+  os::block();
+  sg4::this_actor::sleep_until(until);
+  os::wake(WakeKind::Timer, -1, 0);
+}
+
 void ThreadContext::enter(ThreadState state) {
+  if (off_cpu_) {
+    logical_ = state;
+    return;
+  }
+  enter_now(state);
+}
+
+void ThreadContext::enter_now(ThreadState state) {
   if (state == state_ && step_ == open_step_ && iteration_ == open_iteration_) return;
   close_span();
   state_ = state;

@@ -51,8 +51,14 @@ class ThreadContext {
     gil_.take(id_);
   }
 
-  // The thread's state from now on (a new span when it or the step changes).
+  // The thread's state from now on (a new span when it or the step changes). While the thread
+  // waits for a CPU (EEVDF scheduler) its spans are cpu-wait, and the state applies once it runs.
   void enter(ThreadState state);
+  // The scheduler gave the thread a CPU, or took it away while it could run.
+  void cpu_changed(bool running);
+  // A blocking wait of `seconds` (time.sleep, an I/O call) that ends with a timer wake-up.
+  void blocked_sleep(double seconds);
+  void blocked_sleep_until(double until);
   void close_span();
   // Step `index` begins (its execution count advances); returns the time. end_step records it.
   double begin_step(int index);
@@ -72,6 +78,8 @@ class ThreadContext {
   void start();
 
  private:
+  void enter_now(ThreadState state);
+
   int id_;
   Gil& gil_;
   PythonWorld& world_;
@@ -85,6 +93,8 @@ class ThreadContext {
   int64_t iteration_ = 0;
   std::vector<int64_t> executions_;  // per step index: times executed so far
   ThreadState state_ = ThreadState::GilWait;
+  ThreadState logical_ = ThreadState::GilWait;  // the state to show once it runs again
+  bool off_cpu_ = false;
   int open_step_ = kStartStep;
   int64_t open_iteration_ = 0;
   double since_ = 0;

@@ -16,8 +16,9 @@ void add_scenario_options(po::options_description& options) {
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override any scenario value: --set path.to.key=value, e.g. workload.processes[0].count=4")
       ("variant", po::value<std::vector<std::string>>()->composing(), "only this variant (repeatable)")
-      ("gil-model", po::value<std::string>()->default_value("fast"),
-       "GIL engine: fast (event-driven, default) or reference (literal port); both give the same timeline");
+      ("gil-model", po::value<std::string>()->default_value("auto"),
+       "GIL engine: fast (event-driven) or reference (literal port), which give the same timeline; auto (the "
+       "default) is fast under machine.scheduler: fair and reference under eevdf");
 }
 
 po::variables_map parse_command_line(const std::vector<std::string>& args, const po::options_description& options,
@@ -36,9 +37,10 @@ po::variables_map parse_command_line(const std::vector<std::string>& args, const
 }
 
 GilModel parse_gil_model(const std::string& name) {
+  if (name == "auto") return GilModel::Auto;
   if (name == "fast") return GilModel::Fast;
   if (name == "reference") return GilModel::Reference;
-  throw ScenarioError("--gil-model " + name, "expected 'fast' or 'reference'");
+  throw ScenarioError("--gil-model " + name, "expected 'auto', 'fast' or 'reference'");
 }
 
 std::vector<Scenario> load_selected_scenarios(const po::variables_map& vm) {
@@ -58,7 +60,12 @@ std::vector<Scenario> load_selected_scenarios(const po::variables_map& vm) {
 
   std::vector<Scenario> scenarios = load_scenarios(vm["file"].as<std::string>(), overrides);
   const GilModel model = parse_gil_model(vm["gil-model"].as<std::string>());
-  for (Scenario& s : scenarios) s.gil_model = model;
+  for (Scenario& s : scenarios) {
+    if (model == GilModel::Fast && s.machine.scheduler.policy == SchedulerPolicy::Eevdf)
+      throw ScenarioError("--gil-model fast", "the fast engine runs only under machine.scheduler: fair; with the EEVDF "
+                                              "scheduler use --gil-model reference (or auto, the default)");
+    s.gil_model = model;
+  }
   if (!vm.count("variant")) return scenarios;
   std::vector<Scenario> selected;
   for (const std::string& name : vm["variant"].as<std::vector<std::string>>()) {

@@ -99,7 +99,8 @@ std::unique_ptr<Gil> make_gil(const Scenario& scenario, int process, uint64_t st
   const uint64_t seed = scenario.runtime.seed;
   if (scenario.runtime.build == PythonBuild::FreeThreaded)
     return std::make_unique<NoGil>(process, stream, config, seed, machine, timeline);
-  if (scenario.gil_model == GilModel::Reference)
+  if (scenario.gil_model == GilModel::Reference ||
+      (scenario.gil_model == GilModel::Auto && scenario.machine.scheduler.policy == SchedulerPolicy::Eevdf))
     return std::make_unique<ReferenceGil>(process, stream, config, seed, machine, timeline);
   return std::make_unique<FastGil>(process, stream, config, seed, machine, timeline);
 }
@@ -131,7 +132,10 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
 
   Machine machine(scenario.machine, timeline);
   auto* zone = sg4::create_full_zone("machine");
-  machine.build(zone);
+  std::vector<std::vector<int>> allowed;
+  for (std::size_t t = 0; t < layout.threads().size(); ++t)
+    allowed.push_back(layout.allowed_cpus(static_cast<int>(t), scenario.machine.cpus));
+  machine.build(zone, allowed);
   zone->seal();
 
   PythonWorld world{scenario, layout, machine, timeline, {}, false, {}, {}, {}, {}, {}};

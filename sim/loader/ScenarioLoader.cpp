@@ -8,6 +8,7 @@
 #include "sim/loader/Limits.hpp"
 #include "sim/loader/NodeReader.hpp"
 #include "sim/loader/ProgramReader.hpp"
+#include "sim/loader/SchedulerReader.hpp"
 #include "sim/loader/Strategies.hpp"
 #include "sim/util/ScenarioError.hpp"
 
@@ -137,6 +138,7 @@ void read_machine_keys(const ValueReader& values, MapReader& map, MachineConfig&
                          "expected at most the number of SMT siblings (" + std::to_string(machine.smt) + "), got " + n.Scalar());
   }
   if (auto n = map.get("speed"); n.IsDefined()) machine.speed = values.number(n, map.path_of("speed"), 1e-3, 1e3);
+  read_scheduler_keys(values, map, machine);
 }
 
 // Reads GIL latency keys of `map` over `gil`.
@@ -375,8 +377,34 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   return runtime;
 }
 
+// os.sched_setaffinity() of a process or thread: a CPU set within `within` (the CPUs its parent
+// may use; empty: every CPU), or it could never run.
+std::vector<int> read_affinity(const ValueReader& values, MapReader& map, const MachineConfig& machine,
+                               const std::vector<int>& within, const std::string& within_name) {
+  YAML::Node n = map.get("affinity");
+  if (!n.IsDefined()) return {};
+  std::vector<int> affinity = read_cpu_set(values, n, map.path_of("affinity"), machine.logical_cpus());
+  if (within.empty()) return affinity;
+  for (int cpu : affinity)
+    if (std::find(within.begin(), within.end(), cpu) != within.end()) return affinity;
+  std::string list;
+  for (int cpu : within) list += (list.empty() ? "" : ", ") + std::to_string(cpu);
+  values.source.fail(n, map.path_of("affinity"), "shares no CPU with " + within_name + " [" + list + "]: it could never run");
+}
+
+// The CPUs of `a` that are in `b` too (either empty: the other).
+std::vector<int> intersect_cpus(const std::vector<int>& a, const std::vector<int>& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  std::vector<int> both;
+  for (int cpu : a)
+    if (std::find(b.begin(), b.end(), cpu) != b.end()) both.push_back(cpu);
+  return both;
+}
+
 ThreadSpec read_thread(const ValueReader& values, const std::vector<ChannelSpec>& channels, const YAML::Node& node,
-                       const std::string& path, std::size_t index) {
+                       const std::string& path, std::size_t index, const MachineConfig& machine,
+                       const std::vector<int>& process_cpus) {
   MapReader map(values.source, node, path);
   ThreadSpec thread;
   thread.name = "t" + std::to_string(index);
@@ -388,13 +416,14 @@ ThreadSpec read_thread(const ValueReader& values, const std::vector<ChannelSpec>
     thread.interpreter = values.string(n, map.path_of("interpreter"));
     if (thread.interpreter.empty()) values.source.fail(n, map.path_of("interpreter"), "expected an interpreter name");
   }
+  thread.affinity = read_affinity(values, map, machine, process_cpus, "its process's CPUs");
   thread.program = read_thread_program(values, channels, map.require("program"), map.path_of("program"));
   map.reject_unknown_keys();
   return thread;
 }
 
 ProcessSpec read_process(const ValueReader& values, const std::vector<ChannelSpec>& channels, const YAML::Node& node,
-                         const std::string& path, std::size_t index) {
+                         const std::string& path, std::size_t index, const MachineConfig& machine) {
   MapReader map(values.source, node, path);
   ProcessSpec process;
   process.name = "p" + std::to_string(index);
@@ -404,12 +433,15 @@ ProcessSpec read_process(const ValueReader& values, const std::vector<ChannelSpe
                                    "limit: " + std::to_string(limits::kMaxProcesses) + " processes");
   if (auto n = map.get("start_method"); n.IsDefined())
     process.start_method = read_start_method(values, n, map.path_of("start_method"));
+  process.affinity = read_affinity(values, map, machine, machine.cpus, "machine.cpus");
+  const std::vector<int> process_cpus = intersect_cpus(process.affinity, machine.cpus);
   YAML::Node threads = map.require("threads");
   values.expect_sequence(threads, map.path_of("threads"));
   if (threads.size() == 0) values.source.fail(threads, map.path_of("threads"), "expected at least one thread");
   for (std::size_t i = 0; i < threads.size(); ++i)
     process.threads.push_back(
-        read_thread(values, channels, threads[i], map.path_of("threads") + "[" + std::to_string(i) + "]", i));
+        read_thread(values, channels, threads[i], map.path_of("threads") + "[" + std::to_string(i) + "]", i, machine,
+                    process_cpus));
   map.reject_unknown_keys();
   return process;
 }
@@ -445,7 +477,7 @@ std::vector<ChannelSpec> read_channels(const ValueReader& values, const YAML::No
 }
 
 std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::Node& node,
-                                       const std::vector<ChannelSpec>& channels) {
+                                       const std::vector<ChannelSpec>& channels, const MachineConfig& machine) {
   MapReader map(values.source, node, "workload");
   map.get("channels");  // read first by read_scenario: programs refer to them
   YAML::Node list = map.require("processes");
@@ -454,7 +486,8 @@ std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::No
   std::vector<ProcessSpec> processes;
   double threads = 0, processes_total = 0, executions = 0;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    processes.push_back(read_process(values, channels, list[i], "workload.processes[" + std::to_string(i) + "]", i));
+    processes.push_back(
+        read_process(values, channels, list[i], "workload.processes[" + std::to_string(i) + "]", i, machine));
     const ProcessSpec& p = processes.back();
     processes_total += static_cast<double>(p.count);
     for (const ThreadSpec& t : p.threads) {
@@ -515,7 +548,7 @@ std::vector<Scenario> read_scenario(const YamlSource& source, const YAML::Node& 
   // Through a const reference: operator[] on a non-const node would insert the key.
   const YAML::Node& const_workload = workload;
   if (workload.IsMap()) scenario.channels = read_channels(values, const_workload["channels"]);
-  scenario.processes = read_workload(values, workload, scenario.channels);
+  scenario.processes = read_workload(values, workload, scenario.channels, scenario.machine);
   map.reject_unknown_keys();
   return {scenario};
 }

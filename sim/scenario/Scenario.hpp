@@ -21,6 +21,8 @@ struct ThreadSpec {
   int64_t count = 1;
   std::string interpreter = "main";  // sub-interpreters: one GIL per interpreter of a process
   std::vector<Step> program;
+  // os.sched_setaffinity(0, affinity) in the thread: the CPUs it may run on (empty: its process's).
+  std::vector<int> affinity;
 };
 
 struct ProcessSpec {
@@ -32,6 +34,8 @@ struct ProcessSpec {
   // The process whose MainThread starts and joins the others (set by strategy expansion);
   // without one, a separate process "main" does.
   bool is_parent = false;
+  // os.sched_setaffinity(0, affinity) before its threads start (empty: every CPU of machine.cpus).
+  std::vector<int> affinity;
   std::vector<ThreadSpec> threads;
 };
 
@@ -71,7 +75,9 @@ struct ChannelSpec {
 };
 
 // How gilsim simulates, not what: chosen on the command line, never in the scenario file.
-enum class GilModel { Fast, Reference };
+// Auto: the fast engine under fair sharing, the reference one under the EEVDF scheduler (the
+// fast engine's analytic timeouts assume a timed-out waiter runs at once).
+enum class GilModel { Auto, Fast, Reference };
 
 // One simulation's input: a scenario with its variant (if any) applied.
 struct Scenario {
@@ -83,7 +89,7 @@ struct Scenario {
   RuntimeConfig runtime;
   std::vector<ChannelSpec> channels;
   std::vector<ProcessSpec> processes;
-  GilModel gil_model = GilModel::Fast;  // --gil-model
+  GilModel gil_model = GilModel::Auto;  // --gil-model
   bool keep_spans = true;               // false: the summary's totals only (no --trace, --svg)
 };
 

@@ -128,14 +128,14 @@ WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
     parent_->name = "MainThread";
   }
   if (parent_ && !has_parent) {
-    processes_.push_back({"main", std::nullopt});
+    processes_.push_back({"main", std::nullopt, -1, {}});
     threads_.push_back({0, parent_.get(), "MainThread", "main/MainThread"});
   }
   const int cpus = scenario.machine.cores * scenario.machine.smt;
   for (const ProcessSpec& process : scenario.processes) {
     for (int64_t p = 0; p < process.count; ++p) {
       const int index = static_cast<int>(processes_.size());
-      processes_.push_back({instance_name(process.name, process.count, p), process.start_method});
+      processes_.push_back({instance_name(process.name, process.count, p), process.start_method, -1, process.affinity});
       if (parent_ && process.is_parent)
         threads_.push_back({index, parent_.get(), "MainThread", process.name + "/MainThread"});
       std::set<std::string> puts;
@@ -226,10 +226,32 @@ void WorkloadLayout::add_pool_processes() {
                                                                             : "ForkServerProcess";
     for (int& worker : pool.workers) {
       worker = static_cast<int>(processes_.size());
-      processes_.push_back({kind + "-" + std::to_string(++counter), pool.spec.start_method, pool.owner});
+      // A pool's workers inherit the affinity of the process that starts them.
+      processes_.push_back({kind + "-" + std::to_string(++counter), pool.spec.start_method, pool.owner,
+                            processes_[static_cast<std::size_t>(threads_[pool.owner].process)].affinity});
       threads_.push_back({worker, pool_worker_specs_[i], "MainThread", kind + "/MainThread"});
     }
   }
+}
+
+std::vector<int> WorkloadLayout::allowed_cpus(int thread, const std::vector<int>& machine_cpus) const {
+  std::vector<int> allowed = machine_cpus;
+  auto restrict_to = [&](const std::vector<int>& set) {
+    if (set.empty()) return;
+    if (allowed.empty()) {
+      allowed = set;
+      return;
+    }
+    std::vector<int> kept;
+    for (int cpu : allowed)
+      if (std::find(set.begin(), set.end(), cpu) != set.end()) kept.push_back(cpu);
+    allowed = kept;
+  };
+  const ThreadInstance& t = threads_[static_cast<std::size_t>(thread)];
+  restrict_to(processes_[static_cast<std::size_t>(t.process)].affinity);
+  if (t.spec) restrict_to(t.spec->affinity);
+  std::sort(allowed.begin(), allowed.end());
+  return allowed;
 }
 
 int WorkloadLayout::first_thread_of(int process) const {

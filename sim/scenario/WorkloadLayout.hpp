@@ -14,6 +14,7 @@ struct ProcessInstance {
   std::string name;  // "worker[3]" for a replicated process
   std::optional<StartMethod> start_method;
   int pool_owner = -1;  // a worker of that thread's ProcessPoolExecutor, which starts it on demand
+  std::vector<int> affinity;  // its CPUs (empty: all of machine.cpus); children inherit their parent's
 };
 
 // A ProcessPoolExecutor of thread `owner`, with the worker processes it may start, in order.
@@ -42,6 +43,9 @@ class WorkloadLayout {
   const std::vector<ThreadInstance>& threads() const { return threads_; }
   const std::vector<PoolInstance>& pools() const { return pools_; }
   bool has_parent() const { return parent_ != nullptr; }
+  // The logical CPUs a thread may run on: machine.cpus, its process's and its own affinity
+  // (empty: every CPU).
+  std::vector<int> allowed_cpus(int thread, const std::vector<int>& machine_cpus) const;
   // The first thread of a process instance (it runs the child's start-up work).
   int first_thread_of(int process) const;
   // The executor size of a thread running event loops that offload work (0: none).

@@ -12,7 +12,7 @@ namespace gilsim {
 void run_step(ThreadContext& thread, const IoStep& step, int) {
   const double latency = step.latency.sample(thread.rng());
   thread.add_to_baseline(latency);
-  thread.without_gil(ThreadState::Io, [&] { simgrid::s4u::this_actor::sleep_for(latency); });
+  thread.without_gil(ThreadState::Io, [&] { thread.blocked_sleep(latency); });
 }
 
 // Awaited: the task waits for a timer while the loop runs others.

@@ -10,7 +10,7 @@ namespace gilsim {
 
 void run_step(ThreadContext& thread, const SleepStep& step, int) {
   thread.add_to_baseline(step.seconds);
-  thread.without_gil(ThreadState::Sleep, [&] { simgrid::s4u::this_actor::sleep_for(step.seconds); });
+  thread.without_gil(ThreadState::Sleep, [&] { thread.blocked_sleep(step.seconds); });
 }
 
 // asyncio.sleep(): the task waits for a timer while the loop runs others.
