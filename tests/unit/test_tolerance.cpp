@@ -26,7 +26,7 @@ TEST_CASE("a relative tolerance scales with the expected value, down to small on
   CHECK_FALSE(Tolerance::relative(-0.4, 0.01).accepts(-0.4041));
 }
 
-TEST_CASE("an absolute tolerance is the same at every scale, bounds inclusive; 0 asks for equality") {
+TEST_CASE("an absolute tolerance is the same at every scale, bounds inclusive - 0 asks for equality") {
   CHECK(Tolerance::absolute(1.0, 0.25).accepts(1.25));  // 0.25 is exact in binary
   CHECK(Tolerance::absolute(1.0, 0.25).accepts(0.75));
   CHECK_FALSE(Tolerance::absolute(1.0, 0.25).accepts(1.2500001));

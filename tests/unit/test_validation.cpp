@@ -78,7 +78,7 @@ const std::vector<SharedConsumeLoop> kJobsLoops = {{"app", "c[0]", 0, 1, "app/jo
 
 }  // namespace
 
-TEST_CASE("GIL activity: hand-overs are changes of thread between runs; pauses up to the resolution are inside a run") {
+TEST_CASE("GIL activity: hand-overs are changes of thread between runs - pauses up to the resolution are inside a run") {
   // w[0]: runs 0-2, 2.03-4 (a 30 us pause: one run at a 50 us resolution), 8.1-12 in its cpu
   // step, and 4.5-5 in a put step (not a cpu step: not counted). w[1]: 4.1-6, 6.06-8 (a 60 us
   // pause: two runs), 12.1-16.
