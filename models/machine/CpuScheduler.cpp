@@ -12,7 +12,7 @@ namespace sg4 = simgrid::s4u;
 namespace gilsim {
 
 CpuScheduler::CpuScheduler(const MachineConfig& config, Timeline& timeline, std::vector<sg4::Host*> hosts,
-                           const std::vector<std::vector<int>>& allowed)
+                           const std::vector<std::vector<int>>& allowed, double lag_tolerance)
     : config_(config),
       timeline_(timeline),
       hosts_(std::move(hosts)),
@@ -22,6 +22,7 @@ CpuScheduler::CpuScheduler(const MachineConfig& config, Timeline& timeline, std:
       running_jobs_(static_cast<std::size_t>(config.cores), 0),
       ticker_mutex_(sg4::Mutex::create()),
       ticker_wake_(sg4::ConditionVariable::create()) {
+  core_.set_lag_tolerance(lag_tolerance);
   for (std::size_t t = 0; t < allowed.size(); ++t) {
     core_.add_task(allowed[t]);
     tasks_.push_back({static_cast<int>(t), nullptr, false, sg4::Semaphore::create(0), false, 0, nullptr});
@@ -163,12 +164,12 @@ void CpuScheduler::stop_running(int task, int cpu, double now) {
   if (s.listener && core_.waiting(task)) s.listener(false);  // preempted: it waits for a CPU
 }
 
-void CpuScheduler::start_running(int task, int cpu, bool from_idle, double now) {
+void CpuScheduler::start_running(int task, int cpu, SwitchCause cause, double now) {
   TaskState& s = tasks_[static_cast<std::size_t>(task)];
   const int core = cpu % config_.cores;
   // A CPU that went idle at this very instant (its task just blocked) switches: no idle exit.
-  const bool was_idle = from_idle && idle_since_[static_cast<std::size_t>(cpu)] >= 0 &&
-                        idle_since_[static_cast<std::size_t>(cpu)] < now;
+  const double idle_since = idle_since_[static_cast<std::size_t>(cpu)];
+  if (cause == SwitchCause::Idle && !(idle_since >= 0 && idle_since < now)) cause = SwitchCause::Local;
   span_start_[static_cast<std::size_t>(cpu)] = now;
   idle_since_[static_cast<std::size_t>(cpu)] = -1;
   if (s.job && !s.job_running) {
@@ -184,7 +185,10 @@ void CpuScheduler::start_running(int task, int cpu, bool from_idle, double now) 
   if (s.listener) s.listener(true);
   if (s.waiting) {
     s.waiting = false;
-    s.latency = was_idle ? config_.scheduler.wakeup_idle : config_.scheduler.wakeup_preempt;
+    const SchedulerConfig& c = config_.scheduler;
+    s.latency = cause == SwitchCause::Idle     ? c.wakeup_idle.latency(now - idle_since)
+                : cause == SwitchCause::Remote ? c.wakeup_remote
+                                               : c.context_switch;
     s.dispatch->release();
   }
 }
@@ -193,7 +197,7 @@ void CpuScheduler::apply(const std::vector<CpuSwitch>& switches) {
   const double now = sg4::Engine::get_clock();
   for (const CpuSwitch& sw : switches) {
     if (sw.prev >= 0 && sw.prev != sw.next) stop_running(sw.prev, sw.cpu, now);
-    if (sw.next >= 0) start_running(sw.next, sw.cpu, sw.from_idle, now);
+    if (sw.next >= 0) start_running(sw.next, sw.cpu, sw.cause, now);
     else if (idle_since_[static_cast<std::size_t>(sw.cpu)] < 0) idle_since_[static_cast<std::size_t>(sw.cpu)] = now;
     const int core = sw.cpu % config_.cores;
     int busy = 0;

@@ -23,7 +23,7 @@ class CpuScheduler {
   // `hosts`: one SimGrid host per physical core, with one pstate per number of busy siblings.
   // `threads`: the Python threads (tasks 0..n-1) with their allowed CPUs.
   CpuScheduler(const MachineConfig& config, Timeline& timeline, std::vector<simgrid::s4u::Host*> hosts,
-               const std::vector<std::vector<int>>& allowed);
+               const std::vector<std::vector<int>>& allowed, double lag_tolerance);
 
   // Called with each task's running flag when it changes (a preempted thread waits for a CPU).
   using Listener = std::function<void(bool running)>;
@@ -63,7 +63,7 @@ class CpuScheduler {
   // tracks and SMT pstates; tells the ticker when its next event came earlier.
   void apply(const std::vector<CpuSwitch>& switches);
   void stop_running(int task, int cpu, double now);
-  void start_running(int task, int cpu, bool from_idle, double now);
+  void start_running(int task, int cpu, SwitchCause cause, double now);
   // The calling actor waits until its task runs and its wake-up latency has passed.
   void await_dispatch(int task);
   void apply_pstates();

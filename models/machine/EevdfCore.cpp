@@ -55,8 +55,9 @@ double EevdfCore::avg_vruntime(int cpu) const {
 bool EevdfCore::eligible(int cpu, int task) const {
   const double v = tasks_[static_cast<std::size_t>(task)].v;
   double sum = 0;
-  for (int j : cpus_[static_cast<std::size_t>(cpu)].queue) sum += tasks_[static_cast<std::size_t>(j)].v - v;
-  return sum >= 0;
+  const auto& queue = cpus_[static_cast<std::size_t>(cpu)].queue;
+  for (int j : queue) sum += tasks_[static_cast<std::size_t>(j)].v - v;
+  return sum >= -tolerance_ * static_cast<double>(queue.size());
 }
 
 bool EevdfCore::update_curr(int cpu, double now) {
@@ -170,7 +171,7 @@ void EevdfCore::switch_to(int cpu, int next, double now, std::vector<CpuSwitch>&
   t.vprot = t.deadline;  // set_protect_slice(): protected until the deadline it has when picked
   c.curr = next;
   c.exec_start = now;
-  out.push_back({cpu, prev, next, prev < 0});
+  out.push_back({cpu, prev, next, prev < 0 ? SwitchCause::Idle : SwitchCause::Local});
 }
 
 void EevdfCore::schedule(int cpu, double now, std::vector<CpuSwitch>& out) {
@@ -178,10 +179,10 @@ void EevdfCore::schedule(int cpu, double now, std::vector<CpuSwitch>& out) {
   if (next >= 0 && next == cpus_[static_cast<std::size_t>(cpu)].curr) return;  // it keeps running
   if (next >= 0) {
     switch_to(cpu, next, now, out);
-    out.back().from_idle = false;  // the CPU ran the task that just left it
+    out.back().cause = SwitchCause::Local;  // the CPU ran the task that just left it
     return;
   }
-  if (!pull(cpu, now, out)) out.push_back({cpu, -1, -1, false});
+  if (!pull(cpu, now, out)) out.push_back({cpu, -1, -1, SwitchCause::Local});
 }
 
 // sched_balance_newidle(): a CPU going idle pulls a waiting task from the busiest other CPU; a
@@ -208,14 +209,14 @@ bool EevdfCore::pull(int cpu, double now, std::vector<CpuSwitch>& out) {
   update_curr(cpu, now);
   place(cpu, task, false);
   switch_to(cpu, task, now, out);
-  out.back().from_idle = false;
+  out.back().cause = SwitchCause::Local;
   return true;
 }
 
 std::vector<CpuSwitch> EevdfCore::retry_pulls(double now) {
   std::vector<CpuSwitch> out;
   for (int cpu = 0; cpu < logical_cpus(); ++cpu)
-    if (idle(cpu) && pull(cpu, now, out)) out.back().from_idle = true;  // the balancer kicks an idle CPU
+    if (idle(cpu) && pull(cpu, now, out)) out.back().cause = SwitchCause::Idle;  // the balancer kicks an idle CPU
   return out;
 }
 
@@ -287,8 +288,11 @@ std::vector<CpuSwitch> EevdfCore::wake(int task, double now, WakeKind kind, int 
     place(cpu, task, kind == WakeKind::Fork);
   }
   Cpu& c = cpus_[static_cast<std::size_t>(cpu)];
+  // A timer fires on the CPU it was armed on; a task wakes another CPU through an IPI.
+  const bool remote = waker >= 0 && kind != WakeKind::Timer && tasks_[static_cast<std::size_t>(waker)].cpu != cpu;
   if (c.curr < 0) {
     switch_to(cpu, task, now, out);
+    out.back().cause = SwitchCause::Idle;  // an idle CPU leaves its idle state, whoever woke it
     return out;
   }
   if (kind == WakeKind::Fork) return out;  // a forked task never preempts (6.18: WF_FORK)
@@ -299,7 +303,10 @@ std::vector<CpuSwitch> EevdfCore::wake(int task, double now, WakeKind kind, int 
   bool resched = renewed || curr.v >= curr.vprot;
   if (kind != WakeKind::Timer && !eligible(cpu, c.curr)) resched = true;
   const int next = pick(cpu, true);
-  if (next >= 0 && next != c.curr && (resched || next == task)) switch_to(cpu, next, now, out);
+  if (next >= 0 && next != c.curr && (resched || next == task)) {
+    switch_to(cpu, next, now, out);
+    out.back().cause = remote ? SwitchCause::Remote : SwitchCause::Local;
+  }
   return out;
 }
 

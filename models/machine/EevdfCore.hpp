@@ -16,13 +16,20 @@ enum class WakeKind {
   Fork,   // a new task (thread or process start)
 };
 
+// How the CPU came to switch, which decides how soon `next` runs.
+enum class SwitchCause {
+  Local,   // on the CPU itself: a task blocked or a tick or timer fired there (a context switch)
+  Idle,    // an idle CPU woken by another one (an IPI and the exit from its idle state)
+  Remote,  // a busy CPU preempted by a wake-up from another one (an IPI, then a context switch)
+};
+
 // One change of what a CPU runs: `prev` stops (-1: the CPU was idle) and `next` starts (-1: it
-// goes idle). `from_idle`: the CPU was idle, so `next` starts after an idle CPU's wake-up.
+// goes idle).
 struct CpuSwitch {
   int cpu;
   int prev;
   int next;
-  bool from_idle;
+  SwitchCause cause;
 };
 
 // Linux's EEVDF scheduler (kernel/sched/fair.c, 6.6 to 6.18) for tasks of nice 0, as pure logic:
@@ -65,6 +72,10 @@ class EevdfCore {
   int core_of(int cpu) const { return cpu % cores_; }
   int logical_cpus() const { return static_cast<int>(cpus_.size()); }
   double slice() const { return slice_; }
+
+  // Lag differences below `tolerance` count as none: they come from the tie-breaking offsets
+  // gilsim adds to timers (runtime.gil.tie_jitter), not from the kernel's accounting.
+  void set_lag_tolerance(double tolerance) { tolerance_ = tolerance; }
 
   // For tests: a task's virtual runtime, deadline and lag as the kernel keeps them.
   double vruntime(int task) const { return tasks_[static_cast<std::size_t>(task)].v; }
@@ -117,6 +128,7 @@ class EevdfCore {
   int smt_;
   double slice_;
   double lag_limit_;
+  double tolerance_ = 0;  // lag below this is not told apart from 0 (see set_lag_tolerance())
   std::vector<Task> tasks_;
   std::vector<Cpu> cpus_;
 };

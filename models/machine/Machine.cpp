@@ -20,7 +20,7 @@ Machine::Machine(const MachineConfig& config, Timeline& timeline)
 
 Machine::~Machine() { os::install(nullptr); }
 
-void Machine::build(sg4::NetZone* zone, const std::vector<std::vector<int>>& allowed) {
+void Machine::build(sg4::NetZone* zone, const std::vector<std::vector<int>>& allowed, double lag_tolerance) {
   const double speed = config_.speed * kFlopsPerWorkSecond;
   // pstate k-1: per-sibling speed when k siblings are busy. Linear interpolation between one
   // busy sibling (speed) and all busy (speed * smt_yield in total).
@@ -43,7 +43,7 @@ void Machine::build(sg4::NetZone* zone, const std::vector<std::vector<int>>& all
   if (config_.scheduler.policy == SchedulerPolicy::Eevdf) {
     std::vector<std::vector<int>> per_thread = allowed;
     per_thread.resize(timeline_.threads.size());
-    scheduler_ = std::make_unique<CpuScheduler>(config_, timeline_, hosts_, per_thread);
+    scheduler_ = std::make_unique<CpuScheduler>(config_, timeline_, hosts_, per_thread, lag_tolerance);
   }
 }
 

@@ -28,7 +28,9 @@ class Machine {
 
   // `allowed`: per Python thread, the logical CPUs it may run on (empty: all); used by the
   // EEVDF scheduler.
-  void build(simgrid::s4u::NetZone* zone, const std::vector<std::vector<int>>& allowed = {});
+  // `lag_tolerance`: the timers' tie-breaking offsets (runtime.gil.tie_jitter), below which the
+  // EEVDF model does not tell lags apart.
+  void build(simgrid::s4u::NetZone* zone, const std::vector<std::vector<int>>& allowed = {}, double lag_tolerance = 0);
   bool scheduled() const { return scheduler_ != nullptr; }
 
   // The OS side of a Python thread (no-ops under fair sharing; see models/machine/OsThreads.hpp).

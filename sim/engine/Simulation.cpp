@@ -135,7 +135,7 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
   std::vector<std::vector<int>> allowed;
   for (std::size_t t = 0; t < layout.threads().size(); ++t)
     allowed.push_back(layout.allowed_cpus(static_cast<int>(t), scenario.machine.cpus));
-  machine.build(zone, allowed);
+  machine.build(zone, allowed, scenario.runtime.gil.tie_jitter);
   zone->seal();
 
   PythonWorld world{scenario, layout, machine, timeline, {}, false, {}, {}, {}, {}, {}};

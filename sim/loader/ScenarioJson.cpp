@@ -21,6 +21,13 @@ void write_step_json(std::ostream& out, const Step& step, const std::string& pad
       step.action);
 }
 
+// A CPU set as a JSON list ([] for "every CPU").
+std::string cpu_list(const std::vector<int>& cpus) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < cpus.size(); ++i) out += (i ? ", " : "") + std::to_string(cpus[i]);
+  return out + "]";
+}
+
 }  // namespace
 
 void write_program_json(std::ostream& out, const std::vector<Step>& program, const std::string& pad) {
@@ -39,7 +46,8 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
       << ",\n  \"variant\": " << json::quote(s.variant) << ",\n  \"description\": " << json::quote(s.description)
       << ",\n  \"machine\": {\"cores\": " << s.machine.cores << ", \"smt\": " << s.machine.smt
       << ", \"smt_yield\": " << json::number(s.machine.smt_yield) << ", \"speed\": " << json::number(s.machine.speed)
-      << "},\n  \"runtime\": {\"switch_interval_s\": " << json::seconds(gil.switch_interval)
+      << ", \"scheduler\": " << (s.machine.scheduler.policy == SchedulerPolicy::Eevdf ? "\"eevdf\"" : "\"fair\"")
+      << ", \"cpus\": " << cpu_list(s.machine.cpus) << "},\n  \"runtime\": {\"switch_interval_s\": " << json::seconds(gil.switch_interval)
       << ", \"seed\": " << s.runtime.seed << ", \"build\": "
       << (s.runtime.build == PythonBuild::FreeThreaded ? "\"free-threaded\"" : "\"default\"")
       << ", \"free_threaded_slowdown\": " << json::number(s.runtime.free_threaded_slowdown) << ", \"gil\": {\"timer_slack_s\": " << json::seconds(gil.timer_slack)
@@ -55,11 +63,13 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
     out << (p ? "," : "") << "\n    {\"name\": " << json::quote(process.name) << ", \"count\": " << process.count
         << ", \"start_method\": "
         << (process.start_method ? json::quote(start_method_name(*process.start_method)) : std::string("null"))
-        << (process.is_parent ? ", \"parent\": true" : "") << ", \"threads\": [";
+        << (process.is_parent ? ", \"parent\": true" : "") << ", \"affinity\": " << cpu_list(process.affinity)
+        << ", \"threads\": [";
     for (std::size_t t = 0; t < process.threads.size(); ++t) {
       const ThreadSpec& thread = process.threads[t];
       out << (t ? "," : "") << "\n      {\"name\": " << json::quote(thread.name) << ", \"count\": " << thread.count
-          << ", \"interpreter\": " << json::quote(thread.interpreter) << ", \"program\": ";
+          << ", \"interpreter\": " << json::quote(thread.interpreter) << ", \"affinity\": " << cpu_list(thread.affinity)
+          << ", \"program\": ";
       write_program_json(out, thread.program, "        ");
       out << "}";
     }

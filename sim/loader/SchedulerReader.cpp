@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/loader/WakeupReader.hpp"
+
 namespace gilsim {
 
 std::vector<int> read_cpu_set(const ValueReader& values, const YAML::Node& node, const std::string& path, int cpus) {
@@ -32,9 +34,11 @@ void read_scheduler_keys(const ValueReader& values, MapReader& map, MachineConfi
   }
   if (auto n = map.get("tick"); n.IsDefined()) s.tick = values.duration(n, map.path_of("tick"));
   if (auto n = map.get("base_slice"); n.IsDefined()) s.base_slice = values.duration(n, map.path_of("base_slice"));
-  if (auto n = map.get("wakeup_idle"); n.IsDefined()) s.wakeup_idle = values.duration(n, map.path_of("wakeup_idle"), true);
-  if (auto n = map.get("wakeup_preempt"); n.IsDefined())
-    s.wakeup_preempt = values.duration(n, map.path_of("wakeup_preempt"), true);
+  if (auto n = map.get("wakeup_idle"); n.IsDefined()) s.wakeup_idle = read_wakeup(values, n, map.path_of("wakeup_idle"));
+  if (auto n = map.get("wakeup_remote"); n.IsDefined())
+    s.wakeup_remote = values.duration(n, map.path_of("wakeup_remote"), true);
+  if (auto n = map.get("context_switch"); n.IsDefined())
+    s.context_switch = values.duration(n, map.path_of("context_switch"), true);
   if (auto n = map.get("migration_cost"); n.IsDefined())
     s.migration_cost = values.duration(n, map.path_of("migration_cost"), true);
   if (auto n = map.get("cpus"); n.IsDefined())

@@ -8,7 +8,7 @@
 namespace gilsim {
 
 // machine.scheduler (fair or eevdf) and the EEVDF model's parameters (tick, base_slice,
-// wakeup_idle, wakeup_preempt, migration_cost), and machine.cpus, of `map` over `machine`.
+// wakeup_idle, wakeup_remote, context_switch, migration_cost), and machine.cpus, of `map` over `machine`.
 // Read after cores and smt: CPU numbers are checked against them.
 void read_scheduler_keys(const ValueReader& values, MapReader& map, MachineConfig& machine);
 

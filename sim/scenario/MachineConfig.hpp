@@ -1,6 +1,8 @@
 #pragma once
 #include <vector>
 
+#include "sim/scenario/WakeupCurve.hpp"
+
 namespace gilsim {
 
 // How the OS shares CPUs between runnable threads (README "Machine and OS scheduler").
@@ -15,8 +17,11 @@ struct SchedulerConfig {
   SchedulerPolicy policy = SchedulerPolicy::Fair;
   double tick = 4e-3;         // 1 / CONFIG_HZ: a slice's end is seen only at a tick (HRTICK is off)
   double base_slice = 0;      // sysctl_sched_base_slice; 0: 0.7 ms x (1 + log2(min(CPUs, 8)))
-  double wakeup_idle = 50e-6;   // a woken thread starts on an idle CPU this much later (IPI, idle exit)
-  double wakeup_preempt = 5e-6;  // ... on a busy CPU it preempts: a context switch
+  // A woken thread starts on an idle CPU this much later (IPI, idle exit), by how long the CPU
+  // was idle: on VMs a vCPU idle longer sleeps deeper (the host deschedules it).
+  WakeupCurve wakeup_idle{{{100e-6, 27e-6}, {1e-3, 50e-6}, {10e-3, 77e-6}}};
+  double wakeup_remote = 35e-6;   // a wake-up that preempts a busy CPU from another one (an IPI)
+  double context_switch = 4e-6;   // a CPU switching tasks itself (a block, a tick, a local wake-up)
   double migration_cost = 0.5e-3;  // sysctl_sched_migration_cost: a task that ran this recently is cache-hot
 };
 

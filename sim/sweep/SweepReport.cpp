@@ -70,7 +70,8 @@ RowMetrics metrics_of(const Summary& s) {
     m.thread_seconds += total;
     if (state.category == StateCategory::GilWaiting) gil_waiting += total;
     if (state.category == StateCategory::Blocked) blocked += total;
-    if (state.category == StateCategory::Running) running += total;
+    // On a core or waiting for one (cpu-wait, under the EEVDF scheduler): threads wanting a core.
+    if (state.category == StateCategory::Running || state.category == StateCategory::CpuWaiting) running += total;
   }
   if (m.thread_seconds > 0) {
     m.gil_wait_share = gil_waiting / m.thread_seconds;

@@ -31,7 +31,7 @@ struct RowMetrics {
   double thread_seconds = 0;   // all states, all threads
   double gil_wait_share = 0;   // gil-wait / thread_seconds
   double io_share = 0;         // (io + sleep) / thread_seconds
-  double busy_threads = 0;     // (python + native) thread-seconds / makespan: threads on or wanting a core
+  double busy_threads = 0;     // (python + native + cpu-wait) thread-seconds / makespan: threads on or wanting a core
   int hardware_threads = 0;    // cores x smt
   double startup_share = 0;    // when the last started process was ready to run / makespan
   double transfer_ratio = 0;   // (pickling + pipe-write) thread-seconds / makespan

@@ -34,7 +34,7 @@ inline constexpr std::array<ThreadStateInfo, 8> kThreadStates = {{
     {ThreadState::Sleep, "sleep", "#cccccc", StateCategory::Blocked, false},
     {ThreadState::LockWait, "lock-wait", "#9b59b6", StateCategory::Waiting, false},
     {ThreadState::Wait, "wait", "#8c6d31", StateCategory::Waiting, false},
-    {ThreadState::CpuWait, "cpu-wait", "#e0c341", StateCategory::CpuWaiting, false},
+    {ThreadState::CpuWait, "cpu-wait", "#e0c341", StateCategory::CpuWaiting, true},
 }};
 constexpr int kThreadStateCount = static_cast<int>(kThreadStates.size());
 

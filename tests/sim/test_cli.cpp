@@ -29,7 +29,7 @@ TEST_CASE("a scenario error exits with status 2 and the file:line:col message, n
   CommandResult r = run_gilsim("run scenarios/invalid/unknown_key.yaml");
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err == "scenarios/invalid/unknown_key.yaml:5:3: error: machine.processors: unknown key; expected one of: base_slice, cores, cpus, migration_cost, profile, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_preempt\n");
+  CHECK(r.err == "scenarios/invalid/unknown_key.yaml:5:3: error: machine.processors: unknown key; expected one of: base_slice, context_switch, cores, cpus, migration_cost, profile, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_remote\n");
 }
 
 TEST_CASE("an unknown command-line option is refused with a pointer to --help") {

@@ -237,7 +237,7 @@ TEST_CASE("sweep: bad input is refused before anything runs, with the option and
       {"--cores 1 --strategy threads,greenlets",
        "--strategy threads,greenlets: error: no strategy (variant) 'greenlets'; the scenario has: threads, processes, free-threaded\n"},
       {"--cores 1 --set machine.processors=1,2",
-       "--set machine.processors=1: error: machine.processors: unknown key; expected one of: base_slice, cores, cpus, migration_cost, profile, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_preempt\n"},
+       "--set machine.processors=1: error: machine.processors: unknown key; expected one of: base_slice, context_switch, cores, cpus, migration_cost, profile, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_remote\n"},
       {"--cores 1 --set machine.speed=1,0", "--set machine.speed=0: error: machine.speed: expected a number from 0.001 to 1000, got 0\n"},
       {"--cores 1 --set machine.cores=2,4", "--set machine.cores=2,4: error: sweep machine.cores with --cores (it is an axis of its own)\n"},
       {"--cores 1 -j 0", "-j 0: error: expected an integer from 1 to 1024\n"},
@@ -256,7 +256,7 @@ TEST_CASE("sweep: bad input is refused before anything runs, with the option and
   CHECK(run_gilsim("sweep scenarios/seed/gil_handover.yaml --out " + dir.path + " --cores 1 --strategy a").err ==
         "--strategy a: error: the scenario has no variants, so it is one unnamed strategy; leave out --strategy\n");
   CHECK(run_gilsim("sweep scenarios/invalid/unknown_key.yaml --out " + dir.path + " --cores 1").err ==
-        "scenarios/invalid/unknown_key.yaml:5:3: error: machine.processors: unknown key; expected one of: base_slice, cores, cpus, migration_cost, profile, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_preempt\n");
+        "scenarios/invalid/unknown_key.yaml:5:3: error: machine.processors: unknown key; expected one of: base_slice, context_switch, cores, cpus, migration_cost, profile, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_remote\n");
   // 3 strategies x 10 core counts x 100 x 100 values: over the limit, refused before any load.
   std::string seeds, jitters;
   for (int i = 1; i <= 100; ++i) seeds += (i > 1 ? "," : "") + std::to_string(i), jitters += (i > 1 ? "," : "") + std::to_string(i) + "us";

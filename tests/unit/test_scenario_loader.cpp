@@ -104,7 +104,7 @@ TEST_CASE("a bad override value is reported against the override, not the file")
   CHECK(load_error("scenarios/seed/gil_handover.yaml", {{"machine.cores", "many", "--cores many"}}) ==
         "--cores many: error: machine.cores: expected an integer from 1 to 4096, got 'many'");
   CHECK(load_error("scenarios/seed/gil_handover.yaml", {parse_override("machine.colors=3")}) ==
-        "--set machine.colors=3: error: machine.colors: unknown key; expected one of: base_slice, cores, cpus, migration_cost, profile, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_preempt");
+        "--set machine.colors=3: error: machine.colors: unknown key; expected one of: base_slice, context_switch, cores, cpus, migration_cost, profile, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_remote");
 }
 
 TEST_CASE("an override path into a missing list item names the list size") {
@@ -141,7 +141,7 @@ TEST_CASE("a profile given with --set is relative to the working directory") {
 
 TEST_CASE("errors inside a machine profile point into the profile file") {
   CHECK(load_error("tests/fixtures/uses_bad_profile.yaml") ==
-        "tests/fixtures/profile_bad_key.yaml:4:3: error: machine.threads: unknown key; expected one of: base_slice, cores, cpus, migration_cost, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_preempt");
+        "tests/fixtures/profile_bad_key.yaml:4:3: error: machine.threads: unknown key; expected one of: base_slice, context_switch, cores, cpus, migration_cost, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_remote");
   CHECK(load_error("tests/fixtures/uses_missing_profile.yaml") ==
         "tests/fixtures/uses_missing_profile.yaml:2:20: error: machine.profile: cannot open the machine profile 'tests/fixtures/no_such_profile.yaml'");
 }
