@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 namespace gilsim::limits {
@@ -19,5 +20,10 @@ constexpr double kMaxStepExecutions = 1e7;
 constexpr int kMaxVariants = 64;
 constexpr int kMaxNativeThreads = 1024;
 constexpr int64_t kMaxAsyncioTasks = 1000000;  // ~16 bytes each
+
+// Input sizes. yaml-cpp keeps ~100 bytes per node, so a scenario is bounded both in bytes and in
+// nodes after expanding aliases (an alias repeats a whole subtree: YamlGuard.hpp).
+constexpr std::size_t kMaxScenarioBytes = std::size_t{4} << 20;  // 4 MiB; the largest seed is 3 KiB
+constexpr std::size_t kMaxYamlNodes = 1000000;
 
 }  // namespace gilsim::limits

@@ -1,14 +1,18 @@
 #include "sim/scenario/ScenarioLoader.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "sim/scenario/ExecutionCount.hpp"
 #include "sim/scenario/Limits.hpp"
 #include "sim/scenario/NodeReader.hpp"
 #include "sim/scenario/ProgramReader.hpp"
 #include "sim/scenario/ScenarioError.hpp"
 #include "sim/scenario/Strategies.hpp"
+#include "sim/scenario/YamlGuard.hpp"
+#include "sim/util/InputFile.hpp"
 
 namespace gilsim {
 namespace {
@@ -21,23 +25,20 @@ constexpr double kMaxPipeBuffer = 1073741824;
 constexpr double kMaxPickleOverhead = 1048576;
 
 // Deep-merges `patch` over `base` without copying nodes, so every value keeps its file position.
+// Keys are looked up in a hash map: a mapping of n keys merges in O(n), not O(n^2).
 YAML::Node merge(const YAML::Node& base, const YAML::Node& patch) {
   if (!base.IsMap() || !patch.IsMap()) return patch;
+  std::unordered_map<std::string, YAML::Node> patched;
+  for (const auto& p : patch) patched.emplace(p.first.Scalar(), p.second);
   YAML::Node merged(YAML::NodeType::Map);
+  std::unordered_set<std::string> in_base;
   for (const auto& entry : base) {
-    bool patched = false;
-    for (const auto& p : patch)
-      if (p.first.Scalar() == entry.first.Scalar()) {
-        merged.force_insert(entry.first, merge(entry.second, p.second));
-        patched = true;
-      }
-    if (!patched) merged.force_insert(entry.first, entry.second);
+    in_base.insert(entry.first.Scalar());
+    const auto p = patched.find(entry.first.Scalar());
+    merged.force_insert(entry.first, p == patched.end() ? entry.second : merge(entry.second, p->second));
   }
-  for (const auto& p : patch) {
-    bool in_base = false;
-    for (const auto& entry : base) in_base |= entry.first.Scalar() == p.first.Scalar();
-    if (!in_base) merged.force_insert(p.first, p.second);
-  }
+  for (const auto& p : patch)
+    if (!in_base.count(p.first.Scalar())) merged.force_insert(p.first, p.second);
   return merged;
 }
 
@@ -60,6 +61,9 @@ std::vector<PathSegment> split_path(const Override& o) {
       std::string digits = part.substr(bracket + 1, close == std::string::npos ? 0 : close - bracket - 1);
       if (close != part.size() - 1 || digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
         throw ScenarioError(o.origin, "'" + o.key + "': expected a path such as 'workload.processes[0].count'");
+      // No list of a loadable scenario comes near 10^9 items (README "Limits").
+      if (digits.size() > 9)
+        throw ScenarioError(o.origin, "'" + o.key + "': list index " + digits + " is out of range");
       segment.index = std::stoi(digits);
     }
     if (segment.key.empty())
@@ -82,6 +86,10 @@ YAML::Node child_of(YAML::Node map, const std::string& key, const Override& o) {
 
 void apply_override(YAML::Node root, const Override& o, YamlSource& source) {
   YAML::Node value(YAML::NodeType::Undefined);
+  if (o.value.find_first_not_of(" \t") == std::string::npos)
+    throw ScenarioError(o.origin, o.key + ": expected a value, got nothing");
+  if (const auto problem = check_yaml_structure(o.value, limits::kMaxYamlNodes))
+    throw ScenarioError(o.origin, "value '" + o.value + "': " + problem->message);
   try {
     value.reset(YAML::Load(o.value));
   } catch (const YAML::Exception& e) {
@@ -94,6 +102,9 @@ void apply_override(YAML::Node root, const Override& o, YamlSource& source) {
     const PathSegment& s = segments[i];
     const bool last = i + 1 == segments.size();
     if (last && s.index < 0) {
+      if (!parent.IsMap() && !parent.IsNull())
+        throw ScenarioError(o.origin, "'" + o.key + "': cannot set '" + s.key + "' inside " + describe_node(parent) +
+                                          "; expected a path through mappings");
       for (auto entry : parent)
         if (entry.first.Scalar() == s.key) {
           entry.second = value;
@@ -120,7 +131,8 @@ void apply_override(YAML::Node root, const Override& o, YamlSource& source) {
   }
 }
 
-YAML::Node load_file(const std::string& file);
+YAML::Node load_file(const std::string& file, const char* what);
+YAML::Node load_text(const std::string& file, const std::string& text);
 
 // Reads machine keys (cores, smt, smt_yield, speed) of `map` over `machine`.
 void read_machine_keys(const ValueReader& values, MapReader& map, MachineConfig& machine) {
@@ -228,7 +240,7 @@ void read_calibration(const ValueReader& values, const YAML::Node& node, HostDef
 // informational.
 void read_profile(const std::string& file, MachineConfig& machine, HostDefaults& host) {
   GilConfig& gil = host.gil;
-  YAML::Node root = load_file(file);
+  YAML::Node root = load_file(file, "machine profile");
   YamlSource source(file);
   source.set_document(root);
   ValueReader values{source};
@@ -261,8 +273,9 @@ MachineConfig read_machine(const ValueReader& values, const YAML::Node& node, Ho
     const std::string file = relative.rfind('/', 0) == 0 || from_command_line
                                  ? relative
                                  : directory_of(values.source.file()) + relative;
-    std::ifstream probe(file);
-    if (!probe) values.source.fail(path_node, path, "cannot open the machine profile '" + file + "'");
+    // A profile that cannot be read is reported where it is named; errors inside it, in it.
+    if (const auto problem = unreadable_input(file))
+      values.source.fail(path_node, path, "cannot open the machine profile '" + file + "': " + *problem);
     read_profile(file, machine, host);
   };
   if (node.IsScalar()) {
@@ -451,29 +464,30 @@ std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::No
   values.expect_sequence(list, "workload.processes");
   if (list.size() == 0) values.source.fail(list, "workload.processes", "expected at least one process");
   std::vector<ProcessSpec> processes;
-  double threads = 0, processes_total = 0, executions = 0;
+  double threads = 0, processes_total = 0;
   for (std::size_t i = 0; i < list.size(); ++i) {
     processes.push_back(read_process(values, channels, list[i], "workload.processes[" + std::to_string(i) + "]", i));
     const ProcessSpec& p = processes.back();
     processes_total += static_cast<double>(p.count);
-    for (const ThreadSpec& t : p.threads) {
-      double n = static_cast<double>(p.count) * static_cast<double>(t.count);
-      threads += n;
-      executions += n * count_step_executions(t.program);
-    }
+    for (const ThreadSpec& t : p.threads) threads += static_cast<double>(p.count) * static_cast<double>(t.count);
   }
+  map.reject_unknown_keys();
   auto refuse = [&](double have, double limit, const std::string& what) {
     if (have > limit)
       values.source.fail(node, "workload",
-                         std::to_string(static_cast<long long>(have)) + " " + what + " is more than the limit of " +
-                             std::to_string(static_cast<long long>(limit)));
+                         format_count(have) + " " + what + " is more than the limit of " + format_count(limit));
   };
   refuse(processes_total, static_cast<double>(limits::kMaxProcesses), "processes in total");
   refuse(threads, static_cast<double>(limits::kMaxThreads), "threads in total");
-  if (executions > limits::kMaxStepExecutions)
+  const ExecutionBound executions = count_workload_executions(processes);
+  if (!executions.cycle.empty())
     values.source.fail(node, "workload",
-                       "the programs execute " + std::to_string(static_cast<long long>(executions)) +
-                           " steps in total, more than the limit of 10000000 (reduce repeat counts)");
+                       "consume loops put messages back into channel '" + executions.cycle +
+                           "', which they consume from: the messages could circulate forever");
+  if (executions.steps > limits::kMaxStepExecutions)
+    values.source.fail(node, "workload",
+                       "the programs execute " + format_count(executions.steps) +
+                           " steps in total, more than the limit of 10000000 (reduce repeat counts or messages)");
   return processes;
 }
 
@@ -485,7 +499,7 @@ std::vector<Scenario> read_scenario(const YamlSource& source, const YAML::Node& 
   scenario.file = source.file();
   scenario.variant = variant;
   if (auto n = map.get("name"); n.IsDefined()) scenario.name = values.string(n, "name");
-  if (auto n = map.get("description"); n.IsDefined()) scenario.description = values.string(n, "description");
+  if (auto n = map.get("description"); n.IsDefined()) scenario.description = values.text(n, "description");
   map.get("variants");  // handled by load_scenarios
   HostDefaults host;
   scenario.machine = read_machine(values, map.get("machine"), host);
@@ -519,11 +533,16 @@ std::vector<Scenario> read_scenario(const YamlSource& source, const YAML::Node& 
   return {scenario};
 }
 
-YAML::Node load_file(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw ScenarioError(file, "cannot open the scenario file");
+YAML::Node load_file(const std::string& file, const char* what) {
+  return load_text(file, read_input_file(file, {what, limits::kMaxScenarioBytes}));
+}
+
+YAML::Node load_text(const std::string& file, const std::string& text) {
+  if (const auto problem = check_yaml_structure(text, limits::kMaxYamlNodes))
+    throw ScenarioError(file + ":" + std::to_string(problem->mark.line + 1) + ":" + std::to_string(problem->mark.column + 1),
+                        problem->message);
   try {
-    YAML::Node root = YAML::Load(in);
+    YAML::Node root = YAML::Load(text);
     if (!root.IsMap()) {
       YamlSource source(file);
       source.fail(root, "", "expected a scenario: a mapping with keys name, machine, runtime, workload, variants; got " +
@@ -547,7 +566,17 @@ Override parse_override(const std::string& text) {
 }
 
 std::vector<Scenario> load_scenarios(const std::string& file, const std::vector<Override>& overrides) {
-  YAML::Node root = load_file(file);
+  return load_scenarios_text(file, read_input_file(file, {"scenario file", limits::kMaxScenarioBytes}), overrides);
+}
+
+std::vector<Scenario> load_scenarios_text(const std::string& file, const std::string& text,
+                                          const std::vector<Override>& overrides) {
+  // The variants are split off before overrides apply, so an override of them would be ignored.
+  for (const Override& o : overrides)
+    if (o.key == "variants" || o.key.rfind("variants.", 0) == 0 || o.key.rfind("variants[", 0) == 0)
+      throw ScenarioError(o.origin, "'" + o.key + "': variants cannot be set from the command line; choose them "
+                                    "with --variant NAME, or add one to the file");
+  YAML::Node root = load_text(file, text);
   YamlSource source(file);
   source.set_document(root);
   ValueReader values{source};

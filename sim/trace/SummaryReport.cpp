@@ -4,6 +4,7 @@
 #include <map>
 
 #include "sim/scenario/Units.hpp"
+#include "sim/trace/ColumnUnit.hpp"
 #include "sim/trace/JsonWriter.hpp"
 
 namespace gilsim {
@@ -28,12 +29,16 @@ void write_variant_table(std::ostream& out, const std::vector<Summary>& variants
       << pad("speedup", 9) << pad("cpu-util", 9) << pad("python", 10) << pad("gil-wait", 10) << pad("io", 10)
       << pad("native", 10) << pad("start-up", 10) << pad("pickling", 10) << pad("transfer", 10) << "gil-switches\n";
   std::size_t fastest = 0;
-  for (std::size_t i = 0; i < variants.size(); ++i)
+  std::vector<double> makespans;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
     if (variants[i].makespan < variants[fastest].makespan) fastest = i;
+    makespans.push_back(variants[i].makespan);
+  }
+  const ColumnUnit makespan_unit = ColumnUnit::for_values(makespans);
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const Summary& s = variants[i];
     out << pad(variant_label(s), width) << pad(std::to_string(s.cores) + "x" + std::to_string(s.smt), 9)
-        << pad(format_duration(s.switch_interval), 9) << pad(format_duration(s.makespan), 11)
+        << pad(format_duration(s.switch_interval), 9) << pad(makespan_unit.format(s.makespan, 4), 11)
         << pad(fixed(s.speedup, "%.2fx"), 9) << pad(fixed(100 * s.cpu_utilisation, "%.1f%%"), 9)
         << pad(fixed(s.state_total(ThreadState::Python), "%.3fs"), 10)
         << pad(fixed(s.state_total(ThreadState::GilWait), "%.3fs"), 10)
@@ -85,13 +90,19 @@ void write_thread_table(std::ostream& out, const Summary& s, bool per_thread) {
   }
   std::size_t width = 8;
   for (const Row& r : rows) width = std::max(width, r.label.size() + 2);
+  std::vector<ColumnUnit> units;
+  for (int st = 0; st <= kThreadStateCount; ++st) {  // the states, then last-finish
+    std::vector<double> column;
+    for (const Row& r : rows) column.push_back(st < kThreadStateCount ? r.seconds[st] / r.count : r.finish);
+    units.push_back(ColumnUnit::for_values(column));
+  }
   out << pad(per_thread ? "thread" : "group", width) << pad("threads", 8);
   for (int st = 0; st < kThreadStateCount; ++st) out << pad(state_name(static_cast<ThreadState>(st)), 11);
   out << pad("switches-in", 12) << "last-finish\n";
   for (const Row& r : rows) {
     out << pad(r.label, width) << pad(std::to_string(r.count), 8);
-    for (int st = 0; st < kThreadStateCount; ++st) out << pad(format_duration(r.seconds[st] / r.count), 11);
-    out << pad(fixed(r.switches / r.count, "%.1f"), 12) << format_duration(r.finish) << "\n";
+    for (int st = 0; st < kThreadStateCount; ++st) out << pad(units[st].format(r.seconds[st] / r.count, 3), 11);
+    out << pad(fixed(r.switches / r.count, "%.1f"), 12) << units[kThreadStateCount].format(r.finish, 3) << "\n";
   }
   if (!per_thread) out << "(per-thread means over each group; --threads lists every thread)\n";
 }
@@ -112,7 +123,8 @@ void write_report(std::ostream& out, const std::string& file, const std::vector<
 }
 
 void write_report_json(std::ostream& out, const std::string& file, const std::vector<Summary>& variants) {
-  out << "{\n  \"file\": " << json::quote(file) << ",\n  \"variants\": [\n";
+  out << "{\n  \"schema_version\": " << kSummarySchemaVersion << ",\n  \"file\": " << json::quote(file)
+      << ",\n  \"variants\": [\n";
   for (std::size_t i = 0; i < variants.size(); ++i) {
     variants[i].write_json(out, 4);
     out << (i + 1 < variants.size() ? ",\n" : "\n");

@@ -21,16 +21,6 @@ using namespace gilsim::testing;
 namespace {
 
 // A fresh directory that is removed when the test ends.
-struct TempDir {
-  std::string path;
-  explicit TempDir(const std::string& name)
-      : path("/tmp/gilsim_sweep_" + std::to_string(::getpid()) + "_" + name) {
-    std::filesystem::remove_all(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string operator/(const std::string& file) const { return path + "/" + file; }
-};
-
 // results.csv as rows of column -> value.
 std::vector<std::map<std::string, std::string>> read_csv(const std::string& path) {
   std::istringstream in(read_file(path));
@@ -234,10 +224,12 @@ TEST_CASE("sweep: bad input is refused before anything runs, with the option and
       {"--cores 1 -j 0", "-j 0: error: expected an integer from 1 to 1024\n"},
       {"--smt 1", "gilsim sweep: error: missing --cores LIST, e.g. --cores 1,2,4,8\n(try 'gilsim sweep --help')\n"},
   };
-  for (const auto& [args, message] : cases) {
+  for (const auto& item : cases) {
+    // Not a structured binding: C++17 lambdas (doctest's CHECK_MESSAGE) cannot capture one.
+    const std::string& args = item.first;
     CommandResult r = run_gilsim(base + args);
     CHECK_MESSAGE(r.exit_code == 2, args);
-    CHECK_MESSAGE(r.err == message, args);
+    CHECK_MESSAGE(r.err == item.second, args);
     CHECK(r.out.empty());
   }
   CHECK(!std::filesystem::exists(dir.path));  // nothing was created, nothing ran
@@ -356,7 +348,8 @@ TEST_CASE("sweep: process pools are classified start-up-bound (spawn) and transf
 
   r = run_gilsim("sweep scenarios/seed/tiny_function_big_data.yaml --strategy processes-4-fork --no-progress --cores 4 --out " + data.path);
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  const auto& pool = find_row(read_csv(data / "results.csv"), "processes-4-fork", "4");
+  const auto rows_data = read_csv(data / "results.csv");  // find_row returns a reference into it
+  const auto& pool = find_row(rows_data, "processes-4-fork", "4");
   CHECK(pool.at("bottleneck") == "transfer");
   CHECK(number(pool, "transfer_ratio") > 2);  // the task-handler pickles and writes 1000 x 100 KiB
   CHECK(r.out.find("start-up  transfer") != std::string::npos);  // the table shows the columns
