@@ -64,6 +64,7 @@ std::string error_summary(const std::string& text) {
 RowMetrics metrics_of(const Summary& s) {
   RowMetrics m;
   m.makespan = s.makespan;
+  m.sequential = s.sequential;
   m.cpu_utilisation = s.cpu_utilisation;
   for (int st = 0; st < kThreadStateCount; ++st) m.thread_seconds += s.state_total(static_cast<ThreadState>(st));
   if (m.thread_seconds > 0) {
@@ -441,7 +442,7 @@ void write_table(std::ostream& out, const SweepReport& report) {
   std::vector<double> makespans;
   for (const SweepRow& row : report.rows)
     if (row.ok) makespans.push_back(row.metrics.makespan);
-  const ColumnUnit unit = ColumnUnit::for_values(makespans);  // one unit for the column
+  const ColumnUnit unit = ColumnUnit::for_values(makespans, 5);  // one unit for the column
   bool any_baseline = false;
   for (const SweepRow& row : report.rows) {
     const SweepConfig& c = *row.config;
@@ -451,7 +452,7 @@ void write_table(std::ostream& out, const SweepReport& report) {
     line.insert(line.end(), c.set_values.begin(), c.set_values.end());
     if (row.ok) {
       const RowMetrics& m = row.metrics;
-      line.insert(line.end(), {unit.format(m.makespan, 4), row.speedup >= 0 ? format("%.2fx", row.speedup) : "-",
+      line.insert(line.end(), {unit.format(m.makespan), row.speedup >= 0 ? format("%.2fx", row.speedup) : "-",
                                row.efficiency >= 0 ? percent(row.efficiency) : "-", format("%.1f%%", 100 * m.cpu_utilisation),
                                format("%.1f%%", 100 * m.gil_wait_share), format("%.1f%%", 100 * m.io_share)});
       if (processes_moved)
@@ -483,7 +484,7 @@ void write_table(std::ostream& out, const SweepReport& report) {
       std::vector<std::string> line = {std::to_string(e.cores)};
       if (plan.param_count > 1) line.push_back(plan.params_label(e.params));
       line.push_back(strategy_cell(report, *e.row));
-      line.push_back(unit.format(e.row->metrics.makespan, 4));
+      line.push_back(unit.format(e.row->metrics.makespan));
       best.push_back(line);
     }
     write_aligned(out, best);

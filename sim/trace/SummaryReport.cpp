@@ -25,7 +25,7 @@ std::string variant_label(const Summary& s) { return s.variant.empty() ? s.scena
 void write_variant_table(std::ostream& out, const std::vector<Summary>& variants) {
   std::size_t width = 8;
   for (const auto& s : variants) width = std::max(width, variant_label(s).size() + 2);
-  out << pad("variant", width) << pad("machine", 9) << pad("interval", 9) << pad("makespan", 11)
+  out << pad("variant", width) << pad("machine", 9) << pad("interval", 9) << pad("makespan", 12)
       << pad("speedup", 9) << pad("cpu-util", 9) << pad("python", 10) << pad("gil-wait", 10) << pad("io", 10)
       << pad("native", 10) << pad("start-up", 10) << pad("pickling", 10) << pad("transfer", 10) << "gil-switches\n";
   std::size_t fastest = 0;
@@ -34,11 +34,11 @@ void write_variant_table(std::ostream& out, const std::vector<Summary>& variants
     if (variants[i].makespan < variants[fastest].makespan) fastest = i;
     makespans.push_back(variants[i].makespan);
   }
-  const ColumnUnit makespan_unit = ColumnUnit::for_values(makespans);
+  const ColumnUnit makespan_unit = ColumnUnit::for_values(makespans, 5);
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const Summary& s = variants[i];
     out << pad(variant_label(s), width) << pad(std::to_string(s.cores) + "x" + std::to_string(s.smt), 9)
-        << pad(format_duration(s.switch_interval), 9) << pad(makespan_unit.format(s.makespan, 4), 11)
+        << pad(format_duration(s.switch_interval), 9) << pad(makespan_unit.format(s.makespan), 12)
         << pad(fixed(s.speedup, "%.2fx"), 9) << pad(fixed(100 * s.cpu_utilisation, "%.1f%%"), 9)
         << pad(fixed(s.state_total(ThreadState::Python), "%.3fs"), 10)
         << pad(fixed(s.state_total(ThreadState::GilWait), "%.3fs"), 10)
@@ -94,15 +94,15 @@ void write_thread_table(std::ostream& out, const Summary& s, bool per_thread) {
   for (int st = 0; st <= kThreadStateCount; ++st) {  // the states, then last-finish
     std::vector<double> column;
     for (const Row& r : rows) column.push_back(st < kThreadStateCount ? r.seconds[st] / r.count : r.finish);
-    units.push_back(ColumnUnit::for_values(column));
+    units.push_back(ColumnUnit::for_values(column, 4));
   }
   out << pad(per_thread ? "thread" : "group", width) << pad("threads", 8);
   for (int st = 0; st < kThreadStateCount; ++st) out << pad(state_name(static_cast<ThreadState>(st)), 11);
   out << pad("switches-in", 12) << "last-finish\n";
   for (const Row& r : rows) {
     out << pad(r.label, width) << pad(std::to_string(r.count), 8);
-    for (int st = 0; st < kThreadStateCount; ++st) out << pad(units[st].format(r.seconds[st] / r.count, 3), 11);
-    out << pad(fixed(r.switches / r.count, "%.1f"), 12) << units[kThreadStateCount].format(r.finish, 3) << "\n";
+    for (int st = 0; st < kThreadStateCount; ++st) out << pad(units[st].format(r.seconds[st] / r.count), 11);
+    out << pad(fixed(r.switches / r.count, "%.1f"), 12) << units[kThreadStateCount].format(r.finish) << "\n";
   }
   if (!per_thread) out << "(per-thread means over each group; --threads lists every thread)\n";
 }

@@ -61,4 +61,25 @@ double text_width(const std::string& text, double font_size) {
   return ems * font_size;
 }
 
+std::vector<std::string> wrap(const std::string& text, double width, double font_size) {
+  std::vector<std::string> lines;
+  std::string line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t blank = text.find(' ', start);
+    if (blank == std::string::npos) blank = text.size();
+    const std::string word = text.substr(start, blank - start);
+    const std::string longer = line.empty() ? word : line + " " + word;
+    if (!line.empty() && text_width(longer, font_size) > width) {
+      lines.push_back(line);
+      line = word;
+    } else {
+      line = longer;
+    }
+    start = blank + 1;
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(line);
+  return lines;
+}
+
 }  // namespace gilsim::svg

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace gilsim::svg {
 
@@ -19,5 +20,9 @@ std::string truncate(const std::string& text, std::size_t max_chars);
 // The width of `text` in a sans-serif font of `font_size` px, estimated generously (about 0.6 em
 // a character, twice that for wide characters such as CJK and emoji), so labels are not clipped.
 double text_width(const std::string& text, double font_size);
+
+// `text` split at blanks into lines no wider than `width` px (a word wider than that is a line
+// of its own).
+std::vector<std::string> wrap(const std::string& text, double width, double font_size);
 
 }  // namespace gilsim::svg

@@ -254,7 +254,9 @@ void write_activity_svg(const ActivityPanel& panel, double axis_start, double ax
   std::ostringstream legend;
   const int legend_rows = write_legend(panel, rects, layout, legend_y, legend);
   double y = legend_y + 18.0 * (legend_rows - 1) + 22;
-  std::vector<std::string> notes = panel.notes;
+  std::vector<std::string> notes;
+  for (const std::string& note : panel.notes)
+    for (const std::string& line : svg::wrap(note, kPlotRight - layout.plot_left, kFontSize)) notes.push_back(line);
   if (panel.hidden_threads > 0) notes.push_back("(" + std::to_string(panel.hidden_threads) + " more threads not shown)");
   const double height = y + 18.0 * static_cast<double>(notes.size()) - 8;
 
@@ -267,7 +269,7 @@ void write_activity_svg(const ActivityPanel& panel, double axis_start, double ax
   out << legend.str();
   for (std::size_t i = 0; i < notes.size(); ++i)
     out << "<text id=\"note" << (i ? std::to_string(i) : "") << "\" x=\"" << fmt(layout.plot_left) << "\" y=\""
-        << fmt(y + 18.0 * static_cast<double>(i)) << "\">" << svg::escape(svg::truncate(notes[i], 2 * kMaxTitleChars))
+        << fmt(y + 18.0 * static_cast<double>(i)) << "\">" << svg::escape(notes[i])
         << "</text>\n";
   out << "</svg>\n";
 }

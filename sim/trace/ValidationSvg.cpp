@@ -79,7 +79,9 @@ ActivityPanel validation_panel(const Timeline& simulated, const MeasuredTrace& m
   ActivityPanel panel;
   panel.title = "validate " + (simulated.scenario.empty() ? std::string("gilsim") : simulated.scenario) +
                 (simulated.variant.empty() ? "" : " (" + simulated.variant + ")") + ": simulated vs measured";
-  panel.subtitle = "measured: " + measured.file + (measured.host_summary.empty() ? "" : " on " + measured.host_summary) +
+  const std::size_t runs = report.measured_makespans.size();
+  panel.subtitle = "measured lanes: " + measured.file + (runs > 1 ? " (the first of " + std::to_string(runs) + " runs)" : "") +
+                   (measured.host_summary.empty() ? "" : " on " + measured.host_summary) +
                    (measured.has_gil_runs ? "" : "; it has no GIL runs, so cpu steps are not split on either side");
   for (int s = 0; s < kStepStateCount; ++s) {
     const StateStyle style = step_state_style(static_cast<StepState>(s));

@@ -20,7 +20,6 @@ using namespace gilsim::testing;
 
 namespace {
 
-// A fresh directory that is removed when the test ends.
 // results.csv as rows of column -> value.
 std::vector<std::map<std::string, std::string>> read_csv(const std::string& path) {
   std::istringstream in(read_file(path));
@@ -268,14 +267,15 @@ TEST_CASE("sweep: scaling.svg has one line per series, the dashed ideal line, ax
   REQUIRE(run_gilsim(kCpuBound + "--out " + dir.path + " --cores 1,2,4 --switch-interval 5ms,15ms").exit_code == 0);
   const std::string svg = read_file(dir / "scaling.svg");
   CHECK(svg.rfind("<?xml", 0) == 0);
-  CHECK(svg.find("<title>sweep-cpu-bound: speedup vs cores</title>") != std::string::npos);
+  CHECK(svg.find("<title>sweep-cpu-bound: speedup and makespan vs cores</title>") != std::string::npos);
   CHECK(svg.find("id=\"ideal\"") != std::string::npos);
   CHECK(svg.find("stroke-dasharray=\"6 4\"") != std::string::npos);
   CHECK(svg.find("cores (log scale)") != std::string::npos);
-  CHECK(svg.find("speedup vs 1 core (log scale)") != std::string::npos);
+  CHECK(svg.find("speedup vs the sequential run (log scale)") != std::string::npos);
+  CHECK(svg.find("makespan, seconds (log scale)") != std::string::npos);
   std::size_t lines = 0;
   for (std::size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1)) ++lines;
-  CHECK(lines == 6);  // threads, processes and free-threaded, at each of 2 switch intervals
+  CHECK(lines == 12);  // threads, processes and free-threaded, at each of 2 switch intervals, in both panels
   CHECK(svg.find(">processes (interval 15ms)</text>") != std::string::npos);
   CHECK(svg.find(">ideal (speedup = cores)</text>") != std::string::npos);
 }

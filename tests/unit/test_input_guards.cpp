@@ -146,8 +146,9 @@ TEST_CASE("command-line parsers: time windows and SimGrid --log settings") {
 }
 
 TEST_CASE("a table column's unit is the largest in which its largest value is at least 1") {
-  CHECK(std::string(ColumnUnit::for_values({8.0793, 0.565603, 6.75e-9}).suffix) == "s");
-  CHECK(ColumnUnit::for_values({8.0793, 0.565603}).format(0.565603, 4) == "0.5656s");
-  CHECK(ColumnUnit::for_values({0.0203, 0.0005}).format(0.0005, 3) == "0.500ms");
-  CHECK(ColumnUnit::for_values({0, 0}).format(0, 3) == "0.000s");
+  CHECK(std::string(ColumnUnit::for_values({8.0793, 0.565603, 6.75e-9}, 5).suffix) == "s");
+  CHECK(ColumnUnit::for_values({8.0793, 0.565603}, 5).format(0.565603) == "0.5656s");   // 5 digits of 8.0793
+  CHECK(ColumnUnit::for_values({0.0203, 0.0005}, 5).format(0.0005) == "0.500ms");       // 5 digits of 20.300
+  CHECK(ColumnUnit::for_values({0.1532555, 0.02}, 5).format(0.02) == "20.00ms");        // 5 digits of 153.26
+  CHECK(ColumnUnit::for_values({0, 0}, 4).format(0) == "0.000s");
 }
