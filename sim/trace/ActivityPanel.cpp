@@ -19,7 +19,7 @@ constexpr std::size_t kMaxPanelRuns = 100000;
 constexpr double kResolutionPx = 1000;
 // Ten colours for the threads holding a process's GIL, apart from the state colours.
 constexpr const char* kHolderColours[] = {"#264653", "#e9c46a", "#2a9d8f", "#e76f51", "#8d99ae",
-                                          "#6d597a", "#b56576", "#355070", "#eaac8b", "#83c5be"};
+                                          "#6d597a", "#b56576", "#c9ada7", "#eaac8b", "#83c5be"};
 constexpr int kHolderStyles = 10;
 
 bool valid_span(const Timeline& timeline, const StateSpan& span) {

@@ -88,15 +88,22 @@ void JsonStreamReader::begin_array() {
   first_.push_back(true);
 }
 
-bool JsonStreamReader::next_member(std::string& key) {
+// Whether another element of the innermost container stepped through follows (after its comma),
+// or its closing bracket, consumed.
+bool JsonStreamReader::next_element(char close, const char* expected) {
   skip_blanks();
-  if (peek() == '}') {
+  if (peek() == close) {
     get();
     first_.pop_back();
     return false;
   }
-  if (!first_.back()) expect(',', "',' or '}' after an object member");
+  if (!first_.back()) expect(',', expected);
   first_.back() = false;
+  return true;
+}
+
+bool JsonStreamReader::next_member(std::string& key) {
+  if (!next_element('}', "',' or '}' after an object member")) return false;
   skip_blanks();
   if (peek() != '"') fail("expected a member name in double quotes");
   key = read_string();
@@ -104,17 +111,7 @@ bool JsonStreamReader::next_member(std::string& key) {
   return true;
 }
 
-bool JsonStreamReader::next_item() {
-  skip_blanks();
-  if (peek() == ']') {
-    get();
-    first_.pop_back();
-    return false;
-  }
-  if (!first_.back()) expect(',', "',' or ']' after an array item");
-  first_.back() = false;
-  return true;
-}
+bool JsonStreamReader::next_item() { return next_element(']', "',' or ']' after an array item"); }
 
 JsonValue JsonStreamReader::read_value() {
   JsonValue value;
@@ -140,40 +137,19 @@ void JsonStreamReader::read_into(JsonValue& value, int depth) {
   const int c = peek();
   if (c == '{') {
     value.type = JsonValue::Type::Object;
-    get();
-    skip_blanks();
-    if (peek() == '}') {
-      get();
-      return;
-    }
-    for (;;) {
-      skip_blanks();
-      if (peek() != '"') fail("expected a member name in double quotes");
-      std::string key = read_string();
-      expect(':', "':' after a member name");
+    begin_object();
+    std::string key;
+    while (next_member(key)) {
       value.members.emplace_back(std::move(key), JsonValue{});
       read_into(value.members.back().second, depth + 1);
-      skip_blanks();
-      if (peek() == '}') break;
-      expect(',', "',' or '}' after an object member");
     }
-    get();
   } else if (c == '[') {
     value.type = JsonValue::Type::Array;
-    get();
-    skip_blanks();
-    if (peek() == ']') {
-      get();
-      return;
-    }
-    for (;;) {
+    begin_array();
+    while (next_item()) {
       value.items.emplace_back();
       read_into(value.items.back(), depth + 1);
-      skip_blanks();
-      if (peek() == ']') break;
-      expect(',', "',' or ']' after an array item");
     }
-    get();
   } else if (c == '"') {
     value.type = JsonValue::Type::String;
     value.text = read_string();

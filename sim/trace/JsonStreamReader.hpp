@@ -51,6 +51,7 @@ class JsonStreamReader {
   int peek();
   int get();
   void skip_blanks();
+  bool next_element(char close, const char* expected);
   [[noreturn]] void fail(const std::string& message) const;
   [[noreturn]] void fail_at(int line, int column, const std::string& message) const;
   void expect(char c, const char* what);

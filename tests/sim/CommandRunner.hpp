@@ -61,4 +61,11 @@ inline CommandResult run_gilsim(const std::string& args, int timeout_seconds = 0
   return result;
 }
 
+// What a refused command printed: its stderr when it exited with status 2 (bad usage or input),
+// else the status and stderr, so that a CHECK against the expected message shows both.
+inline std::string refusal_of(const std::string& args) {
+  const CommandResult r = run_gilsim(args);
+  return r.exit_code == 2 ? r.err : "(exit status " + std::to_string(r.exit_code) + ") " + r.err;
+}
+
 }  // namespace gilsim::testing
