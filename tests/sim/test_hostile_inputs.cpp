@@ -83,7 +83,7 @@ TEST_CASE("repro 16: a scenario over 4 MiB, or over 10^6 YAML nodes, is refused 
   CHECK(nodes.err.find(": error: the document expands to more than 1000000 YAML nodes") != std::string::npos);
 }
 
-TEST_CASE("repro 17: NaN, a time beyond ten years and an extreme tid in a trace; NaN as a tolerance") {
+TEST_CASE("repro 17: NaN, a time beyond ten years and an extreme tid in a trace, and NaN as a tolerance") {
   const std::string validate = "validate scenarios/validation/cpu_threads.yaml --variant w1 --measured ";
   CHECK(refusal_of(validate + "tests/fixtures/traces/nan_ts.json") ==
         "tests/fixtures/traces/nan_ts.json:7:38: error: not valid JSON: expected a value (object, array, "

@@ -54,7 +54,7 @@ TEST_CASE("repro 06: write errors are reported: a full disk, a closed stdout, a 
   CHECK(directory.err == "--svg /tmp: error: is a directory; expected a file name\n");
 }
 
-TEST_CASE("repro 12: a trace over 1 GiB is refused before simulating; --trace-window writes part of the run") {
+TEST_CASE("repro 12: a trace over 1 GiB is refused before simulating, and --trace-window writes part of the run") {
   TempDir dir("trace_limit");
   CommandResult r = run_gilsim("run tests/fixtures/trace_over_limit.yaml --trace " + dir / "t.json");
   CHECK(r.exit_code == 2);
@@ -87,7 +87,7 @@ TEST_CASE("missing output folders are created, and an unusable output path fails
   CHECK(taken.out.empty());
 }
 
-TEST_CASE("the variants' SVGs share one time axis; --svg-window zooms in; the legend lists the states drawn") {
+TEST_CASE("the variants' SVGs share one time axis, --svg-window zooms in, the legend lists the states drawn") {
   TempDir dir("svg");
   REQUIRE(run_gilsim("run scenarios/seed/convoy.yaml --svg " + dir / "c.svg").exit_code == 0);
   const std::string fast = read_file(dir / "c.interval-5ms.svg"), slow = read_file(dir / "c.interval-15ms.svg");

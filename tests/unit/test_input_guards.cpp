@@ -46,7 +46,7 @@ std::string json_error(const std::string& text, std::size_t max_total = 1 << 20,
 
 }  // namespace
 
-TEST_CASE("number syntax: digits, fraction, exponent; no blanks, '+', hex, inf or nan") {
+TEST_CASE("number syntax: digits, fraction, exponent - no blanks, '+', hex, inf or nan") {
   for (const char* good : {"3", "-3", "1.5", ".5", "5.", "2e-3", "1.771e+9"}) CHECK_MESSAGE(is_number_text(good), good);
   for (const char* bad : {"", " 3", "3 ", "+3", "0x10", "inf", "nan", "1e", "-", ".", "1,5"})
     CHECK_MESSAGE(!is_number_text(bad), bad);
