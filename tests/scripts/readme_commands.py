@@ -95,6 +95,14 @@ def main():
                 print("  stderr: " + result.stderr.strip().replace("\n", "\n          "))
             else:
                 print(f"ok: {command}")
+        # scripts/gilsim keeps the caller's folder: a path relative to it works.
+        relative = subprocess.run(["../../scripts/gilsim", "export", "convoy.yaml"], cwd=os.path.join(copy, "scenarios", "seed"),
+                                  env=env, capture_output=True, text=True)
+        if relative.returncode != 0:
+            failures += 1
+            print("FAILED: scripts/gilsim export convoy.yaml from scenarios/seed: " + relative.stderr.strip())
+        else:
+            print("ok: scripts/gilsim takes paths relative to the caller's folder")
         # The README's pictures are what scripts/images draws now.
         fresh = os.path.join(copy, "fresh_images")
         drawn = subprocess.run(["scripts/images", fresh], cwd=copy, env=env, capture_output=True, text=True)
