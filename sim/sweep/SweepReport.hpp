@@ -27,6 +27,7 @@ const char* bottleneck_name(Bottleneck b);
 // The inputs of the classification, from one run's summary.
 struct RowMetrics {
   double makespan = 0;
+  double sequential = 0;       // the same work run step after step in one thread (gilsim run's speedup baseline)
   double cpu_utilisation = 0;  // busy hardware threads / all hardware threads, over the makespan
   double thread_seconds = 0;   // all states, all threads
   double gil_wait_share = 0;   // gil-wait / thread_seconds

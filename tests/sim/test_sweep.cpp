@@ -21,17 +21,6 @@ using namespace gilsim::testing;
 
 namespace {
 
-// A fresh directory that is removed when the test ends.
-struct TempDir {
-  std::string path;
-  explicit TempDir(const std::string& name)
-      : path("/tmp/gilsim_sweep_" + std::to_string(::getpid()) + "_" + name) {
-    std::filesystem::remove_all(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string operator/(const std::string& file) const { return path + "/" + file; }
-};
-
 // results.csv as rows of column -> value.
 std::vector<std::map<std::string, std::string>> read_csv(const std::string& path) {
   std::istringstream in(read_file(path));
@@ -243,10 +232,12 @@ TEST_CASE("sweep: bad input is refused before anything runs, with the option and
       {"--cores 1 -j 0", "-j 0: error: expected an integer from 1 to 1024\n"},
       {"--smt 1", "gilsim sweep: error: missing --cores LIST, e.g. --cores 1,2,4,8\n(try 'gilsim sweep --help')\n"},
   };
-  for (const auto& [args, message] : cases) {
+  for (const auto& item : cases) {
+    // Not a structured binding: C++17 lambdas (doctest's CHECK_MESSAGE) cannot capture one.
+    const std::string& args = item.first;
     CommandResult r = run_gilsim(base + args);
     CHECK_MESSAGE(r.exit_code == 2, args);
-    CHECK_MESSAGE(r.err == message, args);
+    CHECK_MESSAGE(r.err == item.second, args);
     CHECK(r.out.empty());
   }
   CHECK(!std::filesystem::exists(dir.path));  // nothing was created, nothing ran
@@ -285,14 +276,15 @@ TEST_CASE("sweep: scaling.svg has one line per series, the dashed ideal line, ax
   REQUIRE(run_gilsim(kCpuBound + "--out " + dir.path + " --cores 1,2,4 --switch-interval 5ms,15ms").exit_code == 0);
   const std::string svg = read_file(dir / "scaling.svg");
   CHECK(svg.rfind("<?xml", 0) == 0);
-  CHECK(svg.find("<title>sweep-cpu-bound: speedup vs cores</title>") != std::string::npos);
+  CHECK(svg.find("<title>sweep-cpu-bound: speedup and makespan vs cores</title>") != std::string::npos);
   CHECK(svg.find("id=\"ideal\"") != std::string::npos);
   CHECK(svg.find("stroke-dasharray=\"6 4\"") != std::string::npos);
   CHECK(svg.find("cores (log scale)") != std::string::npos);
-  CHECK(svg.find("speedup vs 1 core (log scale)") != std::string::npos);
+  CHECK(svg.find("speedup vs the sequential run (log scale)") != std::string::npos);
+  CHECK(svg.find("makespan, seconds (log scale)") != std::string::npos);
   std::size_t lines = 0;
   for (std::size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1)) ++lines;
-  CHECK(lines == 6);  // threads, processes and free-threaded, at each of 2 switch intervals
+  CHECK(lines == 12);  // threads, processes and free-threaded, at each of 2 switch intervals, in both panels
   CHECK(svg.find(">processes (interval 15ms)</text>") != std::string::npos);
   CHECK(svg.find(">ideal (speedup = cores)</text>") != std::string::npos);
 }
@@ -365,7 +357,8 @@ TEST_CASE("sweep: process pools are classified start-up-bound (spawn) and transf
 
   r = run_gilsim("sweep scenarios/seed/tiny_function_big_data.yaml --strategy processes-4-fork --no-progress --cores 4 --out " + data.path);
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  const auto& pool = find_row(read_csv(data / "results.csv"), "processes-4-fork", "4");
+  const auto rows_data = read_csv(data / "results.csv");  // find_row returns a reference into it
+  const auto& pool = find_row(rows_data, "processes-4-fork", "4");
   CHECK(pool.at("bottleneck") == "transfer");
   CHECK(number(pool, "transfer_ratio") > 2);  // the task-handler pickles and writes 1000 x 100 KiB
   CHECK(r.out.find("start-up  transfer") != std::string::npos);  // the table shows the columns

@@ -60,7 +60,7 @@ TEST_CASE("every seed scenario loads without error") {
 }
 
 TEST_CASE("a missing file is reported by name") {
-  CHECK(load_error("scenarios/no_such_file.yaml") == "scenarios/no_such_file.yaml: error: cannot open the scenario file");
+  CHECK(load_error("scenarios/no_such_file.yaml") == "scenarios/no_such_file.yaml: error: cannot open the scenario file: No such file or directory");
 }
 
 TEST_CASE("variants inherit the base scenario and override only what they name") {
@@ -143,7 +143,7 @@ TEST_CASE("errors inside a machine profile point into the profile file") {
   CHECK(load_error("tests/fixtures/uses_bad_profile.yaml") ==
         "tests/fixtures/profile_bad_key.yaml:4:3: error: machine.threads: unknown key; expected one of: base_slice, context_switch, cores, cpus, migration_cost, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_remote");
   CHECK(load_error("tests/fixtures/uses_missing_profile.yaml") ==
-        "tests/fixtures/uses_missing_profile.yaml:2:20: error: machine.profile: cannot open the machine profile 'tests/fixtures/no_such_profile.yaml'");
+        "tests/fixtures/uses_missing_profile.yaml:2:20: error: machine.profile: cannot open the machine profile 'tests/fixtures/no_such_profile.yaml': No such file or directory");
 }
 
 TEST_CASE("a profile's calibration sets process start, exit, pickling, pipe, asyncio and pool costs") {
