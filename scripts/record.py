@@ -294,6 +294,19 @@ def _is_count(value, minimum=0):
     return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
+def _is_cpu_set(value):
+    return isinstance(value, list) and all(_is_count(cpu) for cpu in value)
+
+
+def cpu_set(*sets):
+    """The CPUs in every non-empty set (an affinity: empty means every CPU)."""
+    result = None
+    for s in sets:
+        if s:
+            result = set(s) if result is None else result & set(s)
+    return sorted(result) if result is not None else []
+
+
 def _check_keys(obj, allowed, where):
     _require(isinstance(obj, dict), where, "expected an object")
     unknown = sorted(set(obj) - set(allowed))
@@ -726,7 +739,8 @@ def validate_variant(v):
     for p, process in enumerate(processes):
         at = f"workload.processes[{p}]"
         # `parent`: the process whose MainThread starts the others (a strategy's multiprocessing.Pool)
-        _check_keys(process, ("name", "count", "start_method", "parent", "threads"), at)
+        _check_keys(process, ("name", "count", "start_method", "parent", "affinity", "threads"), at)
+        _require(_is_cpu_set(process.get("affinity", [])), at + ".affinity", "expected a list of CPU numbers")
         _require(isinstance(process.get("name"), str) and _is_count(process.get("count"), 1), at,
                  "a process needs a name and a count >= 1")
         _require(process.get("start_method") in (None,) + START_METHODS, at + ".start_method",
@@ -738,7 +752,8 @@ def validate_variant(v):
         _require(isinstance(threads, list) and threads, at, "a process without threads")
         for t, thread in enumerate(threads):
             tat = f"{at}.threads[{t}]"
-            _check_keys(thread, ("name", "count", "interpreter", "program"), tat)
+            _check_keys(thread, ("name", "count", "interpreter", "affinity", "program"), tat)
+            _require(_is_cpu_set(thread.get("affinity", [])), tat + ".affinity", "expected a list of CPU numbers")
             _require(isinstance(thread.get("name"), str) and _is_count(thread.get("count"), 1), tat,
                      "a thread needs a name and a count >= 1")
             validate_steps(thread.get("program"), tat + ".program")
@@ -800,7 +815,7 @@ class ThreadInstance:
     feeder thread: real, but internal to multiprocessing, so never recorded).
     """
 
-    def __init__(self, index, process_index, process_name, name, program, table=None, role="scenario"):
+    def __init__(self, index, process_index, process_name, name, program, table=None, role="scenario", affinity=()):
         self.index = index  # global thread index: RNG stream, tid
         self.process_index = process_index
         self.process_name = process_name
@@ -809,6 +824,7 @@ class ThreadInstance:
         self.table = step_table(program) if table is None else table
         self.role = role
         self.executors = []  # a loop thread's executor threads, by worker number
+        self.affinity = list(affinity)  # os.sched_setaffinity() of the process and the thread ([]: none)
 
 
 class ProcessInstance:
@@ -835,7 +851,7 @@ def executor_threads_of(program, cpus):
     for step in program:
         if step["kind"] == "asyncio" and any(s["kind"] == "run_in_executor" for s in loop_steps(step)):
             threads = max(threads, step["executor_threads"] or min(32, cpus + 4))
-        elif step["kind"] == "repeat":
+        elif step["kind"] in ("repeat", "consume"):  # loops in these bodies run on the thread too
             threads = max(threads, executor_threads_of(step["steps"], cpus))
     return threads
 
@@ -873,7 +889,8 @@ def instances(variant):
             for thread in process["threads"]:
                 for j in range(thread["count"]):
                     loop = ThreadInstance(thread_index, instance.index, instance.name,
-                                          instance_name(thread["name"], thread["count"], j), thread["program"])
+                                          instance_name(thread["name"], thread["count"], j), thread["program"],
+                                          affinity=cpu_set(process.get("affinity"), thread.get("affinity")))
                     instance.threads.append(loop)
                     thread_index += 1
                     for w in range(executor_threads_of(thread["program"], cpus)):
@@ -1586,11 +1603,12 @@ class ThreadRun:
     """Everything one scenario thread needs, built before the run starts."""
 
     __slots__ = ("index", "name", "program", "execute", "spans", "runs", "first_ns", "ended", "error", "sockets",
-                 "writes", "executor", "owner")
+                 "writes", "executor", "owner", "affinity")
 
     def __init__(self, plan, env, owner):
         self.index = plan.index
         self.name = plan.name
+        self.affinity = plan.affinity
         self.owner = owner
         self.spans = []
         self.runs = []
@@ -1643,6 +1661,8 @@ class ThreadRun:
 
 def thread_main(run):
     """A scenario thread's function; its first line ends the thread's start span."""
+    if run.affinity:
+        os.sched_setaffinity(0, run.affinity)  # this thread's CPUs (Linux: per thread)
     run.first_ns = time.monotonic_ns()
     try:
         run.execute(run.program)
@@ -1770,8 +1790,9 @@ class ThreadPlan:
     simulator's k-th, whatever the messages it receives.
     """
 
-    def __init__(self, index, name, program, uniforms, puts, gets, executor=None, echo_tasks=0):
+    def __init__(self, index, name, program, uniforms, puts, gets, executor=None, echo_tasks=0, affinity=()):
         self.index = index
+        self.affinity = list(affinity)
         self.name = name  # process/thread, for messages
         self.program = program
         self.uniforms = uniforms
@@ -1798,7 +1819,8 @@ def thread_plans(process, seed, calibration, io_mode, messages):
                                     offload)
         plans.append(ThreadPlan(t.index, f"{t.process_name}/{t.name}", compile_program(t.program, calibration),
                                 draw_uniforms(seed, t.index, random_draws(t.program, messages)),
-                                sorted(puts), sorted(gets), executor, tasks if io_mode == "echo" else 0))
+                                sorted(puts), sorted(gets), executor, tasks if io_mode == "echo" else 0,
+                                t.affinity))
     return plans
 
 
@@ -2120,6 +2142,18 @@ class Measured:
 def run_once(variant, calibration, io_mode, port, default_method, timeout):
     """Executes one repetition of a variant; raises RunFailed if anything failed."""
     layout = instances(variant)
+    # machine.cpus: the whole program runs on these CPUs (as `taskset -c`); children inherit them.
+    machine_cpus = (variant.get("machine") or {}).get("cpus") or []
+    all_cpus = os.sched_getaffinity(0)
+    if machine_cpus:
+        os.sched_setaffinity(0, machine_cpus)
+    try:
+        return _run_layout(variant, layout, calibration, io_mode, port, default_method, timeout)
+    finally:
+        os.sched_setaffinity(0, all_cpus)
+
+
+def _run_layout(variant, layout, calibration, io_mode, port, default_method, timeout):
     seed = variant["runtime"]["seed"]
     interval = variant["runtime"]["switch_interval_s"]
     messages = variant_bounds(variant)[2]

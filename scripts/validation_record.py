@@ -8,7 +8,7 @@ QUIET_SHARE: profile and traces are then made together, on one host and interpre
 
 For every run of every case (gilsim validate --case C --list), runs the case's program with the
 run's arguments, --repeat times, in the interpreter the profile was calibrated with (its
-host.python_executable), writing <case>/traces/<run>.rep<k>.trace.json. Before each attempt it
+host.python_executable), writing <case>/traces/<run>.rep<k>.trace.json.gz (gzip: a convoy run's spans take 15 MB of JSON). Before each attempt it
 waits for the machine to be quiet (other processes below QUIET_SHARE of the CPUs over a second,
 at most --wait seconds); a repetition the program itself finds noisy (otherData.noise.noisy) is
 run again, up to --attempts times, and kept marked noisy only if every attempt was (gilsim
@@ -17,6 +17,7 @@ Standard library only.
 """
 import argparse
 import fnmatch
+import gzip
 import json
 import os
 import subprocess
@@ -88,9 +89,9 @@ def record_run(python, program, traces, run, args):
             if share >= QUIET_SHARE:
                 print(f"  {run['name']} rep{k}: the machine stayed busy ({share:.0%}) for {waited:.0f} s; recording anyway",
                       file=sys.stderr)
-            path = os.path.join(traces, f"{run['name']}.rep{k}.trace.json.new")
+            path = os.path.join(traces, f"{run['name']}.rep{k}.new.trace.json.gz")
             subprocess.run([python, program, *run["args"], "--trace", path], check=True, timeout=600)
-            with open(path, encoding="utf-8") as f:
+            with gzip.open(path, "rt", encoding="utf-8") as f:
                 noise = json.load(f)["otherData"]["noise"]
             if not noise["noisy"] or attempt + 1 == args.attempts:
                 break
@@ -100,10 +101,10 @@ def record_run(python, program, traces, run, args):
         quiet += not noise["noisy"]
         noisy += noise["noisy"]
     for old in os.listdir(traces):
-        if old.startswith(run["name"] + ".rep") and old.endswith(".trace.json"):
+        if old.startswith(run["name"] + ".rep") and old.endswith((".trace.json", ".trace.json.gz")) and ".new." not in old:
             os.unlink(os.path.join(traces, old))
     for path in temporary:
-        os.replace(path, path[:-len(".new")])
+        os.replace(path, path.replace(".new.trace.json.gz", ".trace.json.gz"))
     return quiet, noisy, attempts
 
 

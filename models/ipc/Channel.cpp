@@ -1,5 +1,7 @@
 #include "models/ipc/Channel.hpp"
 
+#include "models/machine/OsThreads.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
@@ -14,12 +16,21 @@ Channel::Channel(std::string name, ChannelKind kind, int writers)
 void Channel::deliver(const Message& message) {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
   messages_.push_back(message);
+  waker_ = os::current_thread();
   changed_->notify_one();
 }
 
 bool Channel::receive(Message& out) {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
-  while (messages_.empty() && writers_ > 0) changed_->wait(lock);
+  if (messages_.empty() && writers_ > 0) {
+    os::block();
+    while (messages_.empty() && writers_ > 0) changed_->wait(lock);
+    if (os::scheduled()) {  // a threading.Condition: the putter's futex wake-up
+      lock.unlock();
+      os::wake(WakeKind::Task, waker_, 0);
+      lock.lock();
+    }
+  }
   if (messages_.empty()) return false;
   out = messages_.front();
   messages_.pop_front();

@@ -40,6 +40,7 @@ class Channel {
   std::string name_;
   ChannelKind kind_;
   int writers_;
+  int waker_ = -1;  // the thread that last delivered a message
   std::deque<Message> messages_;
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr changed_;

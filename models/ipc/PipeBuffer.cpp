@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/machine/Wakeup.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
@@ -14,19 +16,13 @@ PipeBuffer::PipeBuffer(double capacity, WakeupCurve wakeup, int writers)
       readable_(sg4::ConditionVariable::create()),
       writable_(sg4::ConditionVariable::create()) {}
 
+// Only a change that satisfies the sleeper wakes it: the kernel wakes a writer when a read frees
+// a page, not for every byte read.
 template <class Ready>
 void PipeBuffer::sleep_until(std::unique_lock<sg4::Mutex>& lock, sg4::ConditionVariable& cond, Ready ready) {
-  if (ready()) return;
-  do {
-    const double since = sg4::Engine::get_clock();
-    // Only a change that satisfies the sleeper wakes it: the kernel wakes a writer when a read
-    // frees a page, not for every byte read.
-    do cond.wait(lock);
-    while (!ready());
-    lock.unlock();
-    sg4::this_actor::sleep_for(wakeup_.latency(sg4::Engine::get_clock() - since));
-    lock.lock();
-  } while (!ready());
+  // Pipe wake-ups are sync (wake_up_interruptible_sync_poll()): from the other end's thread.
+  block_then_wake(lock, cond, ready, [&](double blocked) { return wakeup_.latency(blocked); }, WakeKind::Sync,
+                  &waker_);
 }
 
 void PipeBuffer::write(double bytes, const Copy& copy) {
@@ -41,6 +37,7 @@ void PipeBuffer::write(double bytes, const Copy& copy) {
     copy(chunk);
     buffered_ += chunk;
     bytes -= chunk;
+    waker_ = os::current_thread();
     readable_->notify_all();
   }
 }
@@ -52,13 +49,17 @@ double PipeBuffer::read(double bytes, const Copy& copy) {
   if (chunk <= 0) return 0;
   copy(chunk);
   buffered_ -= chunk;
+  waker_ = os::current_thread();
   writable_->notify_all();
   return chunk;
 }
 
 void PipeBuffer::close_write_end() {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
-  if (--writers_ == 0) readable_->notify_all();
+  if (--writers_ == 0) {
+    waker_ = os::current_thread();
+    readable_->notify_all();
+  }
 }
 
 }  // namespace gilsim

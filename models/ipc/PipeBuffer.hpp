@@ -43,6 +43,7 @@ class PipeBuffer {
   WakeupCurve wakeup_;
   int writers_;
   double buffered_ = 0;
+  int waker_ = -1;  // the thread whose read or write last woke the other end
   simgrid::s4u::MutexPtr mutex_;                  // pipe->mutex
   simgrid::s4u::ConditionVariablePtr readable_;   // pipe->rd_wait
   simgrid::s4u::ConditionVariablePtr writable_;   // pipe->wr_wait

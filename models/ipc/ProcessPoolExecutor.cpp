@@ -1,5 +1,8 @@
 #include "models/ipc/ProcessPoolExecutor.hpp"
 
+#include "models/machine/OsThreads.hpp"
+#include "models/machine/Wakeup.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
@@ -44,11 +47,10 @@ std::vector<int> ProcessPoolExecutor::processes_to_start() {
 }
 
 void ProcessPoolExecutor::wait_done(int future) {
+  // Future.result()'s condition wait returns once the OS runs the waiter.
   std::unique_lock<sg4::Mutex> lock(*mutex_);
-  if (done_[static_cast<std::size_t>(future)]) return;
-  while (!done_[static_cast<std::size_t>(future)]) changed_->wait(lock);
-  lock.unlock();
-  sg4::this_actor::sleep_for(wake_latency_);  // Future.result()'s condition wait returns
+  block_then_wake(lock, *changed_, [&] { return done_[static_cast<std::size_t>(future)]; },
+                  [&](double) { return wake_latency_; });
 }
 
 void ProcessPoolExecutor::shutdown() {
@@ -59,11 +61,9 @@ void ProcessPoolExecutor::shutdown() {
 }
 
 void ProcessPoolExecutor::wait_manager_exited() {
+  // Thread.join() returns once the OS runs the joiner.
   std::unique_lock<sg4::Mutex> lock(*mutex_);
-  if (manager_exited_) return;
-  while (!manager_exited_) changed_->wait(lock);
-  lock.unlock();
-  sg4::this_actor::sleep_for(wake_latency_);  // Thread.join() returns once the OS runs the joiner
+  block_then_wake(lock, *changed_, [&] { return manager_exited_; }, [&](double) { return wake_latency_; });
 }
 
 bool ProcessPoolExecutor::pop_work_id(int& future) {
@@ -78,12 +78,19 @@ int ProcessPoolExecutor::wait_result_or_wakeup() {
   const double since = sg4::Engine::get_clock();
   bool blocked = false;
   while (results_.empty() && wakeups_ == 0) {
+    if (!blocked) {
+      os::block();
+      blocked = true;
+      continue;  // checked again: the block may let a result come first
+    }
     changed_->wait(lock);
-    blocked = true;
   }
-  if (blocked && results_.empty()) {  // woken by a submit: its wake-up write reaches the select
+  // Woken by a submit: its wake-up write reaches the select (under fair sharing, the pipe's
+  // wake-up; a result's arrival is not delayed there).
+  const double fair_latency = results_.empty() ? pipe_wakeup_.latency(sg4::Engine::get_clock() - since) : 0;
+  if (blocked && (fair_latency > 0 || os::scheduled())) {
     lock.unlock();
-    sg4::this_actor::sleep_for(pipe_wakeup_.latency(sg4::Engine::get_clock() - since));
+    os::wake(WakeKind::Sync, -1, fair_latency);
     lock.lock();
   }
   wakeups_ = 0;

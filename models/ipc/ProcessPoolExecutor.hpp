@@ -5,7 +5,7 @@
 
 #include <simgrid/s4u.hpp>
 
-#include "models/asyncio/CompletionQueue.hpp"
+#include "models/ipc/CompletionQueue.hpp"
 #include "models/ipc/Channel.hpp"
 #include "models/ipc/Pipe.hpp"
 #include "sim/scenario/IpcConfig.hpp"

@@ -3,18 +3,24 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "models/machine/ExecPause.hpp"
 #include "models/machine/KernelCall.hpp"
+#include "models/machine/OsThreads.hpp"
 
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
 
 Machine::Machine(const MachineConfig& config, Timeline& timeline)
-    : config_(config), timeline_(timeline) {}
+    : config_(config), timeline_(timeline) {
+  os::install(this);
+}
 
-void Machine::build(sg4::NetZone* zone) {
+Machine::~Machine() { os::install(nullptr); }
+
+void Machine::build(sg4::NetZone* zone, const std::vector<std::vector<int>>& allowed, double lag_tolerance) {
   const double speed = config_.speed * kFlopsPerWorkSecond;
   // pstate k-1: per-sibling speed when k siblings are busy. Linear interpolation between one
   // busy sibling (speed) and all busy (speed * smt_yield in total).
@@ -34,6 +40,36 @@ void Machine::build(sg4::NetZone* zone) {
   running_.assign(config_.cores, {});
   slot_used_.assign(config_.cores, {});
   last_core_.assign(timeline_.threads.size(), -1);
+  if (config_.scheduler.policy == SchedulerPolicy::Eevdf) {
+    std::vector<std::vector<int>> per_thread = allowed;
+    per_thread.resize(timeline_.threads.size());
+    scheduler_ = std::make_unique<CpuScheduler>(config_, timeline_, hosts_, per_thread, lag_tolerance);
+  }
+}
+
+void Machine::thread_starts(int thread, int parent) {
+  if (scheduler_) scheduler_->start_thread(thread, parent);
+}
+
+void Machine::thread_blocks(int thread) {
+  if (scheduler_) scheduler_->block(thread);
+}
+
+void Machine::thread_wakes(int thread, WakeKind kind, int waker) {
+  if (scheduler_) scheduler_->wake(thread, kind, waker);
+}
+
+void Machine::thread_exits(int thread) {
+  if (scheduler_) scheduler_->exit(thread);
+}
+
+void Machine::on_cpu_change(int thread, std::function<void(bool running)> listener) {
+  if (scheduler_) scheduler_->set_listener(thread, std::move(listener));
+}
+
+void Machine::run_on_behalf(int thread, double work) {
+  if (scheduler_) scheduler_->run_parallel(-1, thread, work, 1);
+  else run(thread, work);
 }
 
 int Machine::pick_core(int thread) const {
@@ -79,6 +115,7 @@ void Machine::apply_pstates() {
 }
 
 CpuJobPtr Machine::start(int thread, double work) {
+  if (scheduler_) return scheduler_->start(thread, work);
   auto job = std::make_shared<CpuJob>();
   job->thread = thread;
   // Created by the calling actor, which owns it: SimGrid cancels an actor's activities when it ends.
@@ -97,6 +134,7 @@ bool Machine::ran_out(const CpuJob& job) {
 }
 
 bool Machine::pause(const CpuJobPtr& job) {
+  if (scheduler_) throw std::logic_error("Machine::pause: the fast GIL engine does not run under the EEVDF scheduler");
   const bool paused = in_kernel([this, &job] {
     if (ran_out(*job)) return false;
     pause_exec(*job->exec);
@@ -123,6 +161,7 @@ void Machine::resume(const CpuJobPtr& job) {
 void Machine::wait(const CpuJobPtr& job) {
   job->exec->wait();
   finish(job);
+  if (scheduler_) scheduler_->ensure_running(job->task);
 }
 
 void Machine::run(int thread, double work) {
@@ -131,12 +170,21 @@ void Machine::run(int thread, double work) {
 
 void Machine::run_parallel(int thread, double work, int parts) {
   if (parts <= 1) return run(thread, work);
+  if (scheduler_) return scheduler_->run_parallel(thread, thread, work, parts);
   std::vector<CpuJobPtr> jobs;
   for (int i = 0; i < parts; ++i) jobs.push_back(start(thread, work / parts));
   for (const CpuJobPtr& job : jobs) wait(job);
 }
 
 Machine::Wake Machine::wait_until(const CpuJobPtr& job, double deadline, Doorbell& bell) {
+  const Wake wake = wait_for_job(job, deadline, bell);
+  // Under the EEVDF scheduler the waiter acts only when it runs: a deadline or a ring that came
+  // while it was preempted is answered once it has its CPU back.
+  if (scheduler_) scheduler_->ensure_running(job->task);
+  return wake;
+}
+
+Machine::Wake Machine::wait_for_job(const CpuJobPtr& job, double deadline, Doorbell& bell) {
   const double now = sg4::Engine::get_clock();
   if (deadline <= now) return Wake::Deadline;
   const double timeout = std::isinf(deadline) ? -1.0 : deadline - now;
@@ -157,7 +205,8 @@ bool Machine::stop(const CpuJobPtr& job) {
     if (ran_out(*job)) return false;
     job->interrupted_work = job->exec->get_remaining() / kFlopsPerWorkSecond;
     job->exec->cancel();
-    finish_in_kernel(job);
+    if (scheduler_) scheduler_->finished_in_kernel(job);
+    else finish_in_kernel(job);
     return true;
   });
   if (!cancelled) wait(job);  // completed at this instant: collect it without waiting
@@ -165,6 +214,7 @@ bool Machine::stop(const CpuJobPtr& job) {
 }
 
 void Machine::finish(const CpuJobPtr& job) {
+  if (scheduler_) return scheduler_->finished(job);
   in_kernel([this, &job] { finish_in_kernel(job); });
 }
 

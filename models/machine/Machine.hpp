@@ -4,34 +4,44 @@
 
 #include <simgrid/s4u.hpp>
 
+#include "models/machine/CpuJob.hpp"
+#include "models/machine/CpuScheduler.hpp"
 #include "models/machine/Doorbell.hpp"
 #include "sim/scenario/MachineConfig.hpp"
 #include "sim/timeline/Timeline.hpp"
 
 namespace gilsim {
 
-// A piece of single-threaded work placed on a core: a running SimGrid exec plus where it runs.
-struct CpuJob {
-  simgrid::s4u::ExecPtr exec;
-  int thread = -1;
-  int core = -1;
-  int slot = -1;
-  double started = 0;           // when it started on its current core (for the core track)
-  double interrupted_work = 0;  // work left when stop() cancelled it
-  bool leaving = false;         // completed or cancelled: must not be migrated
-};
-using CpuJobPtr = std::shared_ptr<CpuJob>;
 
 // The OS scheduler: physical cores with SMT siblings. One SimGrid host per physical core with
 // core_count = smt and one pstate per number of busy siblings, so a core running k threads
 // delivers the measured SMT throughput (DESIGN.md section 4). Placement follows Linux: idle
 // physical cores first, then siblings, then fair time-sharing; when a job ends, one job moves
 // from the busiest core to the idlest (idle balancing) so loads never differ by more than one.
+//
+// With machine.scheduler: eevdf, a CpuScheduler decides instead which thread runs on each
+// logical CPU (models/machine/CpuScheduler.*): jobs then run only while their thread does.
 class Machine {
  public:
   Machine(const MachineConfig& config, Timeline& timeline);
+  ~Machine();
 
-  void build(simgrid::s4u::NetZone* zone);
+  // `allowed`: per Python thread, the logical CPUs it may run on (empty: all); used by the
+  // EEVDF scheduler.
+  // `lag_tolerance`: the timers' tie-breaking offsets (runtime.gil.tie_jitter), below which the
+  // EEVDF model does not tell lags apart.
+  void build(simgrid::s4u::NetZone* zone, const std::vector<std::vector<int>>& allowed = {}, double lag_tolerance = 0);
+  bool scheduled() const { return scheduler_ != nullptr; }
+
+  // The OS side of a Python thread (no-ops under fair sharing; see models/machine/OsThreads.hpp).
+  void thread_starts(int thread, int parent);
+  void thread_blocks(int thread);
+  void thread_wakes(int thread, WakeKind kind, int waker);
+  void thread_exits(int thread);
+  // Told when the thread gets or loses its CPU (a preempted thread waits for one).
+  void on_cpu_change(int thread, std::function<void(bool running)> listener);
+  // Runs `work` for `thread` from another actor (a child process booting before its threads run).
+  void run_on_behalf(int thread, double work);
   simgrid::s4u::Host* any_host() const { return hosts_.front(); }
   // A doorbell for an actor to wait on beside its jobs (see wait_until()).
   Doorbell make_doorbell() const { return Doorbell(doorbell_host_); }
@@ -59,11 +69,11 @@ class Machine {
   // Places a paused job on a core again, as start() places a new one.
   void resume(const CpuJobPtr& job);
 
-  // Work units: one second of work on a core of speed 1 is 1e9 flops.
-  static constexpr double kFlopsPerWorkSecond = 1e9;
+  static constexpr double kFlopsPerWorkSecond = gilsim::kFlopsPerWorkSecond;
 
  private:
   void finish(const CpuJobPtr& job);
+  Wake wait_for_job(const CpuJobPtr& job, double deadline, Doorbell& bell);
   void finish_in_kernel(const CpuJobPtr& job);
   // In kernel context (see KernelCall.hpp): has the job's exec run out at this very instant?
   // It then still reads STARTED until its owner wakes up, and must be collected, not touched.
@@ -82,6 +92,7 @@ class Machine {
   std::vector<std::vector<CpuJobPtr>> running_;  // per core, the jobs on it
   std::vector<std::vector<bool>> slot_used_;     // per core, display slots in use
   std::vector<int> last_core_;                   // per thread, for cache affinity
+  std::unique_ptr<CpuScheduler> scheduler_;      // machine.scheduler: eevdf
 };
 
 }  // namespace gilsim

@@ -1,5 +1,7 @@
 #include "models/python/ProcessRuntime.hpp"
 
+#include "models/machine/OsThreads.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
@@ -33,7 +35,7 @@ void ProcessRuntime::abandon() {
 
 void ProcessRuntime::launch(double boot_work, int boot_thread) {
   sg4::Actor::create("boot " + name_, machine_.any_host(), [this, boot_work, boot_thread] {
-    machine_.run(boot_thread, boot_work);
+    machine_.run_on_behalf(boot_thread, boot_work);
     std::unique_lock<sg4::Mutex> lock(*mutex_);
     running_ = true;
     ready_at_ = sg4::Engine::get_clock();
@@ -51,7 +53,13 @@ void ProcessRuntime::thread_finished(int thread) {
 
 void ProcessRuntime::wait_exited() {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
+  if (exited_) return;
+  os::block();
   while (!exited_) changed_->wait(lock);
+  if (os::scheduled()) {  // the child's exit wakes the joining thread
+    lock.unlock();
+    os::wake(WakeKind::Task, -1, 0);
+  }
 }
 
 }  // namespace gilsim

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "models/machine/OsThreads.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
@@ -33,20 +35,31 @@ void ReferenceGil::take(int thread) {
   // The chain of timed waits: the k-th ends at chain + k x period (see Gil::entry_offset()).
   double chain = sg4::Engine::get_clock() + entry_offset(thread);
   double k = 0;
+  const bool scheduled = machine_.scheduled();
   while (locked_) {
     const uint64_t saved_switch_number = switch_number_;
     ++cond_waiters_;
+    os::block();  // drop() needs the mutex we hold to unlock the GIL: nothing changed meanwhile
     const std::cv_status status = cond_->wait_until(lock, chain + ++k * wait_period());
     --cond_waiters_;
     if (status == std::cv_status::no_timeout) {
       // Signalled by drop(): the OS takes a while to run the woken thread, and the GIL may be
       // taken by someone else meanwhile (which is why FORCE_SWITCHING exists).
       lock.unlock();
-      sg4::this_actor::sleep_for(wakeup_latency(thread));
+      os::wake(WakeKind::Task, signaller_, wakeup_latency(thread));
       lock.lock();
       chain = sg4::Engine::get_clock() + entry_offset(thread);
       k = 0;
       continue;
+    }
+    if (scheduled) {
+      // The timer fired (an interrupt): the thread checks the GIL once it runs, and its next
+      // timed wait, a full interval, begins then (COND_TIMED_WAIT computes it from now).
+      lock.unlock();
+      os::wake(WakeKind::Timer, -1, 0);
+      lock.lock();
+      chain = sg4::Engine::get_clock();
+      k = 0;
     }
     if (locked_ && switch_number_ == saved_switch_number) {
       request_drop();
@@ -69,18 +82,29 @@ void ReferenceGil::take_locked(int thread, bool drop_requested) {
 }
 
 void ReferenceGil::drop(int thread, bool final_release) {
+  // Under the EEVDF scheduler a waiter tells the OS it blocks (a simcall) between its check and
+  // its wait, with the mutex held: the unlock and the signal take the mutex, as CPython's do,
+  // so that the signal cannot fall in between.
+  std::unique_lock<sg4::Mutex> guard(*mutex_, std::defer_lock);
+  if (machine_.scheduled()) guard.lock();
   locked_ = false;
   forget_eval_breaker();
-  if (cond_waiters_ > 0) cond_->notify_one();
+  if (cond_waiters_ > 0) {
+    signaller_ = thread;
+    cond_->notify_one();
+  }
+  if (guard.owns_lock()) guard.unlock();
   if (!final_release && drop_request_ && last_holder_ == thread) {
     // FORCE_SWITCHING: do not re-take the GIL before another thread has had it.
     drop_request_ = false;
     std::unique_lock<sg4::Mutex> lock(*mutex_);
     ++switch_waiters_;
+    const bool waits = last_holder_ == thread;
+    if (waits) os::block();
     while (last_holder_ == thread) switch_cond_->wait(lock);
     --switch_waiters_;
     lock.unlock();
-    sg4::this_actor::sleep_for(wakeup_latency(thread));
+    if (waits || !machine_.scheduled()) os::wake(WakeKind::Task, last_holder_, wakeup_latency(thread));
   }
 }
 

@@ -44,6 +44,7 @@ class ReferenceGil final : public Gil {
   int cond_waiters_ = 0;    // threads in a timed wait on cond_
   int switch_waiters_ = 0;  // droppers waiting on switch_cond_
   int waiting_holder_ = -1;  // the holder, while it waits on its bytecode job
+  int signaller_ = -1;       // the thread whose drop() last signalled cond_
   double request_time_ = 0;  // when the pending drop request was set
 };
 

@@ -1,5 +1,7 @@
 #include "models/python/ThreadingLock.hpp"
 
+#include "models/machine/Wakeup.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
@@ -18,19 +20,16 @@ bool ThreadingLock::try_acquire(int thread) {
 
 void ThreadingLock::acquire_blocking(int thread) {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
-  const double since = sg4::Engine::get_clock();
-  while (holder_ != -1) {
-    cond_->wait(lock);
-    // The woken thread runs only after the OS wakes it; meanwhile another may take the lock.
-    lock.unlock();
-    sg4::this_actor::sleep_for(wakeup_.latency(sg4::Engine::get_clock() - since));
-    lock.lock();
-  }
+  // The woken thread runs only after the OS wakes it; meanwhile another may take the lock.
+  block_then_wake(
+      lock, *cond_, [&] { return holder_ == -1; }, [&](double blocked) { return wakeup_.latency(blocked); },
+      WakeKind::Task, &releaser_);
   holder_ = thread;
 }
 
 void ThreadingLock::release(int thread) {
-  (void)thread;  // the scenario loader guarantees the holder releases (balanced programs)
+  // The scenario loader guarantees the holder releases (balanced programs).
+  releaser_ = thread;  // sem_post() wakes a waiter from the releaser's CPU
   holder_ = -1;
   cond_->notify_one();
 }

@@ -26,6 +26,7 @@ class ThreadingLock {
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr cond_;
   int holder_ = -1;
+  int releaser_ = -1;
 };
 
 }  // namespace gilsim

@@ -1,19 +1,24 @@
 #include "sim/cli/RunCommand.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include <boost/program_options.hpp>
 
-#include "sim/cli/OutputPath.hpp"
+#include "sim/trace/OutputPath.hpp"
 #include "sim/cli/ScenarioOptions.hpp"
+#include "sim/cli/SimgridOptions.hpp"
+#include "sim/cli/TimeWindow.hpp"
+#include "sim/cli/TraceLimit.hpp"
 #include "sim/engine/IsolatedRun.hpp"
 #include "sim/engine/Simulation.hpp"
+#include "sim/trace/ActivityPanel.hpp"
 #include "sim/trace/ChromeTraceWriter.hpp"
 #include "sim/trace/SummaryReport.hpp"
 #include "sim/trace/SvgWriter.hpp"
+#include "sim/trace/TimelineWindow.hpp"
+#include "sim/util/CheckedOutput.hpp"
 #include "sim/util/ScenarioError.hpp"
 
 namespace po = boost::program_options;
@@ -26,6 +31,8 @@ struct RunOptions {
   std::vector<std::string> simgrid_args;
   std::string trace;
   std::string svg;
+  PanelWindow svg_window;
+  PanelWindow trace_window;
   bool json = false;
   bool per_thread = false;
   bool stats = false;
@@ -35,51 +42,72 @@ po::options_description describe_options() {
   po::options_description options("gilsim run FILE [options]");
   options.add_options()("help,h", "show this help");
   add_scenario_options(options);
+  add_gil_model_option(options);
   options.add_options()
-      ("trace", po::value<std::string>(), "write a Chrome Trace Event JSON (opens in Perfetto); one file per variant")
-      ("svg", po::value<std::string>(), "write an SVG activity plot; one file per variant")
+      ("trace", po::value<std::string>()->value_name("FILE"),
+       "write a Chrome Trace Event JSON (opens in Perfetto); one file per variant; at most 1 GiB each")
+      ("trace-window", po::value<std::string>()->value_name("START:END"),
+       "write only the spans that overlap this part of the run, e.g. 0:50ms")
+      ("svg", po::value<std::string>()->value_name("FILE"),
+       "write an SVG activity plot; one file per variant, on one time axis")
+      ("svg-window", po::value<std::string>()->value_name("START:END"), "plot only this part of the run, e.g. 0:50ms")
       ("json", po::bool_switch(), "print the summary as JSON")
       ("threads", po::bool_switch(), "list every thread instead of thread groups")
-      ("stats", po::bool_switch(), "print simulation speed and memory to stderr")
-      ("log", po::value<std::vector<std::string>>()->composing(), "SimGrid --log setting (passed through)")
-      ("cfg", po::value<std::vector<std::string>>()->composing(), "SimGrid --cfg setting (passed through)");
+      ("stats", po::bool_switch(), "print simulation speed and memory to stderr");
+  add_simgrid_options(options);
   return options;
+}
+
+PanelWindow read_window(const po::variables_map& vm, const char* option) {
+  PanelWindow window;
+  if (!vm.count(option)) return window;
+  const TimeWindow w = parse_time_window(std::string("--") + option, vm[option].as<std::string>());
+  return {true, w.start, w.end};
 }
 
 RunOptions read_run_options(const po::variables_map& vm) {
   RunOptions o;
   o.file = vm["file"].as<std::string>();
-  for (const char* pass : {"log", "cfg"})
-    if (vm.count(pass))
-      for (const auto& v : vm[pass].as<std::vector<std::string>>()) o.simgrid_args.push_back(std::string("--") + pass + "=" + v);
+  o.simgrid_args = simgrid_arguments(vm);
   if (vm.count("trace")) o.trace = vm["trace"].as<std::string>();
   if (vm.count("svg")) o.svg = vm["svg"].as<std::string>();
+  o.svg_window = read_window(vm, "svg-window");
+  o.trace_window = read_window(vm, "trace-window");
+  if (o.svg_window.set && o.svg.empty()) throw po::error("--svg-window needs --svg FILE");
+  if (o.trace_window.set && o.trace.empty()) throw po::error("--trace-window needs --trace FILE");
   o.json = vm["json"].as<bool>();
   o.per_thread = vm["threads"].as<bool>();
   o.stats = vm["stats"].as<bool>();
   return o;
 }
 
-void write_file(const std::string& path, const std::function<void(std::ostream&)>& writer) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw std::runtime_error("cannot write " + path);
-  writer(out);
-  if (!out) throw std::runtime_error("error while writing " + path);
+// Before anything runs: every output path can be written (missing folders are created), and no
+// trace would pass its size limit.
+void check_outputs(const RunOptions& o, const std::vector<Scenario>& scenarios) {
+  const bool many = scenarios.size() > 1;
+  for (const Scenario& s : scenarios) {
+    if (!o.trace.empty()) {
+      const std::string path = variant_output_path(o.trace, s.variant, many);
+      if (!o.trace_window.set) check_trace_size(s, "--trace " + path);
+      prepare_output_path(path, "--trace");
+    }
+    if (!o.svg.empty()) prepare_output_path(variant_output_path(o.svg, s.variant, many), "--svg");
+  }
 }
 
-// Runs in the forked child: simulate, write the per-variant files, return the summary JSON.
+// Runs in the forked child: simulate, write the trace, return the summary JSON and the plot.
 std::string simulate_variant(Scenario scenario, const RunOptions& o, bool many) {
   scenario.keep_spans = !o.trace.empty() || !o.svg.empty();
   Timeline timeline = simulate(scenario, o.simgrid_args);
-  if (!o.trace.empty())
-    write_file(variant_output_path(o.trace, scenario.variant, many),
-               [&](std::ostream& out) { write_chrome_trace(timeline, out); });
-  if (!o.svg.empty())
-    write_file(variant_output_path(o.svg, scenario.variant, many),
-               [&](std::ostream& out) { write_activity_svg(timeline, out); });
   std::ostringstream json;
   Summary::from_timeline(timeline).write_json(json);
-  return json.str();
+  const std::string panel = o.svg.empty() ? "" : serialize_panel(activity_panel(timeline, o.svg_window));
+  if (!o.trace.empty()) {
+    if (o.trace_window.set) keep_spans_in_window(timeline, o.trace_window.start, o.trace_window.end);
+    write_output_file(variant_output_path(o.trace, scenario.variant, many),
+                      [&](std::ostream& out) { write_chrome_trace(timeline, out); }, kMaxTraceBytes, kTraceTooLarge);
+  }
+  return std::to_string(json.str().size()) + "\n" + json.str() + panel;
 }
 
 void print_stats(const Summary& s, const IsolatedResult& r) {
@@ -90,6 +118,24 @@ void print_stats(const Summary& s, const IsolatedResult& r) {
                s.makespan / r.wall_seconds, static_cast<long long>(s.gil_switches),
                static_cast<double>(s.gil_switches) / r.wall_seconds, r.peak_rss_kib / 1024.0,
                static_cast<double>(r.peak_rss_kib) / static_cast<double>(std::max<std::size_t>(1, s.threads.size())));
+}
+
+// The variants' plots on one time axis: the window, or 0 to the latest activity of any variant.
+void write_plots(const RunOptions& o, const std::vector<Scenario>& scenarios, const std::vector<std::string>& panels) {
+  double end = 0;
+  std::vector<ActivityPanel> parsed;
+  for (const std::string& text : panels) {
+    parsed.push_back(parse_panel(text));
+    end = std::max(end, parsed.back().end);
+  }
+  const double start = o.svg_window.set ? o.svg_window.start : 0;
+  if (o.svg_window.set) end = o.svg_window.end;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    if (parsed.size() > 1)
+      parsed[i].subtitle += "; one time axis for the " + std::to_string(parsed.size()) + " variants";
+    write_output_file(variant_output_path(o.svg, scenarios[i].variant, parsed.size() > 1),
+                      [&](std::ostream& out) { write_activity_svg(parsed[i], start, end, out); });
+  }
 }
 
 }  // namespace
@@ -106,6 +152,7 @@ int run_command(const std::vector<std::string>& args) {
     }
     o = read_run_options(vm);
     scenarios = load_selected_scenarios(vm);
+    check_outputs(o, scenarios);
   } catch (const po::error& e) {
     std::cerr << "gilsim run: error: " << e.what() << "\n(try 'gilsim run --help')\n";
     return 2;
@@ -116,15 +163,27 @@ int run_command(const std::vector<std::string>& args) {
 
   const bool many = scenarios.size() > 1;
   std::vector<Summary> summaries;
+  std::vector<std::string> panels;
   for (const Scenario& scenario : scenarios) {
     IsolatedResult r = run_isolated([&] { return simulate_variant(scenario, o, many); });
     if (!r.ok) {
-      std::cerr << o.file << ": error: " << (scenario.variant.empty() ? "" : "variant '" + scenario.variant + "': ")
-                << r.output << "\n";
+      if (r.located) std::cerr << r.output << "\n";
+      else
+        std::cerr << o.file << ": error: " << (scenario.variant.empty() ? "" : "variant '" + scenario.variant + "': ")
+                  << r.output << "\n";
       return 1;
     }
-    summaries.push_back(Summary::from_json(YAML::Load(r.output)));
+    const std::size_t newline = r.output.find('\n');
+    const std::size_t length = std::stoul(r.output.substr(0, newline));
+    summaries.push_back(Summary::from_json(YAML::Load(r.output.substr(newline + 1, length))));
+    if (!o.svg.empty()) panels.push_back(r.output.substr(newline + 1 + length));
     if (o.stats) print_stats(summaries.back(), r);
+  }
+  try {
+    if (!o.svg.empty()) write_plots(o, scenarios, panels);
+  } catch (const ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
   }
   if (o.json) write_report_json(std::cout, o.file, summaries);
   else write_report(std::cout, o.file, summaries, o.per_thread);

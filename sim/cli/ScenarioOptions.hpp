@@ -11,6 +11,8 @@ namespace gilsim {
 // The options that choose and adjust a scenario, shared by every subcommand that loads one:
 // FILE, --cores, --smt, --switch-interval, --seed, --set, --variant.
 void add_scenario_options(boost::program_options::options_description& options);
+// --gil-model, for the commands that simulate.
+void add_gil_model_option(boost::program_options::options_description& options);
 
 // Parses `args` (FILE as the first positional argument) against `options`, which must include
 // the scenario options. Throws boost::program_options::error on bad usage.
@@ -18,10 +20,10 @@ boost::program_options::variables_map parse_command_line(const std::vector<std::
                                                          const boost::program_options::options_description& options,
                                                          const std::string& usage);
 
-// Loads FILE with the overrides and keeps the selected variants. Throws ScenarioError.
 // --gil-model NAME: fast or reference.
 GilModel parse_gil_model(const std::string& name);
 
+// Loads FILE with the overrides and keeps the selected variants. Throws ScenarioError.
 std::vector<Scenario> load_selected_scenarios(const boost::program_options::variables_map& vm);
 
 }  // namespace gilsim

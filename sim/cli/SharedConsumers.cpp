@@ -3,22 +3,11 @@
 #include <map>
 #include <set>
 
-#include "sim/engine/WorkloadLayout.hpp"
+#include "models/steps/StepTree.hpp"
+#include "sim/scenario/WorkloadLayout.hpp"
 
 namespace gilsim {
 namespace {
-
-// Steps in a program, nested ones included: the pre-order step indices it takes (a repeat's and
-// a consume's bodies are numbered, as the simulator and the recorder number them).
-int count_steps(const std::vector<Step>& program) {
-  int count = 0;
-  for (const Step& step : program) {
-    ++count;
-    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) count += count_steps(repeat->body);
-    if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) count += count_steps(consume->body);
-  }
-  return count;
-}
 
 // A queue.Queue (or an interpreter queue) exists once per process instance; pipes and
 // multiprocessing.Queues are one object shared by processes.
@@ -33,15 +22,17 @@ void find_loops(const std::vector<Step>& program, int& index, const SharedConsum
                 std::vector<SharedConsumeLoop>& loops) {
   for (const Step& step : program) {
     const int at = index++;
-    if (const auto* repeat = std::get_if<RepeatStep>(&step.action)) find_loops(repeat->body, index, where, scenario, loops);
     if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) {
       SharedConsumeLoop loop = where;
       loop.step = at;
-      loop.body_steps = count_steps(consume->body);
+      loop.body_steps = subtree_size(consume->body);
       loop.channel = channel_instance(scenario, where.process, consume->channel);
       loops.push_back(loop);
-      find_loops(consume->body, index, where, scenario, loops);
     }
+    // Nested steps are numbered in pre-order, as the simulator and the recorder number them.
+    for_each_nested(step, [&](const std::vector<Step>& nested, Nested how) {
+      if (how.indexed()) find_loops(nested, index, where, scenario, loops);
+    });
   }
 }
 

@@ -20,6 +20,7 @@
 #include "sim/sweep/ScalingSvg.hpp"
 #include "sim/sweep/SweepPlan.hpp"
 #include "sim/sweep/SweepReport.hpp"
+#include "sim/util/CheckedOutput.hpp"
 #include "sim/util/ScenarioError.hpp"
 
 namespace po = boost::program_options;
@@ -35,16 +36,16 @@ po::options_description describe_options() {
   po::options_description options(std::string("usage: ") + kUsage + "\n       gilsim sweep --collect DIR\n\noptions");
   options.add_options()
       ("help,h", "show this help")
-      ("out", po::value<std::string>(), "directory for the results (created); runs/ in it keeps one result per configuration")
-      ("cores", po::value<std::string>(), "core counts, e.g. 1,2,4,8 (1 is always added as the speedup baseline)")
-      ("smt", po::value<std::string>(), "hardware threads per core, e.g. 1,2 (default: the scenario's)")
-      ("switch-interval", po::value<std::string>(), "GIL switch intervals, e.g. 5ms,15ms (default: the scenario's)")
-      ("strategy", po::value<std::string>(), "strategies to compare: variants of the scenario, e.g. threads,processes (default: all)")
-      ("set", po::value<std::vector<std::string>>()->composing(),
+      ("out", po::value<std::string>()->value_name("DIR"), "directory for the results (created); runs/ in it keeps one result per configuration")
+      ("cores", po::value<std::string>()->value_name("LIST"), "core counts, e.g. 1,2,4,8 (1 is always added as the speedup baseline)")
+      ("smt", po::value<std::string>()->value_name("LIST"), "hardware threads per core, e.g. 1,2 (default: the scenario's)")
+      ("switch-interval", po::value<std::string>()->value_name("LIST"), "GIL switch intervals, e.g. 5ms,15ms (default: the scenario's)")
+      ("strategy", po::value<std::string>()->value_name("LIST"), "strategies to compare: variants of the scenario, e.g. threads,processes (default: all)")
+      ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=V1,V2"),
        "sweep any scenario value: --set path=v1,v2 (repeatable; commas inside [] or {} do not split)")
-      ("jobs,j", po::value<std::string>(), "simulations at once (default: the number of CPUs)")
+      ("jobs,j", po::value<std::string>()->value_name("N"), "simulations at once (default: the number of CPUs)")
       ("emit-jobs", po::bool_switch(), "print one shell command per configuration instead of running them")
-      ("collect", po::value<std::string>(), "build the outputs in DIR from its sweep.json and runs/, running nothing")
+      ("collect", po::value<std::string>()->value_name("DIR"), "build the outputs in DIR from its sweep.json and runs/, running nothing")
       ("no-progress", po::bool_switch(), "no progress bar on stderr");
   return options;
 }
@@ -69,16 +70,7 @@ bool file_exists(const std::string& path) {
 }
 
 void make_directory(const std::string& path, const std::string& option) {
-  std::string partial;
-  std::istringstream parts(path);
-  std::string part;
-  if (!path.empty() && path[0] == '/') partial = "/";
-  while (std::getline(parts, part, '/')) {
-    if (part.empty()) continue;
-    partial += part + "/";
-    if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
-      throw ScenarioError(option, "cannot create directory " + partial + ": " + std::strerror(errno));
-  }
+  make_directories(path, option);
   struct stat st;
   if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw ScenarioError(option, path + " is not a directory");
 }
@@ -91,16 +83,11 @@ std::string absolute_directory(const std::string& path) {
   return result;
 }
 
-// Writes `path` through a temporary file and a rename, so a reader never sees half of it.
+// Writes `path` through a temporary file and a rename, so a reader never sees half of it; every
+// write is checked (a full disk is an error, not a truncated result).
 void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& writer) {
   const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
-    writer(out);
-    out.flush();
-    if (!out) throw std::runtime_error("error while writing " + tmp);
-  }
+  write_output_file(tmp, writer);
   if (std::rename(tmp.c_str(), path.c_str()) != 0)
     throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
 }
@@ -285,6 +272,7 @@ int sweep_command(const std::vector<std::string>& args) {
                           (std::string(other) == "file" ? "the SCENARIO" : std::string("--") + other));
       if (vm["emit-jobs"].as<bool>()) throw po::error("--collect and --emit-jobs do not go together");
       dir = vm["collect"].as<std::string>();
+      if (dir.empty()) throw ScenarioError("--collect ''", "expected the directory of a sweep");
       plan = read_plan_json(dir + "/sweep.json");
     } else {
       if (!vm.count("file")) throw po::error(std::string("missing the SCENARIO file (") + kUsage + ")");
@@ -308,6 +296,8 @@ int sweep_command(const std::vector<std::string>& args) {
       }
       plan = build_plan(request, self_path());
       const std::string out = vm["out"].as<std::string>();
+      // An empty DIR would put the results at the filesystem root ('' + "/runs").
+      if (out.empty()) throw ScenarioError("--out ''", "expected a directory name for the results");
       make_directory(out + "/runs", "--out " + out);
       dir = absolute_directory(out);
       write_atomically(dir + "/sweep.json", [&](std::ostream& o) { write_plan_json(o, plan); });

@@ -1,14 +1,18 @@
 #include "sim/engine/IsolatedRun.hpp"
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+
+#include "sim/util/ScenarioError.hpp"
 
 namespace gilsim {
 namespace {
@@ -34,6 +38,7 @@ IsolatedResult run_isolated(const std::function<std::string()>& work) {
   }
   std::fflush(nullptr);
   const auto started = std::chrono::steady_clock::now();
+  const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
     result.output = std::string("cannot fork: ") + std::strerror(errno);
@@ -43,9 +48,13 @@ IsolatedResult run_isolated(const std::function<std::string()>& work) {
   }
   if (pid == 0) {
     ::close(fds[0]);
+    // The parent may have died before the prctl: then nobody waits for this run.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(1);
     std::string message;
     try {
       message = "OK\n" + work();
+    } catch (const ScenarioError& e) {
+      message = std::string("LOC\n") + e.what();
     } catch (const std::exception& e) {
       message = std::string("ERR\n") + e.what();
     }
@@ -75,6 +84,9 @@ IsolatedResult run_isolated(const std::function<std::string()>& work) {
     result.output = received.substr(3);
   } else if (received.rfind("ERR\n", 0) == 0) {
     result.output = received.substr(4);
+  } else if (received.rfind("LOC\n", 0) == 0) {
+    result.output = received.substr(4);
+    result.located = true;
   } else if (WIFSIGNALED(status)) {
     result.output = "the simulation crashed (signal " + std::to_string(WTERMSIG(status)) + ")";
   } else {

@@ -10,9 +10,10 @@
 #include "models/python/FastGil.hpp"
 #include "models/python/NoGil.hpp"
 #include "models/python/ReferenceGil.hpp"
-#include "models/python/PythonThread.hpp"
-#include "models/python/PythonWorld.hpp"
-#include "sim/engine/WorkloadLayout.hpp"
+#include "models/runtime/PythonThread.hpp"
+#include "models/runtime/PythonWorld.hpp"
+#include "models/steps/StepTree.hpp"
+#include "sim/scenario/WorkloadLayout.hpp"
 
 namespace sg4 = simgrid::s4u;
 
@@ -27,7 +28,7 @@ void describe_instances(const WorkloadLayout& layout, Timeline& timeline) {
     info.process = thread.process;
     info.name = thread.name;
     info.group = thread.group;
-    PythonThread::describe_steps(thread.spec->program, info);
+    describe_steps(thread.spec->program, info.step_labels, info.step_kinds);
     timeline.threads.push_back(std::move(info));
   }
   const std::size_t threads = timeline.threads.size();
@@ -98,42 +99,42 @@ std::unique_ptr<Gil> make_gil(const Scenario& scenario, int process, uint64_t st
   const uint64_t seed = scenario.runtime.seed;
   if (scenario.runtime.build == PythonBuild::FreeThreaded)
     return std::make_unique<NoGil>(process, stream, config, seed, machine, timeline);
-  if (scenario.gil_model == GilModel::Reference)
+  if (scenario.gil_model == GilModel::Reference ||
+      (scenario.gil_model == GilModel::Auto && scenario.machine.scheduler.policy == SchedulerPolicy::Eevdf))
     return std::make_unique<ReferenceGil>(process, stream, config, seed, machine, timeline);
   return std::make_unique<FastGil>(process, stream, config, seed, machine, timeline);
 }
 
-}  // namespace
+// Everything a running simulation refers to, destroyed in the reverse order of the members, as
+// locals would be. After an error it is left alive: killing an actor that is still blocked (as
+// SimGrid does to every actor on a deadlock, and as destroying the engine does) unwinds it, and
+// with the thread context factory (the one ASan supports) an actor unwinding through a lock's
+// destructor issues a simcall that never returns: gilsim hung instead of reporting a deadlock.
+// So a deadlock is reported from SimGrid's on_deadlock signal, before the kills, and nothing is
+// destroyed after an error: simulations run in a child process of their own (IsolatedRun),
+// which exits without running destructors.
+struct LiveSimulation {
+  std::unique_ptr<sg4::Engine> engine;
+  std::unique_ptr<Machine> machine;
+  std::unique_ptr<PythonWorld> world;
+  std::map<std::pair<int, std::string>, std::unique_ptr<Gil>> gils;
+  std::vector<std::unique_ptr<PythonThread>> threads;
+};
 
-Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simgrid_args) {
-  const WorkloadLayout layout(scenario);
-  Timeline timeline;
-  timeline.scenario = scenario.name;
-  timeline.variant = scenario.variant;
-  timeline.cores = scenario.machine.cores;
-  timeline.smt = scenario.machine.smt;
-  timeline.switch_interval = scenario.runtime.gil.switch_interval;
-  timeline.keep_spans = scenario.keep_spans;
-  describe_instances(layout, timeline);
-
-  // SimGrid merges events closer than surf/precision (1 ns by default): two threads' wake-ups
-  // that the tie jitter puts 0.5 ns apart would then be ordered by the engine's internals, and the
-  // two GIL engines could disagree (seen on 1 in 75 random workloads). 10 ps is well above the
-  // rounding of simulated times (1e-13 s at 1000 s).
-  std::vector<std::string> args = {"gilsim", "--log=root.thresh:critical", "--log=root.app:file:/dev/null",
-                                   "--cfg=surf/precision:1e-11"};
-  args.insert(args.end(), simgrid_args.begin(), simgrid_args.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  int argc = static_cast<int>(argv.size());
-  sg4::Engine engine(&argc, argv.data());
-
-  Machine machine(scenario.machine, timeline);
+// Builds the machine, the processes, channels and threads of `layout` on `live.engine` and runs
+// it to the end.
+void run_world(const Scenario& scenario, const WorkloadLayout& layout, Timeline& timeline, LiveSimulation& live) {
+  live.machine = std::make_unique<Machine>(scenario.machine, timeline);
+  Machine& machine = *live.machine;
   auto* zone = sg4::create_full_zone("machine");
-  machine.build(zone);
+  std::vector<std::vector<int>> allowed;
+  for (std::size_t t = 0; t < layout.threads().size(); ++t)
+    allowed.push_back(layout.allowed_cpus(static_cast<int>(t), scenario.machine.cpus));
+  machine.build(zone, allowed, scenario.runtime.gil.tie_jitter);
   zone->seal();
 
-  PythonWorld world{scenario, layout, machine, timeline, {}, false, {}, {}, {}, {}, {}};
+  live.world.reset(new PythonWorld{scenario, layout, machine, timeline, {}, false, {}, {}, {}, {}, {}});
+  PythonWorld& world = *live.world;
   std::vector<int> thread_counts(layout.processes().size(), 0);
   for (const ThreadInstance& t : layout.threads()) ++thread_counts[t.process];
   for (std::size_t p = 0; p < layout.processes().size(); ++p)
@@ -159,22 +160,61 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
 
   // One GIL per interpreter of each process (sub-interpreters have their own, PEP 684), in
   // order of first use: the GIL's index picks its jitter stream.
-  std::map<std::pair<int, std::string>, std::unique_ptr<Gil>> gils;
-  std::vector<std::unique_ptr<PythonThread>> threads;
   for (std::size_t id = 0; id < layout.threads().size(); ++id) {
     const ThreadInstance& instance = layout.threads()[id];
-    auto& gil = gils[{instance.process, instance.spec->interpreter}];
-    if (!gil) gil = make_gil(scenario, instance.process, gils.size() - 1, machine, timeline);
-    threads.push_back(std::make_unique<PythonThread>(static_cast<int>(id), *instance.spec, *gil, world,
-                                                     Rng::for_stream(scenario.runtime.seed, id)));
-    PythonThread* thread = threads.back().get();
+    auto& gil = live.gils[{instance.process, instance.spec->interpreter}];
+    if (!gil) gil = make_gil(scenario, instance.process, live.gils.size() - 1, machine, timeline);
+    live.threads.push_back(std::make_unique<PythonThread>(static_cast<int>(id), *instance.spec, *gil, world,
+                                                          Rng::for_stream(scenario.runtime.seed, id)));
+    PythonThread* thread = live.threads.back().get();
     sg4::Actor::create(instance.name, machine.any_host(), [thread] { (*thread)(); });
   }
-  engine.run();
-  report_deadlock(threads, timeline);
+  sg4::Engine::on_deadlock_cb([&live, &timeline] { report_deadlock(live.threads, timeline); });
+  live.engine->run();
+  report_deadlock(live.threads, timeline);
+}
+
+}  // namespace
+
+Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simgrid_args) {
+  const WorkloadLayout layout(scenario);
+  Timeline timeline;
+  timeline.scenario = scenario.name;
+  timeline.variant = scenario.variant;
+  timeline.cores = scenario.machine.cores;
+  timeline.smt = scenario.machine.smt;
+  timeline.switch_interval = scenario.runtime.gil.switch_interval;
+  timeline.keep_spans = scenario.keep_spans;
+  describe_instances(layout, timeline);
+
+  // SimGrid merges events closer than surf/precision (1 ns by default): two threads' wake-ups
+  // that the tie jitter puts 0.5 ns apart would then be ordered by the engine's internals, and the
+  // two GIL engines could disagree (seen on 1 in 75 random workloads). 10 ps is well above the
+  // rounding of simulated times (1e-13 s at 1000 s).
+  std::vector<std::string> args = {"gilsim", "--log=root.thresh:critical", "--log=root.app:file:/dev/null",
+                                   "--cfg=surf/precision:1e-11"};
+#if defined(__SANITIZE_ADDRESS__)
+  args.push_back("--cfg=contexts/factory:thread");  // README "Tests": the one ASan follows
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  args.push_back("--cfg=contexts/factory:thread");
+#endif
+#endif
+  args.insert(args.end(), simgrid_args.begin(), simgrid_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  auto live = std::make_unique<LiveSimulation>();
+  try {
+    live->engine = std::make_unique<sg4::Engine>(&argc, argv.data());
+    run_world(scenario, layout, timeline, *live);
+  } catch (...) {
+    (void)live.release();
+    throw;
+  }
   timeline.end_time = sg4::Engine::get_clock();
   std::vector<bool> never_ran;
-  for (const auto& process : world.processes) {
+  for (const auto& process : live->world->processes) {
     timeline.process_ready.push_back(process->ready_at());
     never_ran.push_back(process->abandoned());
   }

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 namespace gilsim::limits {
@@ -19,5 +20,16 @@ constexpr double kMaxStepExecutions = 1e7;
 constexpr int kMaxVariants = 64;
 constexpr int kMaxNativeThreads = 1024;
 constexpr int64_t kMaxAsyncioTasks = 1000000;  // ~16 bytes each
+
+// A pipe holds at least one page: pipe(7) rounds smaller capacities up, and a write of up to
+// PIPE_BUF (4096) bytes must fit whole.
+constexpr double kMinPipeBuffer = 4096;
+constexpr double kMaxPipeBuffer = 1073741824;
+constexpr double kMaxPickleOverhead = 1048576;
+
+// Input sizes. yaml-cpp keeps ~100 bytes per node, so a scenario is bounded both in bytes and in
+// nodes after expanding aliases (an alias repeats a whole subtree: YamlGuard.hpp).
+constexpr std::size_t kMaxScenarioBytes = std::size_t{4} << 20;  // 4 MiB; the largest seed is 3 KiB
+constexpr std::size_t kMaxYamlNodes = 1000000;
 
 }  // namespace gilsim::limits

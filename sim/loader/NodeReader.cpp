@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "sim/util/NumberSyntax.hpp"
+#include "sim/util/TextSafety.hpp"
 #include "sim/util/Units.hpp"
 
 namespace gilsim {
@@ -53,7 +55,22 @@ void MapReader::reject_unknown_keys() const {
 }
 
 std::string ValueReader::string(const YAML::Node& node, const std::string& path) const {
+  return checked_text(node, path, false);
+}
+
+std::string ValueReader::text(const YAML::Node& node, const std::string& path) const {
+  return checked_text(node, path, true);
+}
+
+// Names are printed in reports and terminals and name output files: no control characters,
+// terminal escapes or bidirectional overrides (TextSafety.hpp).
+std::string ValueReader::checked_text(const YAML::Node& node, const std::string& path, bool line_breaks) const {
   if (!node.IsScalar()) source.fail(node, path, "expected a string, got " + describe_node(node));
+  if (const auto unsafe = find_unsafe_character(node.Scalar(), line_breaks))
+    source.fail(node, path, std::string("expected text without control characters") +
+                                (line_breaks ? " other than line breaks and tabs" : "") +
+                                ", escapes, bidirectional overrides or bytes that are not UTF-8; got " +
+                                describe_unsafe(*unsafe));
   return node.Scalar();
 }
 
@@ -62,11 +79,9 @@ int64_t ValueReader::integer(const YAML::Node& node, const std::string& path, in
   std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
   if (!node.IsScalar()) source.fail(node, path, "expected " + range + ", got " + describe_node(node));
   const std::string& text = node.Scalar();
-  char* end = nullptr;
+  if (!is_integer_text(text)) source.fail(node, path, "expected " + range + ", got '" + text + "'");
   errno = 0;
-  long long value = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0')
-    source.fail(node, path, "expected " + range + ", got '" + text + "'");
+  long long value = std::strtoll(text.c_str(), nullptr, 10);
   if (errno == ERANGE || value < min || value > max)
     source.fail(node, path,
                 "expected " + range + ", got " + text + (limit_note.empty() ? "" : " (" + limit_note + ")"));
@@ -80,10 +95,8 @@ double ValueReader::number(const YAML::Node& node, const std::string& path, doub
   if (!node.IsScalar())
     source.fail(node, path, "expected " + range.str() + ", got " + describe_node(node));
   const std::string& text = node.Scalar();
-  char* end = nullptr;
-  double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !std::isfinite(value))
-    source.fail(node, path, "expected " + range.str() + ", got '" + text + "'");
+  const double value = is_number_text(text) ? std::strtod(text.c_str(), nullptr) : NAN;
+  if (!std::isfinite(value)) source.fail(node, path, "expected " + range.str() + ", got '" + text + "'");
   if (value < min || value > max)
     source.fail(node, path, "expected " + range.str() + ", got " + text);
   return value;
@@ -104,6 +117,10 @@ double ValueReader::duration(const YAML::Node& node, const std::string& path,
                     " duration, got '" + node.Scalar() + "'");
   // Ten years: far beyond any scenario, and keeps nanosecond arithmetic exact in doubles.
   if (*value > 3.2e8) source.fail(node, path, "duration '" + node.Scalar() + "' is too long");
+  // Traces and timelines count whole nanoseconds: a shorter step would be simulated as nothing.
+  if (*value > 0 && *value < 1e-9)
+    source.fail(node, path, "expected a duration of at least 1ns (the simulation's resolution), got '" +
+                                node.Scalar() + "'");
   return *value;
 }
 
@@ -119,10 +136,9 @@ double ValueReader::size(const YAML::Node& node, const std::string& path, double
 uint64_t ValueReader::seed(const YAML::Node& node, const std::string& path) const {
   if (!node.IsScalar()) source.fail(node, path, "expected a non-negative integer seed, got " + describe_node(node));
   const std::string& text = node.Scalar();
-  char* end = nullptr;
   errno = 0;
-  unsigned long long value = std::strtoull(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE || text[0] == '-')
+  const unsigned long long value = is_integer_text(text) ? std::strtoull(text.c_str(), nullptr, 10) : 0;
+  if (!is_integer_text(text) || errno == ERANGE || text[0] == '-')
     source.fail(node, path, "expected a non-negative integer seed, got '" + text + "'");
   return value;
 }

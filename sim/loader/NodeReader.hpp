@@ -34,7 +34,9 @@ class MapReader {
 struct ValueReader {
   const YamlSource& source;
 
+  // A name or other one-line text (no control characters); text() also allows line breaks.
   std::string string(const YAML::Node& node, const std::string& path) const;
+  std::string text(const YAML::Node& node, const std::string& path) const;
   int64_t integer(const YAML::Node& node, const std::string& path, int64_t min, int64_t max,
                   const std::string& limit_note = "") const;
   double number(const YAML::Node& node, const std::string& path, double min, double max) const;
@@ -45,6 +47,9 @@ struct ValueReader {
   double size(const YAML::Node& node, const std::string& path, double min, double max, const std::string& range) const;
   uint64_t seed(const YAML::Node& node, const std::string& path) const;
   void expect_sequence(const YAML::Node& node, const std::string& path) const;
+
+ private:
+  std::string checked_text(const YAML::Node& node, const std::string& path, bool line_breaks) const;
 };
 
 std::string describe_node(const YAML::Node& node);

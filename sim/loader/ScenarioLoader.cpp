@@ -1,280 +1,47 @@
 #include "sim/loader/ScenarioLoader.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "models/steps/StepTree.hpp"
+#include "sim/loader/ExecutionCount.hpp"
 #include "sim/loader/Limits.hpp"
+#include "sim/loader/MachineReader.hpp"
 #include "sim/loader/NodeReader.hpp"
+#include "sim/loader/OverrideApply.hpp"
 #include "sim/loader/ProgramReader.hpp"
+#include "sim/loader/SchedulerReader.hpp"
 #include "sim/loader/Strategies.hpp"
+#include "sim/loader/WakeupReader.hpp"
+#include "sim/loader/YamlDocument.hpp"
+#include "sim/util/InputFile.hpp"
 #include "sim/util/ScenarioError.hpp"
 
 namespace gilsim {
 namespace {
 
 const std::set<std::string> kVariantSections = {"machine", "runtime", "workload"};
-// A pipe holds at least one page: pipe(7) rounds smaller capacities up, and a write of up to
-// PIPE_BUF (4096) bytes must fit whole.
-constexpr double kMinPipeBuffer = 4096;
-constexpr double kMaxPipeBuffer = 1073741824;
-constexpr double kMaxPickleOverhead = 1048576;
 
 // Deep-merges `patch` over `base` without copying nodes, so every value keeps its file position.
+// Keys are looked up in a hash map: a mapping of n keys merges in O(n), not O(n^2).
 YAML::Node merge(const YAML::Node& base, const YAML::Node& patch) {
   if (!base.IsMap() || !patch.IsMap()) return patch;
+  std::unordered_map<std::string, YAML::Node> patched;
+  for (const auto& p : patch) patched.emplace(p.first.Scalar(), p.second);
   YAML::Node merged(YAML::NodeType::Map);
+  std::unordered_set<std::string> in_base;
   for (const auto& entry : base) {
-    bool patched = false;
-    for (const auto& p : patch)
-      if (p.first.Scalar() == entry.first.Scalar()) {
-        merged.force_insert(entry.first, merge(entry.second, p.second));
-        patched = true;
-      }
-    if (!patched) merged.force_insert(entry.first, entry.second);
+    in_base.insert(entry.first.Scalar());
+    const auto p = patched.find(entry.first.Scalar());
+    merged.force_insert(entry.first, p == patched.end() ? entry.second : merge(entry.second, p->second));
   }
-  for (const auto& p : patch) {
-    bool in_base = false;
-    for (const auto& entry : base) in_base |= entry.first.Scalar() == p.first.Scalar();
-    if (!in_base) merged.force_insert(p.first, p.second);
-  }
+  for (const auto& p : patch)
+    if (!in_base.count(p.first.Scalar())) merged.force_insert(p.first, p.second);
   return merged;
 }
 
-struct PathSegment {
-  std::string key;
-  int index = -1;  // >= 0 when the segment is "key[index]"
-};
-
-std::vector<PathSegment> split_path(const Override& o) {
-  std::vector<PathSegment> segments;
-  std::size_t start = 0;
-  while (start <= o.key.size()) {
-    std::size_t dot = o.key.find('.', start);
-    std::string part = o.key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    PathSegment segment;
-    std::size_t bracket = part.find('[');
-    segment.key = part.substr(0, bracket);
-    if (bracket != std::string::npos) {
-      std::size_t close = part.find(']', bracket);
-      std::string digits = part.substr(bracket + 1, close == std::string::npos ? 0 : close - bracket - 1);
-      if (close != part.size() - 1 || digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
-        throw ScenarioError(o.origin, "'" + o.key + "': expected a path such as 'workload.processes[0].count'");
-      segment.index = std::stoi(digits);
-    }
-    if (segment.key.empty())
-      throw ScenarioError(o.origin, "'" + o.key + "': expected a path such as 'machine.cores'");
-    segments.push_back(segment);
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return segments;
-}
-
-// Finds the value under `key` in a map, or adds a null entry for it.
-YAML::Node child_of(YAML::Node map, const std::string& key, const Override& o) {
-  if (!map.IsMap()) throw ScenarioError(o.origin, "'" + o.key + "': '" + key + "' is not inside a mapping");
-  for (auto entry : map)
-    if (entry.first.Scalar() == key) return entry.second;
-  map.force_insert(key, YAML::Node(YAML::NodeType::Map));
-  return child_of(map, key, o);
-}
-
-void apply_override(YAML::Node root, const Override& o, YamlSource& source) {
-  YAML::Node value(YAML::NodeType::Undefined);
-  try {
-    value.reset(YAML::Load(o.value));
-  } catch (const YAML::Exception& e) {
-    throw ScenarioError(o.origin, "value '" + o.value + "' is not valid YAML: " + e.msg);
-  }
-  source.register_override(value, o.origin);
-  std::vector<PathSegment> segments = split_path(o);
-  YAML::Node parent = root;
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    const PathSegment& s = segments[i];
-    const bool last = i + 1 == segments.size();
-    if (last && s.index < 0) {
-      for (auto entry : parent)
-        if (entry.first.Scalar() == s.key) {
-          entry.second = value;
-          return;
-        }
-      YAML::Node key(s.key);
-      source.register_override(key, o.origin);  // an unknown key is then reported against --set
-      parent.force_insert(key, value);
-      return;
-    }
-    YAML::Node node = child_of(parent, s.key, o);
-    if (s.index >= 0) {
-      if (!node.IsSequence() || static_cast<std::size_t>(s.index) >= node.size())
-        throw ScenarioError(o.origin, "'" + o.key + "': " + s.key + "[" + std::to_string(s.index) +
-                                          "] does not exist (the list has " +
-                                          std::to_string(node.IsSequence() ? node.size() : 0) + " items)");
-      if (last) {
-        node[s.index] = value;
-        return;
-      }
-      node.reset(node[s.index]);  // reset() rebinds; operator= would overwrite the node's data
-    }
-    parent.reset(node);
-  }
-}
-
-YAML::Node load_file(const std::string& file);
-
-// Reads machine keys (cores, smt, smt_yield, speed) of `map` over `machine`.
-void read_machine_keys(const ValueReader& values, MapReader& map, MachineConfig& machine) {
-  if (auto n = map.get("cores"); n.IsDefined())
-    machine.cores = values.integer(n, map.path_of("cores"), 1, limits::kMaxCores);
-  if (auto n = map.get("smt"); n.IsDefined())
-    machine.smt = values.integer(n, map.path_of("smt"), 1, limits::kMaxSmt);
-  if (auto n = map.get("smt_yield"); n.IsDefined()) {
-    machine.smt_yield = values.number(n, map.path_of("smt_yield"), 1.0, static_cast<double>(limits::kMaxSmt));
-    // k siblings deliver at most k cores' worth; with smt 1 the yield has no effect.
-    if (machine.smt > 1 && machine.smt_yield > machine.smt)
-      values.source.fail(n, map.path_of("smt_yield"),
-                         "expected at most the number of SMT siblings (" + std::to_string(machine.smt) + "), got " + n.Scalar());
-  }
-  if (auto n = map.get("speed"); n.IsDefined()) machine.speed = values.number(n, map.path_of("speed"), 1e-3, 1e3);
-}
-
-// Reads GIL latency keys of `map` over `gil`.
-void read_gil_keys(const ValueReader& values, MapReader& map, GilConfig& gil) {
-  for (auto [key, field] : {std::pair<const char*, double*>{"timer_slack", &gil.timer_slack},
-                            {"drop_latency", &gil.drop_latency},
-                            {"wakeup_latency", &gil.wakeup_latency},
-                            {"tie_jitter", &gil.tie_jitter}})
-    if (auto n = map.get(key); n.IsDefined()) *field = values.duration(n, map.path_of(key), true);
-}
-
-std::string directory_of(const std::string& file) {
-  std::size_t slash = file.find_last_of('/');
-  return slash == std::string::npos ? "" : file.substr(0, slash + 1);
-}
-
-// Host-specific defaults a machine profile supplies to the runtime section.
-struct HostDefaults {
-  GilConfig gil;
-  ProcessCosts processes;
-  IpcConfig ipc;
-  AsyncioConfig asyncio;
-  ProcessPoolConfig process_pool;
-};
-
-// A wake-up latency: one duration, or a mapping from blocked time to latency such as
-// {100us: 12us, 1ms: 45us, 10ms: 120us}, in increasing blocked time (WakeupCurve).
-WakeupCurve read_wakeup(const ValueReader& values, const YAML::Node& node, const std::string& path) {
-  if (node.IsScalar()) return WakeupCurve(values.duration(node, path, true));
-  if (!node.IsMap() || node.size() == 0)
-    values.source.fail(node, path, "expected a duration such as '45us', or a mapping from blocked time to latency such "
-                                   "as {100us: 12us, 1ms: 45us}, got " + describe_node(node));
-  std::vector<std::pair<double, double>> points;
-  for (const auto& entry : node) {
-    const double blocked = values.duration(entry.first, path, false);
-    if (!points.empty() && blocked <= points.back().first)
-      values.source.fail(entry.first, path, "expected blocked times in increasing order, got '" +
-                                                entry.first.Scalar() + "' after a longer or equal one");
-    points.emplace_back(blocked, values.duration(entry.second, path + "." + entry.first.Scalar(), true));
-  }
-  return WakeupCurve(std::move(points));
-}
-
-// The calibration measurements that map onto model parameters; the others are informational.
-// Process start is measured from Process.start() to the child's first line: the parent's share
-// keeps its default (it cannot be separated from Python) and the child gets the rest.
-void read_calibration(const ValueReader& values, const YAML::Node& node, HostDefaults& host) {
-  if (!node.IsMap()) values.source.fail(node, "calibration", "expected a mapping of measurements");
-  auto duration = [&](const YAML::Node& map, const std::string& key, const std::string& path, double& out) {
-    if (map.IsMap() && map[key].IsDefined()) out = values.duration(map[key], path + "." + key, true);
-  };
-  if (const YAML::Node start = node["process_start"]; start.IsDefined()) {
-    double fork = -1, spawn = -1, server_first = -1, server = -1;
-    duration(start, "fork", "calibration.process_start", fork);
-    duration(start, "spawn", "calibration.process_start", spawn);
-    duration(start, "forkserver_first", "calibration.process_start", server_first);
-    duration(start, "forkserver", "calibration.process_start", server);
-    ProcessCosts& p = host.processes;
-    if (fork >= 0) p.fork = {fork, 0, p.fork.exit};
-    if (spawn >= 0) p.spawn = {std::min(p.spawn.parent, spawn), spawn - std::min(p.spawn.parent, spawn), p.spawn.exit};
-    if (server >= 0)
-      p.forkserver = {std::min(p.forkserver.parent, server), server - std::min(p.forkserver.parent, server), p.forkserver.exit};
-    if (server_first >= 0 && server >= 0) p.forkserver_server = std::max(0.0, server_first - server);
-  }
-  if (const YAML::Node join = node["process_join"]; join.IsDefined()) {
-    duration(join, "fork", "calibration.process_join", host.processes.fork.exit);
-    duration(join, "spawn", "calibration.process_join", host.processes.spawn.exit);
-    duration(join, "forkserver", "calibration.process_join", host.processes.forkserver.exit);
-  }
-  auto rate = [&](const char* key, double& out) {
-    if (node[key].IsDefined()) out = values.number(node[key], std::string("calibration.") + key, 1e3, 1e13);
-  };
-  rate("pickle_bytes_per_s", host.ipc.pickle_bandwidth);
-  rate("unpickle_bytes_per_s", host.ipc.unpickle_bandwidth);
-  rate("pipe_write_bytes_per_s", host.ipc.pipe_write_bandwidth);
-  rate("pipe_read_bytes_per_s", host.ipc.pipe_read_bandwidth);
-  if (node["pipe_wakeup"].IsDefined()) host.ipc.pipe_wakeup = read_wakeup(values, node["pipe_wakeup"], "calibration.pipe_wakeup");
-  if (node["pipe_buffer_bytes"].IsDefined())
-    host.ipc.pipe_buffer = values.number(node["pipe_buffer_bytes"], "calibration.pipe_buffer_bytes", kMinPipeBuffer, kMaxPipeBuffer);
-  if (node["pickle_overhead_bytes"].IsDefined())
-    host.ipc.pickle_overhead = values.number(node["pickle_overhead_bytes"], "calibration.pickle_overhead_bytes", 0, kMaxPickleOverhead);
-  duration(node, "asyncio_task_step", "calibration", host.asyncio.task_step_overhead);
-  duration(node, "asyncio_lock_op", "calibration", host.asyncio.lock_op);
-  duration(node, "asyncio_queue_op", "calibration", host.asyncio.queue_op);
-  duration(node, "process_pool_submit", "calibration", host.process_pool.submit);
-}
-
-// A machine profile written by `scripts/record.py calibrate`: the host's machine and GIL
-// latencies, and measurements that set process and IPC costs (all validated); host facts are
-// informational.
-void read_profile(const std::string& file, MachineConfig& machine, HostDefaults& host) {
-  GilConfig& gil = host.gil;
-  YAML::Node root = load_file(file);
-  YamlSource source(file);
-  source.set_document(root);
-  ValueReader values{source};
-  MapReader map(source, root, "");
-  map.get("profile");
-  map.get("host");
-  if (auto c = map.get("calibration"); c.IsDefined()) read_calibration(values, c, host);
-  if (auto m = map.get("machine"); m.IsDefined()) {
-    MapReader mm(source, m, "machine");
-    read_machine_keys(values, mm, machine);
-    mm.reject_unknown_keys();
-  }
-  if (auto g = map.get("gil"); g.IsDefined()) {
-    MapReader gm(source, g, "gil");
-    read_gil_keys(values, gm, gil);
-    gm.reject_unknown_keys();
-  }
-  map.reject_unknown_keys();
-}
-
-// `machine:` is a mapping, a profile path, or a mapping with `profile:` whose keys override it.
-// A profile path in the file is relative to the scenario file; one given with --set, to the
-// working directory. The profile's GIL latencies become the defaults of runtime.gil.
-MachineConfig read_machine(const ValueReader& values, const YAML::Node& node, HostDefaults& host) {
-  MachineConfig machine;
-  if (!node.IsDefined()) return machine;
-  auto load_profile = [&](const YAML::Node& path_node, const std::string& path) {
-    const std::string relative = values.string(path_node, path);
-    const bool from_command_line = values.source.where(path_node).rfind("--", 0) == 0;
-    const std::string file = relative.rfind('/', 0) == 0 || from_command_line
-                                 ? relative
-                                 : directory_of(values.source.file()) + relative;
-    std::ifstream probe(file);
-    if (!probe) values.source.fail(path_node, path, "cannot open the machine profile '" + file + "'");
-    read_profile(file, machine, host);
-  };
-  if (node.IsScalar()) {
-    load_profile(node, "machine");
-    return machine;
-  }
-  MapReader map(values.source, node, "machine");
-  if (auto p = map.get("profile"); p.IsDefined()) load_profile(p, "machine.profile");
-  read_machine_keys(values, map, machine);
-  map.reject_unknown_keys();
-  return machine;
-}
 
 // runtime.process_start: {fork: {parent, child}, spawn: {...}, forkserver: {parent, child, server}}
 void read_process_start(const ValueReader& values, const YAML::Node& node, ProcessCosts& costs) {
@@ -323,10 +90,10 @@ void read_ipc(const ValueReader& values, const YAML::Node& node, IpcConfig& ipc)
                                {"queue_op", &ipc.queue_op}});
   if (auto n = map.get("pipe_wakeup"); n.IsDefined()) ipc.pipe_wakeup = read_wakeup(values, n, map.path_of("pipe_wakeup"));
   if (auto n = map.get("pipe_buffer"); n.IsDefined())
-    ipc.pipe_buffer = values.size(n, map.path_of("pipe_buffer"), kMinPipeBuffer, kMaxPipeBuffer,
+    ipc.pipe_buffer = values.size(n, map.path_of("pipe_buffer"), limits::kMinPipeBuffer, limits::kMaxPipeBuffer,
                                   "from 4KiB (one page, the smallest pipe capacity: pipe(7)) to 1GiB");
   if (auto n = map.get("pickle_overhead"); n.IsDefined())
-    ipc.pickle_overhead = values.size(n, map.path_of("pickle_overhead"), 0, kMaxPickleOverhead, "from 0B to 1MiB");
+    ipc.pickle_overhead = values.size(n, map.path_of("pickle_overhead"), 0, limits::kMaxPickleOverhead, "from 0B to 1MiB");
   map.reject_unknown_keys();
 }
 
@@ -374,8 +141,34 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   return runtime;
 }
 
+// os.sched_setaffinity() of a process or thread: a CPU set within `within` (the CPUs its parent
+// may use; empty: every CPU), or it could never run.
+std::vector<int> read_affinity(const ValueReader& values, MapReader& map, const MachineConfig& machine,
+                               const std::vector<int>& within, const std::string& within_name) {
+  YAML::Node n = map.get("affinity");
+  if (!n.IsDefined()) return {};
+  std::vector<int> affinity = read_cpu_set(values, n, map.path_of("affinity"), machine.logical_cpus());
+  if (within.empty()) return affinity;
+  for (int cpu : affinity)
+    if (std::find(within.begin(), within.end(), cpu) != within.end()) return affinity;
+  std::string list;
+  for (int cpu : within) list += (list.empty() ? "" : ", ") + std::to_string(cpu);
+  values.source.fail(n, map.path_of("affinity"), "shares no CPU with " + within_name + " [" + list + "]: it could never run");
+}
+
+// The CPUs of `a` that are in `b` too (either empty: the other).
+std::vector<int> intersect_cpus(const std::vector<int>& a, const std::vector<int>& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  std::vector<int> both;
+  for (int cpu : a)
+    if (std::find(b.begin(), b.end(), cpu) != b.end()) both.push_back(cpu);
+  return both;
+}
+
 ThreadSpec read_thread(const ValueReader& values, const std::vector<ChannelSpec>& channels, const YAML::Node& node,
-                       const std::string& path, std::size_t index) {
+                       const std::string& path, std::size_t index, const MachineConfig& machine,
+                       const std::vector<int>& process_cpus) {
   MapReader map(values.source, node, path);
   ThreadSpec thread;
   thread.name = "t" + std::to_string(index);
@@ -387,13 +180,14 @@ ThreadSpec read_thread(const ValueReader& values, const std::vector<ChannelSpec>
     thread.interpreter = values.string(n, map.path_of("interpreter"));
     if (thread.interpreter.empty()) values.source.fail(n, map.path_of("interpreter"), "expected an interpreter name");
   }
+  thread.affinity = read_affinity(values, map, machine, process_cpus, "its process's CPUs");
   thread.program = read_thread_program(values, channels, map.require("program"), map.path_of("program"));
   map.reject_unknown_keys();
   return thread;
 }
 
 ProcessSpec read_process(const ValueReader& values, const std::vector<ChannelSpec>& channels, const YAML::Node& node,
-                         const std::string& path, std::size_t index) {
+                         const std::string& path, std::size_t index, const MachineConfig& machine) {
   MapReader map(values.source, node, path);
   ProcessSpec process;
   process.name = "p" + std::to_string(index);
@@ -403,12 +197,15 @@ ProcessSpec read_process(const ValueReader& values, const std::vector<ChannelSpe
                                    "limit: " + std::to_string(limits::kMaxProcesses) + " processes");
   if (auto n = map.get("start_method"); n.IsDefined())
     process.start_method = read_start_method(values, n, map.path_of("start_method"));
+  process.affinity = read_affinity(values, map, machine, machine.cpus, "machine.cpus");
+  const std::vector<int> process_cpus = intersect_cpus(process.affinity, machine.cpus);
   YAML::Node threads = map.require("threads");
   values.expect_sequence(threads, map.path_of("threads"));
   if (threads.size() == 0) values.source.fail(threads, map.path_of("threads"), "expected at least one thread");
   for (std::size_t i = 0; i < threads.size(); ++i)
     process.threads.push_back(
-        read_thread(values, channels, threads[i], map.path_of("threads") + "[" + std::to_string(i) + "]", i));
+        read_thread(values, channels, threads[i], map.path_of("threads") + "[" + std::to_string(i) + "]", i, machine,
+                    process_cpus));
   map.reject_unknown_keys();
   return process;
 }
@@ -444,36 +241,38 @@ std::vector<ChannelSpec> read_channels(const ValueReader& values, const YAML::No
 }
 
 std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::Node& node,
-                                       const std::vector<ChannelSpec>& channels) {
+                                       const std::vector<ChannelSpec>& channels, const MachineConfig& machine) {
   MapReader map(values.source, node, "workload");
   map.get("channels");  // read first by read_scenario: programs refer to them
   YAML::Node list = map.require("processes");
   values.expect_sequence(list, "workload.processes");
   if (list.size() == 0) values.source.fail(list, "workload.processes", "expected at least one process");
   std::vector<ProcessSpec> processes;
-  double threads = 0, processes_total = 0, executions = 0;
+  double threads = 0, processes_total = 0;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    processes.push_back(read_process(values, channels, list[i], "workload.processes[" + std::to_string(i) + "]", i));
+    processes.push_back(
+        read_process(values, channels, list[i], "workload.processes[" + std::to_string(i) + "]", i, machine));
     const ProcessSpec& p = processes.back();
     processes_total += static_cast<double>(p.count);
-    for (const ThreadSpec& t : p.threads) {
-      double n = static_cast<double>(p.count) * static_cast<double>(t.count);
-      threads += n;
-      executions += n * count_step_executions(t.program);
-    }
+    for (const ThreadSpec& t : p.threads) threads += static_cast<double>(p.count) * static_cast<double>(t.count);
   }
+  map.reject_unknown_keys();
   auto refuse = [&](double have, double limit, const std::string& what) {
     if (have > limit)
       values.source.fail(node, "workload",
-                         std::to_string(static_cast<long long>(have)) + " " + what + " is more than the limit of " +
-                             std::to_string(static_cast<long long>(limit)));
+                         format_count(have) + " " + what + " is more than the limit of " + format_count(limit));
   };
   refuse(processes_total, static_cast<double>(limits::kMaxProcesses), "processes in total");
   refuse(threads, static_cast<double>(limits::kMaxThreads), "threads in total");
-  if (executions > limits::kMaxStepExecutions)
+  const ExecutionBound executions = count_workload_executions(processes);
+  if (!executions.cycle.empty())
     values.source.fail(node, "workload",
-                       "the programs execute " + std::to_string(static_cast<long long>(executions)) +
-                           " steps in total, more than the limit of 10000000 (reduce repeat counts)");
+                       "consume loops put messages back into channel '" + executions.cycle +
+                           "', which they consume from: the messages could circulate forever");
+  if (executions.steps > limits::kMaxStepExecutions)
+    values.source.fail(node, "workload",
+                       "the programs execute " + format_count(executions.steps) +
+                           " steps in total, more than the limit of 10000000 (reduce repeat counts or messages)");
   return processes;
 }
 
@@ -485,7 +284,7 @@ std::vector<Scenario> read_scenario(const YamlSource& source, const YAML::Node& 
   scenario.file = source.file();
   scenario.variant = variant;
   if (auto n = map.get("name"); n.IsDefined()) scenario.name = values.string(n, "name");
-  if (auto n = map.get("description"); n.IsDefined()) scenario.description = values.string(n, "description");
+  if (auto n = map.get("description"); n.IsDefined()) scenario.description = values.text(n, "description");
   map.get("variants");  // handled by load_scenarios
   HostDefaults host;
   scenario.machine = read_machine(values, map.get("machine"), host);
@@ -514,26 +313,9 @@ std::vector<Scenario> read_scenario(const YamlSource& source, const YAML::Node& 
   // Through a const reference: operator[] on a non-const node would insert the key.
   const YAML::Node& const_workload = workload;
   if (workload.IsMap()) scenario.channels = read_channels(values, const_workload["channels"]);
-  scenario.processes = read_workload(values, workload, scenario.channels);
+  scenario.processes = read_workload(values, workload, scenario.channels, scenario.machine);
   map.reject_unknown_keys();
   return {scenario};
-}
-
-YAML::Node load_file(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw ScenarioError(file, "cannot open the scenario file");
-  try {
-    YAML::Node root = YAML::Load(in);
-    if (!root.IsMap()) {
-      YamlSource source(file);
-      source.fail(root, "", "expected a scenario: a mapping with keys name, machine, runtime, workload, variants; got " +
-                                describe_node(root));
-    }
-    return root;
-  } catch (const YAML::ParserException& e) {
-    throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
-                        "not valid YAML: " + e.msg);
-  }
 }
 
 }  // namespace
@@ -547,7 +329,17 @@ Override parse_override(const std::string& text) {
 }
 
 std::vector<Scenario> load_scenarios(const std::string& file, const std::vector<Override>& overrides) {
-  YAML::Node root = load_file(file);
+  return load_scenarios_text(file, read_input_file(file, {"scenario file", limits::kMaxScenarioBytes}), overrides);
+}
+
+std::vector<Scenario> load_scenarios_text(const std::string& file, const std::string& text,
+                                          const std::vector<Override>& overrides) {
+  // The variants are split off before overrides apply, so an override of them would be ignored.
+  for (const Override& o : overrides)
+    if (o.key == "variants" || o.key.rfind("variants.", 0) == 0 || o.key.rfind("variants[", 0) == 0)
+      throw ScenarioError(o.origin, "'" + o.key + "': variants cannot be set from the command line; choose them "
+                                    "with --variant NAME, or add one to the file");
+  YAML::Node root = load_yaml_text(file, text);
   YamlSource source(file);
   source.set_document(root);
   ValueReader values{source};

@@ -21,4 +21,9 @@ Override parse_override(const std::string& text);
 // overrides applied. Throws ScenarioError with file:line:col on any invalid input.
 std::vector<Scenario> load_scenarios(const std::string& file, const std::vector<Override>& overrides);
 
+// The same for the text of a file named `file` (used in messages and for relative profile paths),
+// already read: the fuzz target's entry point.
+std::vector<Scenario> load_scenarios_text(const std::string& file, const std::string& text,
+                                          const std::vector<Override>& overrides);
+
 }  // namespace gilsim

@@ -1,5 +1,6 @@
 #include "sim/loader/Strategies.hpp"
 
+#include "models/steps/StepTree.hpp"
 #include "sim/loader/Limits.hpp"
 #include "sim/loader/ProgramReader.hpp"
 #include "sim/util/Units.hpp"
@@ -43,8 +44,7 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
     if (node.Scalar() == "sequential") return s;
     if (node.Scalar() == "asyncio") {
       for (const Step& step : batch.program)
-        if (!std::holds_alternative<CpuStep>(step.action) && !std::holds_alternative<IoStep>(step.action) &&
-            !std::holds_alternative<SleepStep>(step.action) && !std::holds_alternative<NativeStep>(step.action))
+        if (!is_leaf(step))
           values.source.fail(node, path, "the asyncio strategy needs a batch program of cpu, io, sleep and native steps only");
       s.kind = StrategyKind::Asyncio;
       return s;
@@ -96,8 +96,7 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
       map.reject_unknown_keys();
     }
     for (const Step& step : batch.program)
-      if (!std::holds_alternative<CpuStep>(step.action) && !std::holds_alternative<IoStep>(step.action) &&
-          !std::holds_alternative<SleepStep>(step.action) && !std::holds_alternative<NativeStep>(step.action))
+      if (!is_leaf(step))
         values.source.fail(key, kind_path, kind + " needs a batch program of cpu, io, sleep and native steps only");
   } else {
     values.source.fail(key, kind_path, "unknown strategy; expected one of " + std::string(kKinds));

@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,8 +10,6 @@
 #include <cstring>
 #include <ctime>
 #include <map>
-
-extern char** environ;
 
 namespace gilsim::sweep {
 namespace {
@@ -39,31 +37,65 @@ class BlockSigchld {
   sigset_t previous_;
 };
 
-pid_t spawn(const PoolJob& job, std::string& error) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, job.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, job.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t empty;
-  sigemptyset(&empty);
-  posix_spawnattr_setsigmask(&attributes, &empty);  // the child must not inherit the blocked SIGCHLD
+// Runs in the forked child until exec: only async-signal-safe calls. Reports a failure as its
+// errno through `report` (close-on-exec, so a successful exec closes it empty).
+[[noreturn]] void exec_job(const PoolJob& job, char* const* argv, pid_t parent, int report) {
   // A process group of its own: stopping the sweep then ends the job and whatever it forked
   // (gilsim run simulates in a forked child) with one kill(-pgid).
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
+  ::setpgid(0, 0);
+  // The job dies with the sweep, even by SIGKILL, which leaves no handler to stop it; the prctl
+  // outlives exec. The sweep may have died before it: then nobody waits for this job.
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);
+  sigset_t empty;
+  sigemptyset(&empty);
+  ::sigprocmask(SIG_SETMASK, &empty, nullptr);  // the sweep blocks SIGCHLD; the job must not
+  const auto redirect = [&](int target, const char* path, int flags) {
+    const int fd = ::open(path, flags, 0644);
+    if (fd < 0 || ::dup2(fd, target) < 0) return false;
+    if (fd != target) ::close(fd);
+    return true;
+  };
+  if (redirect(STDIN_FILENO, "/dev/null", O_RDONLY) &&
+      redirect(STDOUT_FILENO, job.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC) &&
+      redirect(STDERR_FILENO, job.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC))
+    ::execv(argv[0], argv);
+  const int error = errno;
+  while (::write(report, &error, sizeof error) < 0 && errno == EINTR) {
+  }
+  ::_exit(127);
+}
 
+pid_t spawn(const PoolJob& job, std::string& error) {
   std::vector<char*> argv;
   for (const std::string& a : job.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  if (rc != 0) {
-    error = "cannot start " + job.argv[0] + ": " + std::strerror(rc);
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    error = "cannot start " + job.argv[0] + ": " + std::strerror(errno);
+    return -1;
+  }
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(report[0]);
+    exec_job(job, argv.data(), parent, report[1]);
+  }
+  ::close(report[1]);
+  if (pid < 0) {
+    error = "cannot start " + job.argv[0] + ": " + std::strerror(errno);
+    ::close(report[0]);
+    return -1;
+  }
+  int child_errno = 0;
+  ssize_t n;
+  while ((n = ::read(report[0], &child_errno, sizeof child_errno)) < 0 && errno == EINTR) {
+  }
+  ::close(report[0]);
+  if (n == static_cast<ssize_t>(sizeof child_errno)) {  // exec failed: reap the child now
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    error = "cannot start " + job.argv[0] + ": " + std::strerror(child_errno);
     return -1;
   }
   return pid;

@@ -15,14 +15,15 @@ struct PoolJob {
 
 // How a job ended.
 struct PoolOutcome {
-  bool started = false;   // false: posix_spawn failed (message in `error`)
+  bool started = false;   // false: it could not be started (message in `error`)
   int exit_code = -1;     // when it exited
   int signal = 0;         // when a signal killed it
   std::string error;
 };
 
-// Runs `jobs` with at most `parallelism` child processes at a time: each is spawned
-// (posix_spawn: fork + exec) with its output redirected, and finished children are reaped by a
+// Runs `jobs` with at most `parallelism` child processes at a time: each is started (fork +
+// exec) with its output redirected, in a process group of its own, and dies with the sweep
+// (PR_SET_PDEATHSIG: even a SIGKILL of the sweep leaves no job running). Finished children are reaped by a
 // non-blocking waitpid loop that sleeps in sigtimedwait(SIGCHLD) between events, so no thread is
 // needed. `on_done(i, outcome)` is called in the parent as job i ends (in completion order);
 // `on_tick()` at least every `tick_seconds`. When `*stop` becomes non-zero (a signal handler),

@@ -9,6 +9,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "sim/trace/ColumnUnit.hpp"
 #include "sim/trace/Summary.hpp"
 #include "sim/util/JsonWriter.hpp"
 #include "sim/util/Units.hpp"
@@ -63,6 +64,7 @@ std::string error_summary(const std::string& text) {
 RowMetrics metrics_of(const Summary& s) {
   RowMetrics m;
   m.makespan = s.makespan;
+  m.sequential = s.sequential;
   m.cpu_utilisation = s.cpu_utilisation;
   double gil_waiting = 0, blocked = 0, running = 0;
   for (const ThreadStateInfo& state : kThreadStates) {
@@ -70,7 +72,8 @@ RowMetrics metrics_of(const Summary& s) {
     m.thread_seconds += total;
     if (state.category == StateCategory::GilWaiting) gil_waiting += total;
     if (state.category == StateCategory::Blocked) blocked += total;
-    if (state.category == StateCategory::Running) running += total;
+    // On a core or waiting for one (cpu-wait, under the EEVDF scheduler): threads wanting a core.
+    if (state.category == StateCategory::Running || state.category == StateCategory::CpuWaiting) running += total;
   }
   if (m.thread_seconds > 0) {
     m.gil_wait_share = gil_waiting / m.thread_seconds;
@@ -95,6 +98,10 @@ void read_row(SweepRow& row, const std::string& dir) {
   if (read_text(result_path(dir, c), text)) {
     try {
       const YAML::Node doc = YAML::Load(text);
+      if (!doc["schema_version"] || doc["schema_version"].as<int>() != kSummarySchemaVersion)
+        throw std::runtime_error("written by another gilsim version (summary schema " +
+                                 (doc["schema_version"] ? doc["schema_version"].as<std::string>() : std::string("1")) +
+                                 ", expected " + std::to_string(kSummarySchemaVersion) + "); delete it to run it again");
       if (!doc["variants"] || doc["variants"].size() != 1) throw std::runtime_error("expected one variant");
       row.metrics = metrics_of(Summary::from_json(doc["variants"][0]));
       row.ok = true;
@@ -439,6 +446,10 @@ void write_table(std::ostream& out, const SweepReport& report) {
   if (processes_moved) header.insert(header.end(), {"start-up", "transfer"});
   header.insert(header.end(), {"bottleneck", "best", "error"});
   cells.push_back(header);
+  std::vector<double> makespans;
+  for (const SweepRow& row : report.rows)
+    if (row.ok) makespans.push_back(row.metrics.makespan);
+  const ColumnUnit unit = ColumnUnit::for_values(makespans, 5);  // one unit for the column
   bool any_baseline = false;
   for (const SweepRow& row : report.rows) {
     const SweepConfig& c = *row.config;
@@ -448,7 +459,7 @@ void write_table(std::ostream& out, const SweepReport& report) {
     line.insert(line.end(), c.set_values.begin(), c.set_values.end());
     if (row.ok) {
       const RowMetrics& m = row.metrics;
-      line.insert(line.end(), {format_duration(m.makespan), row.speedup >= 0 ? format("%.2fx", row.speedup) : "-",
+      line.insert(line.end(), {unit.format(m.makespan), row.speedup >= 0 ? format("%.2fx", row.speedup) : "-",
                                row.efficiency >= 0 ? percent(row.efficiency) : "-", format("%.1f%%", 100 * m.cpu_utilisation),
                                format("%.1f%%", 100 * m.gil_wait_share), format("%.1f%%", 100 * m.io_share)});
       if (processes_moved)
@@ -480,7 +491,7 @@ void write_table(std::ostream& out, const SweepReport& report) {
       std::vector<std::string> line = {std::to_string(e.cores)};
       if (plan.param_count > 1) line.push_back(plan.params_label(e.params));
       line.push_back(strategy_cell(report, *e.row));
-      line.push_back(format_duration(e.row->metrics.makespan));
+      line.push_back(unit.format(e.row->metrics.makespan));
       best.push_back(line);
     }
     write_aligned(out, best);

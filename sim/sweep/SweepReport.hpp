@@ -27,11 +27,12 @@ const char* bottleneck_name(Bottleneck b);
 // The inputs of the classification, from one run's summary.
 struct RowMetrics {
   double makespan = 0;
+  double sequential = 0;       // the same work run step after step in one thread (gilsim run's speedup baseline)
   double cpu_utilisation = 0;  // busy hardware threads / all hardware threads, over the makespan
   double thread_seconds = 0;   // all states, all threads
   double gil_wait_share = 0;   // gil-wait / thread_seconds
   double io_share = 0;         // (io + sleep) / thread_seconds
-  double busy_threads = 0;     // (python + native) thread-seconds / makespan: threads on or wanting a core
+  double busy_threads = 0;     // (python + native + cpu-wait) thread-seconds / makespan: threads on or wanting a core
   int hardware_threads = 0;    // cores x smt
   double startup_share = 0;    // when the last started process was ready to run / makespan
   double transfer_ratio = 0;   // (pickling + pipe-write) thread-seconds / makespan

@@ -381,7 +381,8 @@ std::vector<CounterDelta> counter_deltas(const Timeline& timeline, SpanIter firs
     const StateSpan& span = timeline.spans[*it];
     earliest = std::min(earliest, to_ns(span.start));
     const int waiting = in_category(span.state, StateCategory::GilWaiting) ? 1 : 0;
-    const int runnable = in_category(span.state, StateCategory::Running) ? 1 : 0;
+    const int runnable =
+        in_category(span.state, StateCategory::Running) || in_category(span.state, StateCategory::CpuWaiting) ? 1 : 0;
     if (waiting == 0 && runnable == 0) continue;
     deltas.push_back({to_ns(span.start), waiting, runnable});
     deltas.push_back({to_ns(span.end), -waiting, -runnable});

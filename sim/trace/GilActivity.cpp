@@ -11,17 +11,6 @@ struct Interval {
   double end;
 };
 
-StepState state_of_kind(const std::string& kind) {
-  if (kind == "cpu") return StepState::Cpu;
-  if (kind == "io") return StepState::Io;
-  if (kind == "sleep") return StepState::Sleep;
-  if (kind == "native") return StepState::Native;
-  if (kind == "lock" || kind == "unlock") return StepState::Lock;
-  if (kind == "put" || kind == "get" || kind == "consume") return StepState::Channel;
-  if (kind == "process_start" || kind == "join") return StepState::Process;
-  return StepState::Other;  // asyncio, an executor worker's or a feeder's lifetime
-}
-
 // Each thread's runs inside its cpu steps, in time order, merged over pauses up to min_pause.
 std::map<ThreadKey, std::vector<Interval>> merged_cpu_runs(const std::vector<TraceStep>& steps,
                                                            const std::vector<GilRun>& runs, double min_pause) {
@@ -99,7 +88,7 @@ void add_states(const std::vector<TraceStep>& steps, const std::map<ThreadKey, s
     seconds.fill(0);
     for (const TraceStep* s : thread_steps) {
       const double duration = s->end - s->start;
-      const StepState state = state_of_kind(s->kind);
+      const StepState state = step_state_of_kind(s->kind);
       if (state != StepState::Cpu || !runs) {
         seconds[static_cast<int>(state)] += duration;
         continue;
@@ -112,6 +101,17 @@ void add_states(const std::vector<TraceStep>& steps, const std::map<ThreadKey, s
 }
 
 }  // namespace
+
+StepState step_state_of_kind(const std::string& kind) {
+  if (kind == "cpu") return StepState::Cpu;
+  if (kind == "io") return StepState::Io;
+  if (kind == "sleep") return StepState::Sleep;
+  if (kind == "native") return StepState::Native;
+  if (kind == "lock" || kind == "unlock") return StepState::Lock;
+  if (kind == "put" || kind == "get" || kind == "consume") return StepState::Channel;
+  if (kind == "process_start" || kind == "join") return StepState::Process;
+  return StepState::Other;  // asyncio, an executor worker's or a feeder's lifetime
+}
 
 const char* step_state_name(StepState state) {
   switch (state) {

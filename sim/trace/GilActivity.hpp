@@ -19,6 +19,8 @@ namespace gilsim {
 enum class StepState { Python, GilWait, Cpu, Io, Sleep, Native, Lock, Channel, Process, Other };
 constexpr int kStepStateCount = 10;
 const char* step_state_name(StepState state);
+// The state of a step of this kind ("cpu", "io", ...), a cpu step as StepState::Cpu.
+StepState step_state_of_kind(const std::string& kind);
 using StateSeconds = std::array<double, kStepStateCount>;
 
 using ThreadKey = std::pair<std::string, std::string>;  // (process, thread) instance names

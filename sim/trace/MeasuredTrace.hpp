@@ -1,4 +1,5 @@
 #pragma once
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,10 @@ struct MeasuredTrace {
   double makespan() const;  // latest step end
 };
 
-// Reads and checks a trace file; throws ScenarioError naming the file and what is wrong.
+// Reads and checks a trace file; throws ScenarioError naming the file and what is wrong. The
+// file is read one event at a time (JsonStreamReader.hpp), at most 1 GiB and 10^7 step spans.
 MeasuredTrace read_trace(const std::string& file);
+// The same from a stream, `file` naming it in messages: the fuzz target's entry point.
+MeasuredTrace read_trace(std::istream& in, const std::string& file);
 
 }  // namespace gilsim

@@ -9,6 +9,14 @@
 namespace gilsim {
 namespace {
 
+// "gil_wait_s": a state's key in --json, snake_case as every other key.
+std::string state_key(int state) {
+  std::string key = state_name(static_cast<ThreadState>(state));
+  for (char& c : key)
+    if (c == '-') c = '_';
+  return key + "_s";
+}
+
 std::vector<CoreSummary> core_occupancy(const Timeline& timeline, double makespan) {
   std::vector<CoreSummary> cores;
   for (const CoreOccupancy& c : timeline.core_occupancy)
@@ -52,8 +60,7 @@ Summary Summary::from_timeline(const Timeline& timeline) {
   s.pickling = timeline.pickling_seconds;
   s.transfer = timeline.transfer_seconds;
   for (std::size_t p = 0; p < timeline.processes.size(); ++p) {
-    s.processes.push_back({timeline.processes[p].name, timeline.process_gil_switches[p],
-                           s.makespan > 0 ? timeline.python_seconds[p] / s.makespan : 0});
+    s.processes.push_back({timeline.processes[p].name, timeline.process_gil_switches[p], timeline.python_seconds[p]});
     s.gil_switches += timeline.process_gil_switches[p];
   }
 
@@ -79,6 +86,9 @@ void Summary::write_json(std::ostream& out, int indent) const {
   out << pad << "  \"startup_s\": " << json::seconds(startup) << ",\n";
   out << pad << "  \"pickling_s\": " << json::seconds(pickling) << ",\n";
   out << pad << "  \"transfer_s\": " << json::seconds(transfer) << ",\n";
+  for (int st = 0; st < kThreadStateCount; ++st)  // thread-seconds per state, summed over threads
+    out << pad << "  " << json::quote(state_key(st)) << ": " << json::seconds(state_total(static_cast<ThreadState>(st)))
+        << ",\n";
   out << pad << "  \"per_core\": [";
   for (std::size_t c = 0; c < per_core.size(); ++c)
     out << (c ? ", " : "") << "{\"busy\": " << json::number(per_core[c].busy)
@@ -88,16 +98,14 @@ void Summary::write_json(std::ostream& out, int indent) const {
   for (std::size_t p = 0; p < processes.size(); ++p)
     out << (p ? ",\n" : "\n") << pad << "    {\"name\": " << json::quote(processes[p].name)
         << ", \"gil_switches\": " << processes[p].gil_switches
-        << ", \"gil_held\": " << json::number(processes[p].gil_held) << "}";
+        << ", \"python_s\": " << json::seconds(processes[p].python) << "}";
   out << "\n" << pad << "  ],\n";
   out << pad << "  \"threads\": [";
   for (std::size_t i = 0; i < threads.size(); ++i) {
     const ThreadSummary& t = threads[i];
     out << (i ? ",\n" : "\n") << pad << "    {\"process\": " << json::quote(t.process)
         << ", \"name\": " << json::quote(t.name) << ", \"group\": " << json::quote(t.group);
-    for (int st = 0; st < kThreadStateCount; ++st)
-      out << ", " << json::quote(std::string(state_name(static_cast<ThreadState>(st))) + "_s") << ": "
-          << json::seconds(t.seconds[st]);
+    for (int st = 0; st < kThreadStateCount; ++st) out << ", " << json::quote(state_key(st)) << ": " << json::seconds(t.seconds[st]);
     out << ", \"gil_switches_in\": " << t.gil_switches_in << ", \"finish_s\": " << json::seconds(t.finish) << "}";
   }
   out << "\n" << pad << "  ]\n";
@@ -121,14 +129,14 @@ Summary Summary::from_json(const YAML::Node& node) {
   s.transfer = node["transfer_s"].as<double>();
   for (const auto& c : node["per_core"]) s.per_core.push_back({c["busy"].as<double>(), c["siblings_busy"].as<double>()});
   for (const auto& p : node["processes"])
-    s.processes.push_back({p["name"].as<std::string>(), p["gil_switches"].as<int64_t>(), p["gil_held"].as<double>()});
+    s.processes.push_back({p["name"].as<std::string>(), p["gil_switches"].as<int64_t>(), p["python_s"].as<double>()});
   for (const auto& t : node["threads"]) {
     ThreadSummary ts;
     ts.process = t["process"].as<std::string>();
     ts.name = t["name"].as<std::string>();
     ts.group = t["group"].as<std::string>();
     for (int st = 0; st < kThreadStateCount; ++st)
-      ts.seconds[st] = t[std::string(state_name(static_cast<ThreadState>(st))) + "_s"].as<double>();
+      ts.seconds[st] = t[state_key(st)].as<double>();
     ts.gil_switches_in = t["gil_switches_in"].as<int64_t>();
     ts.finish = t["finish_s"].as<double>();
     s.threads.push_back(ts);

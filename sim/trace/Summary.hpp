@@ -27,11 +27,14 @@ struct CoreSummary {
 struct ProcessSummary {
   std::string name;
   int64_t gil_switches = 0;
-  double startup = 0;   // when the last process started by a parent was ready to run
-  double pickling = 0;  // thread-seconds of Python moving objects: pickling, unpickling, queue ops
-  double transfer = 0;  // thread-seconds writing to pipes
-  double gil_held = 0;  // fraction of the makespan some thread held the GIL running Python
+  // Thread-seconds of Python in the process. With one GIL, / makespan is the share of the run
+  // the GIL was held running Python; without one (free-threaded) it may exceed the makespan.
+  double python = 0;
 };
+
+// The version of the --json summary's layout (README "Outputs"): 2 has snake_case keys only
+// ("gil_wait_s"), per-variant state totals and per-process python_s instead of gil_held.
+constexpr int kSummarySchemaVersion = 2;
 
 // What the summary table and --json report for one simulated variant.
 struct Summary {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <map>
 
+#include "sim/trace/ColumnUnit.hpp"
 #include "sim/util/JsonWriter.hpp"
 #include "sim/util/Units.hpp"
 
@@ -24,18 +25,22 @@ std::string variant_label(const Summary& s) { return s.variant.empty() ? s.scena
 void write_variant_table(std::ostream& out, const std::vector<Summary>& variants) {
   std::size_t width = 8;
   for (const auto& s : variants) width = std::max(width, variant_label(s).size() + 2);
-  out << pad("variant", width) << pad("machine", 9) << pad("interval", 9) << pad("makespan", 11)
+  out << pad("variant", width) << pad("machine", 9) << pad("interval", 9) << pad("makespan", 12)
       << pad("speedup", 9) << pad("cpu-util", 9);
   for (const ThreadStateInfo& state : kThreadStates)
     if (state.variant_column) out << pad(state.name, 10);
   out << pad("start-up", 10) << pad("pickling", 10) << pad("transfer", 10) << "gil-switches\n";
   std::size_t fastest = 0;
-  for (std::size_t i = 0; i < variants.size(); ++i)
+  std::vector<double> makespans;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
     if (variants[i].makespan < variants[fastest].makespan) fastest = i;
+    makespans.push_back(variants[i].makespan);
+  }
+  const ColumnUnit makespan_unit = ColumnUnit::for_values(makespans, 5);
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const Summary& s = variants[i];
     out << pad(variant_label(s), width) << pad(std::to_string(s.cores) + "x" + std::to_string(s.smt), 9)
-        << pad(format_duration(s.switch_interval), 9) << pad(format_duration(s.makespan), 11)
+        << pad(format_duration(s.switch_interval), 9) << pad(makespan_unit.format(s.makespan), 12)
         << pad(fixed(s.speedup, "%.2fx"), 9) << pad(fixed(100 * s.cpu_utilisation, "%.1f%%"), 9);
     for (const ThreadStateInfo& state : kThreadStates)
       if (state.variant_column) out << pad(fixed(s.state_total(state.state), "%.3fs"), 10);
@@ -86,13 +91,19 @@ void write_thread_table(std::ostream& out, const Summary& s, bool per_thread) {
   }
   std::size_t width = 8;
   for (const Row& r : rows) width = std::max(width, r.label.size() + 2);
+  std::vector<ColumnUnit> units;
+  for (int st = 0; st <= kThreadStateCount; ++st) {  // the states, then last-finish
+    std::vector<double> column;
+    for (const Row& r : rows) column.push_back(st < kThreadStateCount ? r.seconds[st] / r.count : r.finish);
+    units.push_back(ColumnUnit::for_values(column, 4));
+  }
   out << pad(per_thread ? "thread" : "group", width) << pad("threads", 8);
   for (int st = 0; st < kThreadStateCount; ++st) out << pad(state_name(static_cast<ThreadState>(st)), 11);
   out << pad("switches-in", 12) << "last-finish\n";
   for (const Row& r : rows) {
     out << pad(r.label, width) << pad(std::to_string(r.count), 8);
-    for (int st = 0; st < kThreadStateCount; ++st) out << pad(format_duration(r.seconds[st] / r.count), 11);
-    out << pad(fixed(r.switches / r.count, "%.1f"), 12) << format_duration(r.finish) << "\n";
+    for (int st = 0; st < kThreadStateCount; ++st) out << pad(units[st].format(r.seconds[st] / r.count), 11);
+    out << pad(fixed(r.switches / r.count, "%.1f"), 12) << units[kThreadStateCount].format(r.finish) << "\n";
   }
   if (!per_thread) out << "(per-thread means over each group; --threads lists every thread)\n";
 }
@@ -113,7 +124,8 @@ void write_report(std::ostream& out, const std::string& file, const std::vector<
 }
 
 void write_report_json(std::ostream& out, const std::string& file, const std::vector<Summary>& variants) {
-  out << "{\n  \"file\": " << json::quote(file) << ",\n  \"variants\": [\n";
+  out << "{\n  \"schema_version\": " << kSummarySchemaVersion << ",\n  \"file\": " << json::quote(file)
+      << ",\n  \"variants\": [\n";
   for (std::size_t i = 0; i < variants.size(); ++i) {
     variants[i].write_json(out, 4);
     out << (i + 1 < variants.size() ? ",\n" : "\n");

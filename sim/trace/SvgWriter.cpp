@@ -1,231 +1,67 @@
 #include "sim/trace/SvgWriter.hpp"
 
 #include "sim/util/Utf8.hpp"
-
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <sstream>
 #include <string>
-#include <tuple>
 #include <vector>
+
+#include "sim/trace/LaneRaster.hpp"
+#include "sim/trace/SvgText.hpp"
 
 namespace gilsim {
 namespace {
 
+using svg::fmt;
+
 // Layout, in SVG user units (pixels).
 constexpr double kWidth = 1200.0;
-constexpr double kPlotLeft = 230.0;  // room for "process/thread" labels
 constexpr double kPlotRight = 1180.0;
-constexpr double kPlotWidth = kPlotRight - kPlotLeft;
-constexpr double kLanesTop = 40.0;
+constexpr double kMinLabelColumn = 120.0;
+constexpr double kMaxLabelColumn = 440.0;
+constexpr double kLanesTop = 52.0;
 constexpr double kLanePitch = 18.0;
 constexpr double kLaneHeight = 14.0;
 constexpr double kLaneInset = (kLanePitch - kLaneHeight) / 2;
-constexpr size_t kMaxLanes = 64;
-constexpr size_t kMaxLabelChars = 34;
+constexpr double kFontSize = 11.0;
+constexpr double kSwatch = 10.0;
+constexpr std::size_t kMaxLabelChars = 64;
+constexpr std::size_t kMaxTitleChars = 150;
+constexpr std::size_t kMaxRects = 200000;
 
-// Size bounds: narrower spans are drawn per pixel; past kMaxRects every lane is.
-constexpr double kMinRectPx = 0.25;
-constexpr size_t kMaxRects = 200000;
-
-
-// Fixed two-decimal coordinates; -0.00 is folded into 0.00 so output does not hinge on signs.
-std::string fmt(double value) {
-  if (std::fabs(value) < 0.005) value = 0;
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%.2f", value);
-  return buffer;
-}
-
-
-// XML text/attribute escaping. XML 1.0 forbids most control characters even as references, so
-// they become spaces; malformed UTF-8 becomes U+FFFD.
-std::string xml_escape(const std::string& text) {
-  std::string escaped;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const char c = text[pos];
-    const size_t length = utf8_sequence_length(text, pos);
-    if (c == '&') escaped += "&amp;";
-    else if (c == '<') escaped += "&lt;";
-    else if (c == '>') escaped += "&gt;";
-    else if (c == '"') escaped += "&quot;";
-    else if (c == '\'') escaped += "&apos;";
-    else if (static_cast<unsigned char>(c) < 0x20) escaped += ' ';
-    else if (length == 0) escaped += "\xEF\xBF\xBD";
-    else escaped.append(text, pos, length);
-    pos += std::max<size_t>(length, 1);
-  }
-  return escaped;
-}
-
-bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-// Keeps at most `max_chars` code points, marking a cut with an ellipsis.
-std::string truncate_label(const std::string& text, size_t max_chars) {
-  const auto chars = std::count_if(text.begin(), text.end(),
-                                   [](char c) { return !is_continuation_byte(c); });
-  if (static_cast<size_t>(chars) <= max_chars) return text;
-  size_t kept = 0;
-  size_t pos = 0;
-  for (; pos < text.size(); ++pos) {
-    if (is_continuation_byte(text[pos])) continue;
-    if (kept++ == max_chars - 1) break;  // room left for the ellipsis only
-  }
-  return text.substr(0, pos) + "\xE2\x80\xA6";
-}
-
-bool valid_span(const Timeline& timeline, const StateSpan& span) {
-  return span.thread >= 0 && static_cast<size_t>(span.thread) < timeline.threads.size() &&
-         static_cast<int>(span.state) < kThreadStateCount && std::isfinite(span.start) &&
-         std::isfinite(span.end) && span.end >= span.start;
-}
-
-// Maps seconds to pixels from the plot's left edge; covers every span of every thread.
-struct TimeAxis {
-  double start = 0;
-  double end = 1e-3;
-  double x(double t) const { return (t - start) * (kPlotWidth / (end - start)); }
+// Where things go: the label column fits the longest label.
+struct Layout {
+  double plot_left = 0;
+  double plot_width = 0;
+  double axis_start = 0;
+  double axis_end = 1e-3;
+  double x(double t) const { return (t - axis_start) * (plot_width / (axis_end - axis_start)); }
 };
 
-TimeAxis make_time_axis(const Timeline& timeline) {
-  TimeAxis axis;
-  double end = 0;
-  for (const StateSpan& span : timeline.spans) {
-    if (!valid_span(timeline, span)) continue;
-    axis.start = std::min(axis.start, span.start);
-    end = std::max(end, span.end);
-  }
-  axis.end = end > axis.start ? end : axis.start + 1e-3;  // empty timeline: a 1ms axis
-  return axis;
-}
+double lane_top(std::size_t lane) { return kLanesTop + static_cast<double>(lane) * kLanePitch; }
 
-// A same-state stretch of a lane, in pixels from the plot's left edge.
-struct Run {
-  int state;
-  double x0;
-  double x1;
-};
+std::string label_of(const PanelLane& lane) { return svg::truncate(lane.label, kMaxLabelChars); }
 
-struct Rect {
-  size_t lane;
-  int state;
-  double x0;
-  double x1;
-};
-
-// Each shown lane's spans as runs in time order; touching same-state spans (a step boundary,
-// or a gap under kMinRectPx) merge, since they would draw as one rect anyway.
-std::vector<std::vector<Run>> lane_runs(const Timeline& timeline, size_t lanes,
-                                        const TimeAxis& axis) {
-  std::vector<std::vector<size_t>> spans(lanes);
-  for (size_t i = 0; i < timeline.spans.size(); ++i) {
-    const StateSpan& span = timeline.spans[i];
-    if (valid_span(timeline, span) && static_cast<size_t>(span.thread) < lanes)
-      spans[span.thread].push_back(i);
-  }
-  std::vector<std::vector<Run>> runs(lanes);
-  for (size_t lane = 0; lane < lanes; ++lane) {
-    const auto key = [&](size_t i) {
-      const StateSpan& s = timeline.spans[i];
-      return std::make_tuple(s.start, s.end, s.state, i);
-    };
-    std::sort(spans[lane].begin(), spans[lane].end(),
-              [&](size_t a, size_t b) { return key(a) < key(b); });
-    for (size_t i : spans[lane]) {
-      const StateSpan& span = timeline.spans[i];
-      const Run run{static_cast<int>(span.state), axis.x(span.start), axis.x(span.end)};
-      auto& lane_runs = runs[lane];
-      if (!lane_runs.empty() && lane_runs.back().state == run.state &&
-          run.x0 - lane_runs.back().x1 < kMinRectPx) {
-        lane_runs.back().x1 = std::max(lane_runs.back().x1, run.x1);
-      } else {
-        lane_runs.push_back(run);
-      }
-    }
-  }
-  return runs;
-}
-
-// The state covering most of a pixel column, or -1 when under kMinRectPx of it is covered.
-int dominant_state(const std::array<double, kThreadStateCount>& cover) {
-  double total = 0;
-  int best = 0;
-  for (int s = 0; s < kThreadStateCount; ++s) {
-    total += cover[s];
-    if (cover[s] > cover[best]) best = s;
-  }
-  return total < kMinRectPx ? -1 : best;
-}
-
-// Draws runs[first, last) at pixel resolution, clipped to their extent: each column takes its
-// majority state and equal neighbouring columns merge into one rect.
-void rasterise(const std::vector<Run>& runs, size_t first, size_t last, size_t lane,
-               std::vector<Rect>& rects) {
-  const double lo = runs[first].x0;
-  double hi = lo;
-  for (size_t i = first; i < last; ++i) hi = std::max(hi, runs[i].x1);
-  const auto col_lo = static_cast<int64_t>(std::floor(std::max(lo, 0.0)));
-  const auto col_hi = static_cast<int64_t>(std::ceil(std::min(hi, kPlotWidth)));
-  if (col_hi <= col_lo) return;
-  std::vector<std::array<double, kThreadStateCount>> cover(col_hi - col_lo);
-  for (size_t i = first; i < last; ++i) {
-    const Run& run = runs[i];
-    const int64_t from = std::max(col_lo, static_cast<int64_t>(std::floor(run.x0)));
-    const int64_t to = std::min(col_hi, static_cast<int64_t>(std::ceil(run.x1)));
-    for (int64_t c = from; c < to; ++c) {
-      const double overlap = std::min(run.x1, c + 1.0) - std::max(run.x0, double(c));
-      if (overlap > 0) cover[c - col_lo][run.state] += overlap;
-    }
-  }
-  for (int64_t c = col_lo; c < col_hi; ++c) {
-    const int state = dominant_state(cover[c - col_lo]);
-    if (state < 0) continue;
-    const double x0 = std::max(lo, double(c));
-    const double x1 = std::min(hi, c + 1.0);
-    Rect* previous = rects.empty() ? nullptr : &rects.back();
-    if (previous && previous->lane == lane && previous->state == state && previous->x1 == x0)
-      previous->x1 = x1;
-    else
-      rects.push_back({lane, state, x0, x1});
-  }
-}
-
-// Exact rects for runs at least kMinRectPx wide; each stretch of narrower runs is rasterised.
-void exact_lane_rects(const std::vector<Run>& runs, size_t lane, std::vector<Rect>& rects) {
-  constexpr size_t kNone = SIZE_MAX;
-  size_t narrow_from = kNone;
-  for (size_t i = 0; i < runs.size(); ++i) {
-    if (runs[i].x1 - runs[i].x0 < kMinRectPx) {
-      if (narrow_from == kNone) narrow_from = i;
-      continue;
-    }
-    if (narrow_from != kNone) rasterise(runs, narrow_from, i, lane, rects);
-    narrow_from = kNone;
-    rects.push_back({lane, runs[i].state, runs[i].x0, runs[i].x1});
-  }
-  if (narrow_from != kNone) rasterise(runs, narrow_from, runs.size(), lane, rects);
-}
-
-std::vector<Rect> span_rects(const std::vector<std::vector<Run>>& runs) {
-  std::vector<Rect> rects;
-  for (size_t lane = 0; lane < runs.size() && rects.size() <= kMaxRects; ++lane)
-    exact_lane_rects(runs[lane], lane, rects);
-  if (rects.size() <= kMaxRects) return rects;
-  // Too many to draw exactly: every lane at pixel resolution (at most ~1k rects a lane).
-  rects.clear();
-  for (size_t lane = 0; lane < runs.size(); ++lane)
-    if (!runs[lane].empty()) rasterise(runs[lane], 0, runs[lane].size(), lane, rects);
-  return rects;
+Layout make_layout(const ActivityPanel& panel, double axis_start, double axis_end) {
+  double widest = 0;
+  for (const PanelLane& lane : panel.lanes)
+    widest = std::max(widest, svg::text_width(label_of(lane), kFontSize) + (lane.swatch >= 0 ? kSwatch + 4 : 0));
+  Layout layout;
+  layout.plot_left = std::clamp(widest + 16, kMinLabelColumn, kMaxLabelColumn);
+  layout.plot_width = kPlotRight - layout.plot_left;
+  layout.axis_start = axis_start;
+  layout.axis_end = axis_end > axis_start ? axis_end : axis_start + 1e-3;
+  return layout;
 }
 
 // A tick step of mantissa * 10^exponent seconds, mantissa in {1, 2, 5}.
 struct TickStep {
   int64_t mantissa;
   int exponent;
-  double seconds() const { return mantissa * std::pow(10.0, exponent); }
+  double seconds() const { return static_cast<double>(mantissa) * std::pow(10.0, exponent); }
 };
 
 // The smallest 1/2/5 x 10^k step giving at most eight intervals (never below 1ns).
@@ -242,155 +78,206 @@ TickStep nice_tick_step(double range) {
   }
 }
 
-// "0", "500us", "5ms", "2s": tick i in the largest unit the step is a whole multiple of.
-std::string tick_label(const TickStep& step, int64_t index) {
+// "0", "500us", "5ms", "1.5s": tick i in the unit of the axis's largest tick, so that one axis
+// has one unit.
+std::string tick_label(const TickStep& step, int64_t index, double axis_end) {
+  if (index == 0) return "0";
   struct Unit {
     const char* suffix;
-    int exponent;
+    double seconds;
   };
-  static const Unit kUnits[] = {{"s", 0}, {"ms", -3}, {"us", -6}, {"ns", -9}};
-  if (index == 0) return "0";
+  static const Unit kUnits[] = {{"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
   const Unit* unit = &kUnits[3];
-  for (const Unit& candidate : kUnits) {
-    if (step.exponent >= candidate.exponent) {
+  for (const Unit& candidate : kUnits)
+    if (axis_end >= candidate.seconds * (1 - 1e-9)) {
       unit = &candidate;
       break;
     }
-  }
-  int64_t value = index * step.mantissa;
-  for (int e = unit->exponent; e < step.exponent; ++e) value *= 10;
-  return std::to_string(value) + unit->suffix;
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g%s", static_cast<double>(index) * step.seconds() / unit->seconds, unit->suffix);
+  return buffer;
 }
 
-double lane_top(size_t lane) { return kLanesTop + lane * kLanePitch; }
-
-std::string lane_label(const Timeline& timeline, const ThreadInfo& thread) {
-  const bool known = thread.process >= 0 &&
-                     static_cast<size_t>(thread.process) < timeline.processes.size();
-  const std::string process = known ? timeline.processes[thread.process].name : "?";
-  return truncate_label(process + "/" + thread.name, kMaxLabelChars);
-}
-
-std::string title_text(const Timeline& timeline) {
-  std::string title = timeline.scenario.empty() ? "gilsim" : timeline.scenario;
-  if (!timeline.variant.empty()) title += " (" + timeline.variant + ")";
-  return title;
-}
-
-void write_header(const Timeline& timeline, double height, std::ostream& out) {
-  const std::string title = xml_escape(title_text(timeline));
+void write_header(const ActivityPanel& panel, double height, std::ostream& out) {
+  const std::string title = svg::escape(svg::truncate(panel.title, kMaxTitleChars));
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << fmt(kWidth) << "\" height=\""
-      << fmt(height) << "\" viewBox=\"0 0 " << fmt(kWidth) << ' ' << fmt(height)
-      << "\" font-family=\"sans-serif\" font-size=\"11\">\n"
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << fmt(kWidth) << "\" height=\"" << fmt(height)
+      << "\" viewBox=\"0 0 " << fmt(kWidth) << ' ' << fmt(height) << "\" font-family=\"sans-serif\" font-size=\"11\">\n"
       << "<title>" << title << "</title>\n"
-      << "<rect x=\"0\" y=\"0\" width=\"" << fmt(kWidth) << "\" height=\"" << fmt(height)
-      << "\" fill=\"#ffffff\"/>\n"
-      << "<text x=\"" << fmt(kWidth / 2) << "\" y=\"24\" text-anchor=\"middle\" font-size=\"16\""
-      << " font-weight=\"bold\">" << title << "</text>\n";
+      << "<rect x=\"0\" y=\"0\" width=\"" << fmt(kWidth) << "\" height=\"" << fmt(height) << "\" fill=\"#ffffff\"/>\n"
+      << "<text x=\"" << fmt(kWidth / 2) << "\" y=\"22\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">"
+      << title << "</text>\n";
+  if (!panel.subtitle.empty())
+    out << "<text x=\"" << fmt(kWidth / 2) << "\" y=\"39\" text-anchor=\"middle\" fill=\"#555555\">"
+        << svg::escape(svg::truncate(panel.subtitle, 2 * kMaxTitleChars)) << "</text>\n";
 }
 
-void write_lanes(const Timeline& timeline, size_t lanes, std::ostream& out) {
+void write_lanes(const ActivityPanel& panel, const Layout& layout, std::ostream& out) {
   out << "<g id=\"lanes\" fill=\"#f5f5f5\">\n";
-  for (size_t lane = 0; lane < lanes; ++lane)
-    out << "<rect x=\"" << fmt(kPlotLeft) << "\" y=\"" << fmt(lane_top(lane) + kLaneInset)
-        << "\" width=\"" << fmt(kPlotWidth) << "\" height=\"" << fmt(kLaneHeight) << "\"/>\n";
+  for (std::size_t lane = 0; lane < panel.lanes.size(); ++lane)
+    out << "<rect x=\"" << fmt(layout.plot_left) << "\" y=\"" << fmt(lane_top(lane) + kLaneInset) << "\" width=\""
+        << fmt(layout.plot_width) << "\" height=\"" << fmt(kLaneHeight) << "\"/>\n";
   out << "</g>\n<g id=\"labels\" text-anchor=\"end\">\n";
-  for (size_t lane = 0; lane < lanes; ++lane)
-    out << "<text x=\"" << fmt(kPlotLeft - 6) << "\" y=\"" << fmt(lane_top(lane) + 12.5)
-        << "\">" << xml_escape(lane_label(timeline, timeline.threads[lane])) << "</text>\n";
+  for (std::size_t lane = 0; lane < panel.lanes.size(); ++lane) {
+    if (panel.lanes[lane].gil) continue;
+    out << "<text x=\"" << fmt(layout.plot_left - 6) << "\" y=\"" << fmt(lane_top(lane) + 12.5) << "\">"
+        << svg::escape(label_of(panel.lanes[lane])) << "</text>\n";
+  }
+  out << "</g>\n<g id=\"gil-labels\" text-anchor=\"end\" font-style=\"italic\" fill=\"#555555\">\n";
+  for (std::size_t lane = 0; lane < panel.lanes.size(); ++lane)
+    if (panel.lanes[lane].gil)
+      out << "<text x=\"" << fmt(layout.plot_left - 6) << "\" y=\"" << fmt(lane_top(lane) + 12.5) << "\">"
+          << svg::escape(label_of(panel.lanes[lane])) << "</text>\n";
+  out << "</g>\n<g id=\"swatches\">\n";
+  for (std::size_t lane = 0; lane < panel.lanes.size(); ++lane) {
+    const PanelLane& l = panel.lanes[lane];
+    if (l.swatch < 0 || static_cast<std::size_t>(l.swatch) >= panel.styles.size()) continue;
+    const double x = layout.plot_left - 8 - svg::text_width(label_of(l), kFontSize) - kSwatch;
+    out << "<rect x=\"" << fmt(std::max(2.0, x)) << "\" y=\"" << fmt(lane_top(lane) + 4) << "\" width=\"" << fmt(kSwatch)
+        << "\" height=\"" << fmt(kSwatch) << "\" fill=\"" << panel.styles[l.swatch].colour << "\"/>\n";
+  }
   out << "</g>\n";
 }
 
-void write_grid(const TimeAxis& axis, const TickStep& step, double bottom, std::ostream& out) {
+void write_grid(const Layout& layout, const TickStep& step, double bottom, std::ostream& out) {
   const double seconds = step.seconds();
-  const auto first = static_cast<int64_t>(std::ceil(axis.start / seconds - 1e-9));
-  const auto last = static_cast<int64_t>(std::floor(axis.end / seconds + 1e-9));
+  const auto first = static_cast<int64_t>(std::ceil(layout.axis_start / seconds - 1e-9));
+  const auto last = static_cast<int64_t>(std::floor(layout.axis_end / seconds + 1e-9));
   out << "<g id=\"grid\" stroke=\"#e0e0e0\">\n";
   for (int64_t i = first; i <= last; ++i) {
-    const std::string x = fmt(kPlotLeft + axis.x(i * seconds));
-    out << "<line x1=\"" << x << "\" y1=\"" << fmt(kLanesTop) << "\" x2=\"" << x << "\" y2=\""
-        << fmt(bottom) << "\"/>\n";
+    const std::string x = fmt(layout.plot_left + layout.x(static_cast<double>(i) * seconds));
+    out << "<line x1=\"" << x << "\" y1=\"" << fmt(kLanesTop) << "\" x2=\"" << x << "\" y2=\"" << fmt(bottom) << "\"/>\n";
   }
   out << "</g>\n";
 }
 
-// Rects grouped by state (one fill per group) to keep huge plots compact.
-void write_span_rects(const std::vector<Rect>& rects, std::ostream& out) {
-  out << "<g id=\"spans\">\n";
-  for (int state = 0; state < kThreadStateCount; ++state) {
-    const auto has_state = [&](const Rect& r) { return r.state == state; };
-    if (std::none_of(rects.begin(), rects.end(), has_state)) continue;
-    out << "<g class=\"" << state_name(static_cast<ThreadState>(state)) << "\" fill=\""
-        << state_info(state).colour << "\">\n";
+// Rects grouped by style (one fill per group) to keep huge plots compact; GIL lanes first, in a
+// group of their own.
+void write_rects(const ActivityPanel& panel, const Layout& layout, const std::vector<Rect>& rects, bool gil,
+                 std::ostream& out) {
+  out << (gil ? "<g id=\"gil\">\n" : "<g id=\"spans\">\n");
+  for (std::size_t style = 0; style < panel.styles.size(); ++style) {
+    const auto wanted = [&](const Rect& r) {
+      return r.style == static_cast<int>(style) && panel.lanes[r.lane].gil == gil;
+    };
+    if (std::none_of(rects.begin(), rects.end(), wanted)) continue;
+    std::string name = panel.styles[style].name;
+    std::replace(name.begin(), name.end(), ' ', '-');
+    out << "<g class=\"" << svg::escape(name) << "\" fill=\"" << panel.styles[style].colour << "\">\n";
     for (const Rect& rect : rects) {
-      if (rect.state != state) continue;
+      if (!wanted(rect)) continue;
       // Round both edges first so abutting rects share an edge exactly.
-      const double x0 = std::round((kPlotLeft + rect.x0) * 100) / 100;
-      const double x1 = std::round((kPlotLeft + rect.x1) * 100) / 100;
-      out << "<rect x=\"" << fmt(x0) << "\" y=\"" << fmt(lane_top(rect.lane) + kLaneInset)
-          << "\" width=\"" << fmt(x1 - x0) << "\" height=\"" << fmt(kLaneHeight) << "\"/>\n";
+      const double x0 = std::round((layout.plot_left + rect.x0) * 100) / 100;
+      const double x1 = std::round((layout.plot_left + rect.x1) * 100) / 100;
+      out << "<rect x=\"" << fmt(x0) << "\" y=\"" << fmt(lane_top(rect.lane) + kLaneInset) << "\" width=\"" << fmt(x1 - x0)
+          << "\" height=\"" << fmt(kLaneHeight) << "\"/>\n";
     }
     out << "</g>\n";
   }
   out << "</g>\n";
 }
 
-void write_axis(const TimeAxis& axis, const TickStep& step, double y, std::ostream& out) {
+void write_axis(const Layout& layout, const TickStep& step, double y, std::ostream& out) {
   const double seconds = step.seconds();
-  const auto first = static_cast<int64_t>(std::ceil(axis.start / seconds - 1e-9));
-  const auto last = static_cast<int64_t>(std::floor(axis.end / seconds + 1e-9));
-  out << "<g id=\"axis\" stroke=\"#333333\">\n<line x1=\"" << fmt(kPlotLeft) << "\" y1=\""
-      << fmt(y) << "\" x2=\"" << fmt(kPlotRight) << "\" y2=\"" << fmt(y) << "\"/>\n";
+  const auto first = static_cast<int64_t>(std::ceil(layout.axis_start / seconds - 1e-9));
+  const auto last = static_cast<int64_t>(std::floor(layout.axis_end / seconds + 1e-9));
+  const double right = layout.plot_left + layout.plot_width;
+  out << "<g id=\"axis\" stroke=\"#333333\">\n<line x1=\"" << fmt(layout.plot_left) << "\" y1=\"" << fmt(y) << "\" x2=\""
+      << fmt(right) << "\" y2=\"" << fmt(y) << "\"/>\n";
   for (int64_t i = first; i <= last; ++i) {
-    const std::string x = fmt(kPlotLeft + axis.x(i * seconds));
-    out << "<line x1=\"" << x << "\" y1=\"" << fmt(y) << "\" x2=\"" << x << "\" y2=\""
-        << fmt(y + 5) << "\"/>\n";
+    const std::string x = fmt(layout.plot_left + layout.x(static_cast<double>(i) * seconds));
+    out << "<line x1=\"" << x << "\" y1=\"" << fmt(y) << "\" x2=\"" << x << "\" y2=\"" << fmt(y + 5) << "\"/>\n";
   }
   out << "</g>\n<g id=\"ticks\" text-anchor=\"middle\">\n";
   for (int64_t i = first; i <= last; ++i)
-    out << "<text x=\"" << fmt(kPlotLeft + axis.x(i * seconds)) << "\" y=\"" << fmt(y + 17)
-        << "\">" << tick_label(step, i) << "</text>\n";
-  out << "</g>\n<text x=\"" << fmt(kPlotLeft - 14) << "\" y=\"" << fmt(y + 17)
-      << "\" text-anchor=\"end\">time</text>\n";
+    out << "<text x=\"" << fmt(layout.plot_left + layout.x(static_cast<double>(i) * seconds)) << "\" y=\"" << fmt(y + 17)
+        << "\">" << tick_label(step, i, layout.axis_end) << "</text>\n";
+  out << "</g>\n<text x=\"" << fmt(layout.plot_left - 14) << "\" y=\"" << fmt(y + 17) << "\" text-anchor=\"end\">time</text>\n";
 }
 
-void write_legend(double y, std::ostream& out) {
+// Legend entries for the styles drawn (in the legend), wrapped into rows; returns the rows used.
+int write_legend(const ActivityPanel& panel, const std::vector<Rect>& rects, const Layout& layout, double y,
+                 std::ostream& out) {
+  std::vector<bool> used(panel.styles.size(), false);
+  bool holders = false;
+  for (const Rect& r : rects)
+    if (r.style >= 0 && static_cast<std::size_t>(r.style) < used.size()) {
+      used[r.style] = true;
+      holders |= panel.lanes[r.lane].gil;
+    }
   out << "<g id=\"legend\">\n";
-  for (int state = 0; state < kThreadStateCount; ++state) {
-    const double x = kPlotLeft + state * 110.0;
-    out << "<rect x=\"" << fmt(x) << "\" y=\"" << fmt(y - 10) << "\" width=\"12.00\""
-        << " height=\"12.00\" fill=\"" << state_info(state).colour << "\"/>\n"
-        << "<text x=\"" << fmt(x + 16) << "\" y=\"" << fmt(y) << "\">"
-        << state_name(static_cast<ThreadState>(state)) << "</text>\n";
+  double x = layout.plot_left;
+  int row = 0;
+  const auto place = [&](double width) {
+    if (x + width > kPlotRight && x > layout.plot_left) {
+      x = layout.plot_left;
+      ++row;
+    }
+    const double at = x;
+    x += width;
+    return at;
+  };
+  for (std::size_t s = 0; s < panel.styles.size(); ++s) {
+    if (!used[s] || !panel.styles[s].in_legend) continue;
+    const std::string name = svg::escape(panel.styles[s].name);
+    const double at = place(16 + svg::text_width(panel.styles[s].name, kFontSize) + 18);
+    const double ly = y + row * 18.0;
+    out << "<rect x=\"" << fmt(at) << "\" y=\"" << fmt(ly - 10) << "\" width=\"12.00\" height=\"12.00\" fill=\""
+        << panel.styles[s].colour << "\"/>\n<text x=\"" << fmt(at + 16) << "\" y=\"" << fmt(ly) << "\">" << name << "</text>\n";
+  }
+  if (holders) {
+    const std::string text = "GIL lanes: the colour of the thread holding the GIL (beside its name)";
+    const double at = place(svg::text_width(text, kFontSize) + 18);
+    out << "<text x=\"" << fmt(at) << "\" y=\"" << fmt(y + row * 18.0) << "\" font-style=\"italic\">" << svg::escape(text)
+        << "</text>\n";
   }
   out << "</g>\n";
+  return row + 1;
 }
 
 }  // namespace
 
-void write_activity_svg(const Timeline& timeline, std::ostream& out) {
-  const size_t lanes = std::min(timeline.threads.size(), kMaxLanes);
-  const size_t hidden = timeline.threads.size() - lanes;
-  const TimeAxis axis = make_time_axis(timeline);
-  const TickStep step = nice_tick_step(axis.end - axis.start);
-  const std::vector<Rect> rects = span_rects(lane_runs(timeline, lanes, axis));
+void write_activity_svg(const ActivityPanel& panel, double axis_start, double axis_end, std::ostream& out) {
+  const Layout layout = make_layout(panel, axis_start, axis_end);
+  const TickStep step = nice_tick_step(layout.axis_end - layout.axis_start);
+  std::vector<std::vector<Run>> lanes(panel.lanes.size());
+  for (std::size_t l = 0; l < panel.lanes.size(); ++l)
+    for (const TimedRun& r : panel.lanes[l].runs) {
+      if (r.style < 0 || r.style >= kMaxStyles || static_cast<std::size_t>(r.style) >= panel.styles.size()) continue;
+      if (r.end < layout.axis_start || r.start > layout.axis_end) continue;
+      append_run(lanes[l], {r.style, layout.x(std::max(r.start, layout.axis_start)), layout.x(std::min(r.end, layout.axis_end))});
+    }
+  const std::vector<Rect> rects = lane_rects(lanes, layout.plot_width, kMaxRects);
 
-  const double axis_y = lane_top(lanes) + 6;
+  const double axis_y = lane_top(panel.lanes.size()) + 6;
   const double legend_y = axis_y + 44;
-  const double note_y = legend_y + 22;
-  const double height = (hidden > 0 ? note_y : legend_y) + 14;
+  // The legend's rows are known once it is laid out: measure it first.
+  std::ostringstream legend;
+  const int legend_rows = write_legend(panel, rects, layout, legend_y, legend);
+  double y = legend_y + 18.0 * (legend_rows - 1) + 22;
+  std::vector<std::string> notes;
+  for (const std::string& note : panel.notes)
+    for (const std::string& line : svg::wrap(note, kPlotRight - layout.plot_left, kFontSize)) notes.push_back(line);
+  if (panel.hidden_threads > 0) notes.push_back("(" + std::to_string(panel.hidden_threads) + " more threads not shown)");
+  const double height = y + 18.0 * static_cast<double>(notes.size()) - 8;
 
-  write_header(timeline, height, out);
-  write_lanes(timeline, lanes, out);
-  write_grid(axis, step, axis_y, out);
-  write_span_rects(rects, out);
-  write_axis(axis, step, axis_y, out);
-  write_legend(legend_y, out);
-  if (hidden > 0)
-    out << "<text id=\"note\" x=\"" << fmt(kPlotLeft) << "\" y=\"" << fmt(note_y) << "\">("
-        << std::to_string(hidden) << " more threads not shown)</text>\n";
+  write_header(panel, height, out);
+  write_lanes(panel, layout, out);
+  write_grid(layout, step, axis_y, out);
+  write_rects(panel, layout, rects, true, out);
+  write_rects(panel, layout, rects, false, out);
+  write_axis(layout, step, axis_y, out);
+  out << legend.str();
+  for (std::size_t i = 0; i < notes.size(); ++i)
+    out << "<text id=\"note" << (i ? std::to_string(i) : "") << "\" x=\"" << fmt(layout.plot_left) << "\" y=\""
+        << fmt(y + 18.0 * static_cast<double>(i)) << "\">" << svg::escape(notes[i])
+        << "</text>\n";
   out << "</svg>\n";
+}
+
+void write_activity_svg(const Timeline& timeline, std::ostream& out) {
+  const ActivityPanel panel = activity_panel(timeline);
+  write_activity_svg(panel, panel.start, panel.end, out);
 }
 
 }  // namespace gilsim

@@ -6,22 +6,23 @@
 #include <utility>
 #include <vector>
 
+#include "sim/util/NumberSyntax.hpp"
+
 namespace gilsim {
 namespace {
 
 using UnitTable = std::vector<std::pair<const char*, double>>;
 
-// Splits "<number><unit>" and scales by the unit's factor; nullopt when either part is bad.
+// Splits "<number><unit>" (NumberSyntax.hpp, the unit right after the number) and scales by the
+// unit's factor; nullopt when either part is bad.
 std::optional<double> parse_with_units(const std::string& text, const UnitTable& units) {
-  if (text.empty()) return std::nullopt;
-  const char* begin = text.c_str();
-  char* end = nullptr;
-  double value = std::strtod(begin, &end);
-  if (end == begin || !std::isfinite(value)) return std::nullopt;
-  std::string unit(end);
-  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+  const std::size_t length = number_prefix_length(text);
+  if (length == 0) return std::nullopt;
+  const double value = std::strtod(text.substr(0, length).c_str(), nullptr);
+  if (!std::isfinite(value)) return std::nullopt;
+  const std::string unit = text.substr(length);
   for (const auto& [name, factor] : units)
-    if (unit == name) return value * factor;
+    if (unit == name && std::isfinite(value * factor)) return value * factor;
   return std::nullopt;
 }
 

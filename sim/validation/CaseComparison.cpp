@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/cli/OutputPath.hpp"
+#include "sim/trace/OutputPath.hpp"
 #include "sim/engine/IsolatedRun.hpp"
 #include "sim/engine/Simulation.hpp"
 #include "sim/util/ScenarioError.hpp"
@@ -161,7 +161,10 @@ RunReport validate_run(const CaseFile& file, const CaseRun& run, const std::map<
   report.run = run.name;
   const std::vector<const MetricSpec*> metrics = metrics_of(file, options, run.name);
   std::vector<SpanTrace> quiet;
-  for (const std::string& path : files_matching(file.traces + "/" + run.name + ".rep*.trace.json")) {
+  // Recordings are gzip-compressed (.trace.json.gz); a hand-written trace may be plain.
+  std::vector<std::string> paths = files_matching(file.traces + "/" + run.name + ".rep*.trace.json.gz");
+  for (std::string& plain : files_matching(file.traces + "/" + run.name + ".rep*.trace.json")) paths.push_back(std::move(plain));
+  for (const std::string& path : paths) {
     SpanTrace t = read_span_trace(path);
     if (const auto differ = host_mismatches(profile_host, t.host); !differ.empty()) {
       std::string facts;
@@ -179,7 +182,7 @@ RunReport validate_run(const CaseFile& file, const CaseRun& run, const std::map<
     quiet.push_back(std::move(t));
   }
   if (quiet.empty()) {
-    report.error = "no quiet measured repetition in " + file.traces + "/" + run.name + ".rep*.trace.json (" +
+    report.error = "no quiet measured repetition in " + file.traces + "/" + run.name + ".rep*.trace.json[.gz] (" +
                    std::to_string(report.dropped.size()) + " noisy): record it with scripts/validation record " + file.name;
     return report;
   }

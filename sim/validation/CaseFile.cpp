@@ -7,7 +7,7 @@
 
 #include "sim/loader/NodeReader.hpp"
 #include "sim/util/ScenarioError.hpp"
-#include "sim/util/YamlFile.hpp"
+#include "sim/loader/YamlFile.hpp"
 #include "sim/validation/CaseReading.hpp"
 #include "sim/validation/ModelScale.hpp"
 
@@ -227,7 +227,7 @@ CaseFile read_case_file(const std::string& file) {
   c.file = file;
   c.directory = directory_of(file);
   c.name = values.string(map.require("case"), "case");
-  if (const YAML::Node d = map.get("description"); d.IsDefined()) c.description = values.string(d, "description");
+  if (const YAML::Node d = map.get("description"); d.IsDefined()) c.description = values.text(d, "description");
   // Paths are relative to the case file; the scenario and the profile must exist.
   auto path = [&](const char* key, bool must_exist) {
     const YAML::Node node = map.require(key);

@@ -60,7 +60,7 @@ void read_gaps(const ValueReader& values, const YAML::Node& node, const std::str
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string at = path + "[" + std::to_string(i) + "]";
     MapReader gap(values.source, node[i], at);
-    const std::string missing = values.string(gap.require("missing"), gap.path_of("missing"));
+    const std::string missing = values.text(gap.require("missing"), gap.path_of("missing"));
     const YAML::Node bands = gap.require("bands");
     gap.reject_unknown_keys();
     MapReader runs(values.source, bands, gap.path_of("bands"));

@@ -4,9 +4,12 @@ Run from the repository root:  python3 -m unittest discover -s tests/scripts -p 
 
 They must pass on a loaded 2-core machine in well under a minute, so they check structure,
 names, indices and loose bounds, never tight timings. Tests that compare with the simulator use
-build/gilsim and are skipped when it has not been built.
+$GILSIM_BUILD/gilsim (GILSIM_BUILD defaults to build/, as in scripts/setup.sh). When GILSIM_BUILD is
+set, as ctest sets it to the suite's build directory, a missing binary fails those tests; otherwise
+they are skipped, saying so.
 """
 
+import functools
 import importlib.util
 import json
 import math
@@ -23,7 +26,9 @@ import unittest.mock
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RECORD = os.path.join(REPO, "scripts", "record.py")
-GILSIM = os.path.join(REPO, "build", "gilsim")
+GILSIM_BUILD = os.path.abspath(os.environ.get("GILSIM_BUILD") or os.path.join(REPO, "build"))
+GILSIM = os.path.join(GILSIM_BUILD, "gilsim")
+GILSIM_REQUIRED = bool(os.environ.get("GILSIM_BUILD"))  # ctest sets it (tests/CMakeLists.txt): a missing binary is an error
 
 sys.dont_write_bytecode = True  # no scripts/__pycache__ from importing the recorder
 _spec = importlib.util.spec_from_file_location("gilsim_record", RECORD)
@@ -31,7 +36,26 @@ record = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(record)
 
 TS_DUR = re.compile(r'"ts":-?\d+\.\d{3},"dur":\d+\.\d{3},')
-NEEDS_GILSIM = unittest.skipUnless(os.access(GILSIM, os.X_OK), "build/gilsim is not built")
+GILSIM_MISSING = f"{GILSIM} is not built (GILSIM_BUILD={os.environ.get('GILSIM_BUILD', 'unset')})"
+
+
+def gilsim_available(test):
+    """True if the simulator binary exists; if it does not, fails `test` when it is required."""
+    if os.access(GILSIM, os.X_OK):
+        return True
+    if GILSIM_REQUIRED:
+        test.fail(GILSIM_MISSING)
+    return False
+
+
+def needs_gilsim(method):
+    """Runs `method` only if the simulator binary exists: skipped without it, failed if it is required."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        if not gilsim_available(self):
+            self.skipTest(GILSIM_MISSING)
+        return method(self, *args, **kwargs)
+    return run
 
 
 def run_record(*args, timeout=120):
@@ -77,7 +101,7 @@ class SplitMixTest(TempDirTest):
         self.assertEqual([rng.next() for _ in range(3)],
                          [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F])
 
-    @NEEDS_GILSIM
+    @needs_gilsim
     def test_recorder_latency_draws_equal_the_simulators_io_spans(self):
         # Two processes x two threads (four streams); fixed io in between must not draw.
         path = self.scenario("draws.yaml", """
@@ -200,7 +224,7 @@ class NamingTest(unittest.TestCase):
             expected += [("sleep", "sleep 200us", 4, i), ("io", "io 300us", 5, i), ("native", "native 100us", 6, i)]
         self.assertEqual(got, expected)
 
-    @NEEDS_GILSIM
+    @needs_gilsim
     def test_step_keys_are_exactly_the_simulators(self):
         sim_path = os.path.join(self.dir, "sim.json")
         subprocess.run([GILSIM, "run", self.path, "--trace", sim_path], check=True, stdout=subprocess.DEVNULL,
@@ -289,7 +313,7 @@ class StartMethodAndLockTest(RecordedScenarioTest):
         self.assertGreaterEqual(lock_wait_end, holder["unlock db"]["ts"])
         self.assertGreater(waiter["lock db"]["dur"], 5000)  # the holder keeps it ~18 ms longer
 
-    @NEEDS_GILSIM
+    @needs_gilsim
     def test_keys_and_random_streams_are_the_simulators(self):
         sim_path = os.path.join(self.dir, "sim.json")
         subprocess.run([GILSIM, "run", self.path, "--trace", sim_path], check=True, stdout=subprocess.DEVNULL,
@@ -350,7 +374,7 @@ class ChannelTest(RecordedScenarioTest):
         self.assertEqual(count("put", "main"), 5 + 5 + 5)  # producer: 10; consumers forward 5 to local
         self.assertEqual(sum(1 for e in self.spans if e["name"] == "consume" and e["args"]["process"] == "sink"), 6)
 
-    @NEEDS_GILSIM
+    @needs_gilsim
     def test_step_keys_are_the_simulators(self):
         sim_path = os.path.join(self.dir, "sim.json")
         subprocess.run([GILSIM, "run", self.path, "--trace", sim_path], check=True, stdout=subprocess.DEVNULL,
@@ -426,7 +450,7 @@ class AsyncioAndNativeThreadsTest(RecordedScenarioTest):
     def thread(self, name):
         return [e for e in self.spans if e["args"]["thread"] == name]
 
-    @NEEDS_GILSIM
+    @needs_gilsim
     def test_step_keys_and_tracks_are_exactly_the_simulators(self):
         simulated = [e for e in step_spans(simulate(self, self.path))
                      if not e["args"]["thread"].startswith("QueueFeederThread")]  # multiprocessing's own
@@ -456,7 +480,7 @@ class AsyncioAndNativeThreadsTest(RecordedScenarioTest):
         self.assertEqual(sum(1 for e in self.thread("sink") if e["name"] == "consume"), 5)
         self.assertEqual(sum(1 for e in self.thread("collector") if e["name"] == "get"), 4)
 
-    @NEEDS_GILSIM
+    @needs_gilsim
     def test_latencies_drawn_per_message_and_per_executor_thread_are_the_simulators(self):
         sim = simulate(self, self.path)
         layout = record.instances(export(self.path))
@@ -534,7 +558,7 @@ workload:
         self.assertGreaterEqual(loop[1]["dur"], 6 * 5000)
         self.assertLess(loop[1]["dur"], 6 * 5000 + 500_000)
 
-    @NEEDS_GILSIM
+    @needs_gilsim
     def test_step_keys_are_exactly_the_simulators(self):
         simulated = step_spans(simulate(self, self.path))
         self.assertEqual(sorted(step_key(e) for e in self.spans), sorted(step_key(e) for e in simulated))
@@ -550,7 +574,7 @@ batch: {tasks: 4, program: [{cpu: 1ms}], input: 4KiB, output: 1KiB}
 strategies: [{processes: {workers: 1, start_method: fork}}]
 """
 
-    @NEEDS_GILSIM
+    @needs_gilsim
     def test_the_parent_process_is_laid_out_as_the_simulator_does(self):
         path = self.scenario("pool.yaml", self.SCENARIO)
         out = os.path.join(self.dir, "out")
@@ -700,7 +724,7 @@ workload:
         python = sum(e["dur"] for e in runs) / 1e3
         self.assertLessEqual(python, sum(cpu))
         self.assertLessEqual(python, makespan * 1.01)  # one GIL: the runs barely overlap
-        if os.access(GILSIM, os.X_OK):  # validate reads them and compares the GIL
+        if gilsim_available(self):  # validate reads them and compares the GIL
             done = subprocess.run([GILSIM, "validate", path, "--measured", os.path.join(out, "two-cpu.rep0.trace.json"),
                                    "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
             self.assertIn(done.returncode, (0, 1), done.stderr)
@@ -1035,7 +1059,7 @@ class CalibrateTest(TempDirTest):
         self.assertGreater(int(values["calibration.pickle_overhead_bytes"]), 0)
         self.assertGreater(float(values["calibration.cpu_unit_ns"]), 0)
         self.assertEqual(values["machine.speed"], "1.0")
-        if os.access(GILSIM, os.X_OK):  # the simulator accepts it as a machine profile
+        if gilsim_available(self):  # the simulator accepts it as a machine profile
             scenario = self.scenario("uses.yaml", f"name: uses\nmachine: {out}\n"
                                                   "workload: {processes: [{threads: [{program: [{cpu: 1ms}]}]}]}\n")
             done = subprocess.run([GILSIM, "export", scenario], stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -29,7 +29,7 @@ TEST_CASE("a scenario error exits with status 2 and the file:line:col message, n
   CommandResult r = run_gilsim("run scenarios/invalid/unknown_key.yaml");
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err == "scenarios/invalid/unknown_key.yaml:5:3: error: machine.cpus: unknown key; expected one of: cores, profile, smt, smt_yield, speed\n");
+  CHECK(r.err == "scenarios/invalid/unknown_key.yaml:5:3: error: machine.processors: unknown key; expected one of: base_slice, context_switch, cores, cpus, migration_cost, profile, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_remote\n");
 }
 
 TEST_CASE("an unknown command-line option is refused with a pointer to --help") {
@@ -171,13 +171,13 @@ TEST_CASE("validate refuses bad traces with the file and what is wrong, exit 2")
         "tests/fixtures/traces/step_without_args.json: error: not a valid gilsim trace: traceEvents[0]: a step span without args\n");
   CHECK(run_gilsim(scenario + "tests/fixtures/traces/other_scenario.json").err ==
         "tests/fixtures/traces/other_scenario.json: error: the trace is from scenario 'some-other-scenario', which scenarios/seed/gil_handover.yaml does not have\n");
-  CHECK(run_gilsim(scenario + "tests/fixtures/traces/missing.json").err == "tests/fixtures/traces/missing.json: error: cannot open the trace file\n");
+  CHECK(run_gilsim(scenario + "tests/fixtures/traces/missing.json").err == "tests/fixtures/traces/missing.json: error: cannot open the trace file: No such file or directory\n");
   CHECK(run_gilsim("validate scenarios/seed/gil_handover.yaml").exit_code == 2);
   // A trace whose steps do not fit the scenario: from another version of it.
   CommandResult mismatch = run_gilsim(scenario + "tests/fixtures/traces/missing_step.json");
   CHECK(mismatch.exit_code == 2);
-  CHECK(mismatch.err.rfind("tests/fixtures/traces/missing_step.json has app/worker[1] step 0 #5 (cpu 1s), which the "
-                           "simulation does not", 0) == 0);
+  CHECK(mismatch.err.rfind("tests/fixtures/traces/missing_step.json: error: the trace does not fit the scenario: it has "
+                           "app/worker[1] step 0 #5 (cpu 1s), which the simulation does not", 0) == 0);
 }
 
 TEST_CASE("export gives the resolved scenario, channels and new step kinds included, as JSON") {

@@ -2,10 +2,13 @@
 // description and in README "Models").
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "tests/sim/SimTestSupport.hpp"
+#include "tests/support/Tolerance.hpp"
 
 using namespace gilsim;
 using namespace gilsim::testing;
@@ -13,17 +16,18 @@ using namespace gilsim::testing;
 namespace {
 
 const char* const kCpuBound = "scenarios/seed/cpu_bound_threads_vs_processes.yaml";
+// A summary's times have a resolution of 1 ns, its ratios of 1e-6 (Summary::write_json).
+constexpr double kSummarySeconds = 1e-9, kSummaryRatio = 1e-6;
 
-// Mean length of the GIL holder's uninterrupted Python runs, over a timeline.
-double mean_python_run(const Timeline& t) {
-  double total = 0;
-  int runs = 0;
+// Median length of the GIL holders' uninterrupted Python runs, over a timeline: the typical run.
+// (A mean would count each thread's shorter first or last run.)
+double median_python_run(const Timeline& t) {
+  std::vector<double> runs;
   for (const StateSpan& s : t.spans)
-    if (s.state == ThreadState::Python) {
-      total += s.end - s.start;
-      ++runs;
-    }
-  return runs ? total / runs : 0;
+    if (s.state == ThreadState::Python) runs.push_back(s.end - s.start);
+  if (runs.empty()) return 0;
+  std::nth_element(runs.begin(), runs.begin() + runs.size() / 2, runs.end());
+  return runs[runs.size() / 2];
 }
 
 }  // namespace
@@ -91,12 +95,13 @@ TEST_CASE("I/O-bound: 50 requests of 20 ms take 1 s in one thread and 0.1 s in 1
   const char* file = "scenarios/seed/io_bound.yaml";
   Summary sequential = simulate_summary(load_variant(file, "sequential"));
   Summary threads = simulate_summary(load_variant(file, "threads"));
-  CHECK(sequential.makespan == doctest::Approx(1.0).epsilon(1e-3));
+  CHECK_ABS(sequential.makespan, 1.0, kSummarySeconds);
   // 5 rounds of 20 ms; each round 10 threads re-take the free GIL one after another (no waits
-  // for a switch interval since nobody holds it long).
-  CHECK(threads.makespan == doctest::Approx(0.1).epsilon(0.01));
-  CHECK(threads.speedup == doctest::Approx(10.0).epsilon(0.01));
-  CHECK(threads.state_total(ThreadState::Io) == doctest::Approx(1.0).epsilon(1e-6));
+  // for a switch interval since nobody holds it long), and with no Python between the requests
+  // the re-takes cost no time: exactly 100 ms. (This check accepted +-1.1 ms.)
+  CHECK_ABS(threads.makespan, 0.1, kSummarySeconds);
+  CHECK_ABS(threads.speedup, 10.0, kSummaryRatio);
+  CHECK_ABS(threads.state_total(ThreadState::Io), 1.0, 10 * kSummarySeconds);  // 10 threads' sum
 }
 
 TEST_CASE("convoy effect: an I/O loop beside a CPU-bound thread runs 1/(1ms + interval) times per second") {
@@ -112,7 +117,13 @@ TEST_CASE("convoy effect: an I/O loop beside a CPU-bound thread runs 1/(1ms + in
         if (s.thread == 0 && s.state == ThreadState::Io && s.end <= cpu_end) ++iterations;
       return std::to_string(iterations / cpu_end);
     });
-    CHECK(std::stod(rate) == doctest::Approx(1.0 / (0.001 + interval)).epsilon(0.05));
+    // Each iteration: 1 ms of I/O, then the I/O thread waits for the GIL a switch interval + 50 us
+    // of timer slack, the CPU-bound thread drops it 5 us later (drop latency), the I/O thread
+    // runs after a 50 us wake-up, and runs 10 us of Python: 1 ms + interval + 115 us (the seeded
+    // tie jitter adds under 2 us). Whole iterations counted in the CPU-bound thread's > 2 s: off
+    // by at most one. (This check said 1 / (1 ms + interval) with a tolerance of 5%: 2% high at 5 ms.)
+    const double period = 0.001 + interval + 115e-6;
+    CHECK_REL(std::stod(rate), 1.0 / period, period / 2.0);
   }
 }
 
@@ -124,17 +135,23 @@ TEST_CASE("two CPU-bound threads hand the GIL over about every interval + 0.15 m
     const double seconds = scenario.runtime.gil.switch_interval;
     std::string result = simulate_and(scenario, [](const Timeline& t) {
       std::ostringstream out;
-      out << t.process_gil_switches[0] << " " << mean_python_run(t);
+      out << t.process_gil_switches[0] << " " << median_python_run(t);
       return out.str();
     });
     std::istringstream in(result);
     double switches = 0, run = 0;
     in >> switches >> run;
     // Period: interval + timer slack 50us + drop latency 5us + two wake-ups of 50us = +0.155 ms.
-    const double period = seconds + 155e-6;
-    CHECK(switches == doctest::Approx(2.0 / period).epsilon(0.03));
     // The holder runs from its take until the drop: interval + slack + drop latency + 1 wake-up.
-    CHECK(run == doctest::Approx(seconds + 105e-6).epsilon(0.02));
+    const double run_length = seconds + 105e-6;
+    // Each thread's 1 s of Python is ceil(1 s / run) runs (its first or last one shorter), each
+    // begun by taking the GIL: 2 x 196 = 392 at 5 ms, 2 x 67 = 134 at 15 ms. (This check said
+    // 2 s / period, 388 and 132, with a tolerance of 3%.)
+    CHECK(switches == 2 * std::ceil(1.0 / run_length));
+    // The median run, plus the seeded tie jitter: two offsets under 1 us (runtime.gil.tie_jitter).
+    // (This check took the mean, which the shorter runs pull down by 0.18 ms at 15 ms, with a
+    // tolerance of 2% x (1 + run): +-20 ms.)
+    CHECK_ABS(run, run_length, 2e-6);
   }
 }
 
@@ -156,12 +173,13 @@ TEST_CASE("native code releasing the GIL: threads scale, BLAS-threaded processes
   Summary threads = simulate_summary(load_variant(file, "threads-8"));
   Summary blas = simulate_summary(load_variant(file, "sequential-blas8"));
   Summary pool = simulate_summary(load_variant(file, "processes-8-blas8"));
-  CHECK(sequential.makespan == doctest::Approx(6.4).epsilon(1e-6));
-  CHECK(threads.makespan == doctest::Approx(0.8).epsilon(1e-3));  // 8 threads, 8 cores, GIL released
-  CHECK(blas.makespan == doctest::Approx(0.8).epsilon(1e-6));     // each call spreads over 8 cores
-  CHECK(pool.makespan == doctest::Approx(0.8).epsilon(1e-3));     // 64 jobs on 8 cores: no gain over blas
-  CHECK(pool.cpu_utilisation == doctest::Approx(1.0).epsilon(1e-3));
-  CHECK(threads.state_total(ThreadState::Native) == doctest::Approx(6.4).epsilon(1e-3));
+  // Exact (these checks accepted +-1.8 ms on 0.8 s and +-7.4 ms on 6.4 s).
+  CHECK_ABS(sequential.makespan, 6.4, kSummarySeconds);
+  CHECK_ABS(threads.makespan, 0.8, kSummarySeconds);  // 8 threads, 8 cores, GIL released
+  CHECK_ABS(blas.makespan, 0.8, kSummarySeconds);     // each call spreads over 8 cores
+  CHECK_ABS(pool.makespan, 0.8, kSummarySeconds);     // 64 jobs on 8 cores: no gain over blas
+  CHECK_ABS(pool.cpu_utilisation, 1.0, kSummaryRatio);
+  CHECK_ABS(threads.state_total(ThreadState::Native), 6.4, 8 * kSummarySeconds);  // 8 threads' sum
 }
 
 TEST_CASE("free-threaded build runs threads in parallel at its bytecode slowdown - sub-interpreters have a GIL each") {
@@ -203,10 +221,19 @@ TEST_CASE("lock contention: the lock serialises critical sections - under the GI
 TEST_CASE("a thread blocked on a lock releases the GIL for the others") {
   Summary s = simulate_summary(load_variant("scenarios/seed/lock_releases_gil.yaml", ""));
   // cruncher's 200 ms run while holder is in I/O and waiter blocks on the lock; then waiter's
-  // 50 ms once holder releases at 200 ms: 0.25 s plus latencies.
-  CHECK(s.makespan == doctest::Approx(0.25).epsilon(0.02));
+  // 50 ms once holder releases at 200 ms: 0.25 s plus latencies. At 1 ms waiter and cruncher
+  // both wake from their sleeps wanting the GIL and cruncher takes it, so waiter calls lock()
+  // only after a switch interval: 1 ms + 5 ms + 50 us timer slack + 5 us drop latency + 50 us
+  // wake-up = 6.105 ms; its lock() blocks at once and cruncher resumes after its own 50 us
+  // wake-up, ending its 200 ms of Python at 201.1 ms. holder, back from I/O at 200 ms, takes the
+  // GIL 50 us later (201.15 ms) and releases the lock, waiter wakes 50 us later (201.2 ms) and
+  // runs 50 ms: 251.2 ms. Each of these 4 wake-ups carries a seeded tie jitter under 1 us
+  // (runtime.gil.tie_jitter). (This check accepted +-25 ms.)
+  CHECK_ABS(s.makespan, 0.2512, 4e-6);
+  // waiter blocks on the lock from 6.105 ms to 201.2 ms: 195.095 ms. (This check said 199 ms,
+  // from 1 ms, with a tolerance of +-12 ms.)
   const ThreadSummary& waiter = s.threads[1];
-  CHECK(waiter.seconds[static_cast<int>(ThreadState::LockWait)] == doctest::Approx(0.199).epsilon(0.01));
+  CHECK_ABS(waiter.seconds[static_cast<int>(ThreadState::LockWait)], 0.195095, 4e-6);
 }
 
 TEST_CASE("a lock-order deadlock is reported with the blocked threads named, not a hang") {
@@ -259,7 +286,7 @@ TEST_CASE("queue vs pipe: a pipe costs the writer pickling and waiting for the r
   const double first_wakeup = 12e-6 + (45e-6 - 12e-6) * std::log(116.384 / 100) / std::log(10.0);
   const double last_message = wake + 26 / R + unpickle + 50e-6;
   CHECK(pipe.makespan == doctest::Approx(2000 * (100e-6 + put) + (first_wakeup - wake) + last_message).epsilon(1e-6));
-  CHECK(pipe.makespan == doctest::Approx(0.298564).epsilon(1e-5));
+  CHECK_ABS(pipe.makespan, 0.298564, 1e-6);  // the same figure to its 6 decimals
   CHECK(mp_queue.makespan > pipe.makespan);
   const ThreadSummary& feeder = mp_queue.threads[1];
   CHECK(feeder.name == "QueueFeederThread data");
@@ -277,20 +304,31 @@ TEST_CASE("a get on a channel nobody writes is reported as a deadlock naming the
 
 TEST_CASE("strategy comparison, CPU-bound batch: threads stay at the sequential time, processes and free-threading scale") {
   const char* file = "scenarios/seed/cpu_batch.yaml";
-  CHECK(simulate_summary(load_variant(file, "sequential")).makespan == doctest::Approx(2.0).epsilon(1e-6));
+  CHECK_ABS(simulate_summary(load_variant(file, "sequential")).makespan, 2.0, kSummarySeconds);
   for (const char* threads : {"threads-2", "threads-4", "threads-8"}) {
     CAPTURE(threads);
     const double makespan = simulate_summary(load_variant(file, threads)).makespan;
     CHECK(makespan > 2.0);
     CHECK(makespan < 2.0 * 1.015);  // one GIL: only hand-over latencies added
   }
-  // 8 workers forked one after another (3 ms each), 250 ms of work each, 1 ms to exit.
-  CHECK(simulate_summary(load_variant(file, "processes-8-fork")).makespan == doctest::Approx(0.275).epsilon(0.002));
-  // spawn: 5 ms per start in the parent, then 135 ms of start-up in each child, 10 ms to exit.
-  CHECK(simulate_summary(load_variant(file, "processes-8-spawn")).makespan == doctest::Approx(0.435).epsilon(0.002));
-  CHECK(simulate_summary(load_variant(file, "processes-2-fork")).makespan == doctest::Approx(1.007).epsilon(0.002));
-  CHECK(simulate_summary(load_variant(file, "free-threaded-8")).makespan == doctest::Approx(0.27).epsilon(0.001));
-  CHECK(simulate_summary(load_variant(file, "free-threaded-1")).makespan == doctest::Approx(2.16).epsilon(0.001));
+  // 8 workers forked one after another (3 ms each), 250 ms of work each, 1 ms to exit: 275 ms.
+  // The tasks then reach the idle workers one at a time through the shared task pipe: the
+  // task-handler's GIL wake-up (50 us), then each worker's pipe wake-up, up to 120 us by how
+  // long it slept (runtime.ipc.pipe_wakeup): under 1 ms more (0.89 ms). (These checks accepted
+  // +-0.2% x (1 + makespan): +-2.6 ms here, +-4 ms for 2 workers.)
+  CHECK_ABS(simulate_summary(load_variant(file, "processes-8-fork")).makespan, 0.2755, 0.0005);
+  // spawn: 5 ms per start in the parent, then 135 ms of start-up in each child, 10 ms to exit;
+  // the last worker's task waits for it: 435 ms, plus under 1 us of pickling and copies.
+  CHECK_ABS(simulate_summary(load_variant(file, "processes-8-spawn")).makespan, 0.435, 1e-6);
+  // 2 forks, 4 tasks of 250 ms each, 1 ms to exit: 1.007 s, and under 0.3 ms for the first
+  // tasks to reach the workers (50 us + 2 pipe wake-ups of up to 120 us).
+  CHECK_ABS(simulate_summary(load_variant(file, "processes-2-fork")).makespan, 1.00715, 0.00015);
+  // Free-threaded: the main thread puts the 8 tasks in a queue.Queue, 5 us each
+  // (runtime.ipc.queue_op); a worker's get takes 5 us, its 250 ms of Python 270 ms (x 1.08).
+  // 8 workers: the last gets the last task at 40 us: 40 + 5 us + 270 ms. 1 worker: the first
+  // task at 5 us, then 8 x (5 us + 270 ms). (These checks accepted +-1.3 ms and +-3.2 ms.)
+  CHECK_ABS(simulate_summary(load_variant(file, "free-threaded-8")).makespan, 0.27 + 45e-6, kSummarySeconds);
+  CHECK_ABS(simulate_summary(load_variant(file, "free-threaded-1")).makespan, 5e-6 + 8 * (5e-6 + 0.27), kSummarySeconds);
 }
 
 TEST_CASE("strategy comparison, tiny function over big data: the process pool is slower than a loop") {
@@ -360,6 +398,10 @@ TEST_CASE("run_in_executor uses ThreadPoolExecutor's default size, min(32, cpus 
                             {parse_override("workload.processes[0].threads[0].program[0].asyncio.program=[{run_in_executor: [{io: 100ms}]}]")});
   Summary summary = simulate_summary(s);
   CHECK(summary.threads.size() == 1 + 8);  // 4 cores: 4 + 4 workers
-  // 20000 calls of 100 ms on 8 threads: 2500 rounds of 100 ms.
-  CHECK(summary.makespan == doctest::Approx(250.0).epsilon(0.001));
+  // 20000 calls of 100 ms on 8 threads: 2500 rounds of 100 ms, each with 5 us of the worker's
+  // Python (its work-queue get): at least 250.0125 s. The workers also wait for the GIL: the loop
+  // holds it while it submits the calls, so they start a switch interval apart (the last at
+  // 41 ms), and later calls wait for its task steps: under 0.1 s more (57 ms). (This check
+  // accepted +-0.25 s: 2499 rounds passed.)
+  CHECK_ABS(summary.makespan, 250.0125 + 0.05, 0.05);
 }

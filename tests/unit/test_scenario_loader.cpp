@@ -7,11 +7,16 @@
 
 #include "sim/loader/ScenarioLoader.hpp"
 #include "sim/util/ScenarioError.hpp"
+#include "tests/support/Tolerance.hpp"
 
 using namespace gilsim;
 namespace fs = std::filesystem;
 
 namespace {
+
+// Loaded values are exact but for floating-point rounding: relative 1e-9. (doctest::Approx's
+// default accepted +-12 us, so a profile's 60 us timer slack passed at the default 50 us.)
+constexpr double kRounding = 1e-9;
 
 std::string load_error(const std::string& file, const std::vector<Override>& overrides = {}) {
   try {
@@ -55,7 +60,7 @@ TEST_CASE("every seed scenario loads without error") {
 }
 
 TEST_CASE("a missing file is reported by name") {
-  CHECK(load_error("scenarios/no_such_file.yaml") == "scenarios/no_such_file.yaml: error: cannot open the scenario file");
+  CHECK(load_error("scenarios/no_such_file.yaml") == "scenarios/no_such_file.yaml: error: cannot open the scenario file: No such file or directory");
 }
 
 TEST_CASE("variants inherit the base scenario and override only what they name") {
@@ -63,8 +68,8 @@ TEST_CASE("variants inherit the base scenario and override only what they name")
   REQUIRE(scenarios.size() == 2);
   CHECK(scenarios[0].variant == "interval-5ms");
   CHECK(scenarios[1].variant == "interval-15ms");
-  CHECK(scenarios[0].runtime.gil.switch_interval == doctest::Approx(0.005));
-  CHECK(scenarios[1].runtime.gil.switch_interval == doctest::Approx(0.015));
+  CHECK_REL(scenarios[0].runtime.gil.switch_interval, 0.005, kRounding);
+  CHECK_REL(scenarios[1].runtime.gil.switch_interval, 0.015, kRounding);
   CHECK(scenarios[1].machine.cores == 8);
   CHECK(scenarios[1].processes[0].threads.size() == 2);
 }
@@ -74,7 +79,7 @@ TEST_CASE("yaml anchors let variants share one program") {
   REQUIRE(scenarios.size() == 2);
   CHECK(scenarios[0].processes[0].threads[0].count == 8);
   CHECK(scenarios[1].processes[0].count == 8);
-  CHECK(std::get<CpuStep>(scenarios[1].processes[0].threads[0].program[0].action).seconds == doctest::Approx(1.0));
+  CHECK_REL(std::get<CpuStep>(scenarios[1].processes[0].threads[0].program[0].action).seconds, 1.0, kRounding);
 }
 
 TEST_CASE("overrides set any value, in every variant, after the variant is applied") {
@@ -82,24 +87,24 @@ TEST_CASE("overrides set any value, in every variant, after the variant is appli
                                   {parse_override("runtime.switch_interval=1ms"), parse_override("machine.cores=3"),
                                    parse_override("workload.processes[0].threads[1].program[0].cpu=500ms")});
   for (const auto& s : scenarios) {
-    CHECK(s.runtime.gil.switch_interval == doctest::Approx(0.001));
+    CHECK_REL(s.runtime.gil.switch_interval, 0.001, kRounding);
     CHECK(s.machine.cores == 3);
-    CHECK(std::get<CpuStep>(s.processes[0].threads[1].program[0].action).seconds == doctest::Approx(0.5));
+    CHECK_REL(std::get<CpuStep>(s.processes[0].threads[1].program[0].action).seconds, 0.5, kRounding);
   }
 }
 
 TEST_CASE("an override adds a key the file does not have") {
   auto scenarios = load_scenarios("scenarios/seed/io_bound.yaml", {parse_override("machine.smt_yield=1.3"),
                                                                         parse_override("runtime.gil.wakeup_latency=20us")});
-  CHECK(scenarios[0].machine.smt_yield == doctest::Approx(1.3));
-  CHECK(scenarios[0].runtime.gil.wakeup_latency == doctest::Approx(20e-6));
+  CHECK_REL(scenarios[0].machine.smt_yield, 1.3, kRounding);
+  CHECK_REL(scenarios[0].runtime.gil.wakeup_latency, 20e-6, kRounding);
 }
 
 TEST_CASE("a bad override value is reported against the override, not the file") {
   CHECK(load_error("scenarios/seed/gil_handover.yaml", {{"machine.cores", "many", "--cores many"}}) ==
         "--cores many: error: machine.cores: expected an integer from 1 to 4096, got 'many'");
   CHECK(load_error("scenarios/seed/gil_handover.yaml", {parse_override("machine.colors=3")}) ==
-        "--set machine.colors=3: error: machine.colors: unknown key; expected one of: cores, profile, smt, smt_yield, speed");
+        "--set machine.colors=3: error: machine.colors: unknown key; expected one of: base_slice, context_switch, cores, cpus, migration_cost, profile, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_remote");
 }
 
 TEST_CASE("an override path into a missing list item names the list size") {
@@ -118,9 +123,10 @@ TEST_CASE("a machine profile supplies the machine and the GIL latencies - the sc
   const Scenario& profiled = scenarios[0];
   CHECK(profiled.machine.cores == 4);
   CHECK(profiled.machine.smt == 2);
-  CHECK(profiled.machine.smt_yield == doctest::Approx(1.3));
-  CHECK(profiled.runtime.gil.timer_slack == doctest::Approx(60e-6));
-  CHECK(profiled.runtime.gil.wakeup_latency == doctest::Approx(20e-6));  // runtime.gil overrides the profile
+  CHECK_REL(profiled.machine.smt_yield, 1.3, kRounding);
+  CHECK_REL(profiled.runtime.gil.timer_slack, 60e-6, kRounding);  // the default: 50 us
+  CHECK_REL(profiled.runtime.gil.drop_latency, 7e-6, kRounding);  // the default: 5 us
+  CHECK_REL(profiled.runtime.gil.wakeup_latency, 20e-6, kRounding);  // runtime.gil overrides the profile
   CHECK(scenarios[1].machine.cores == 16);  // mapping form: keys beside `profile` override it
   CHECK(scenarios[1].machine.smt == 2);
 }
@@ -130,40 +136,40 @@ TEST_CASE("a profile given with --set is relative to the working directory") {
                                   {parse_override("machine.profile=tests/fixtures/profile_4core.yaml")});
   CHECK(scenarios[0].machine.cores == 2);  // the scenario's own machine.cores wins over the profile
   CHECK(scenarios[0].machine.smt == 1);
-  CHECK(scenarios[0].runtime.gil.timer_slack == doctest::Approx(60e-6));
+  CHECK_REL(scenarios[0].runtime.gil.timer_slack, 60e-6, kRounding);
 }
 
 TEST_CASE("errors inside a machine profile point into the profile file") {
   CHECK(load_error("tests/fixtures/uses_bad_profile.yaml") ==
-        "tests/fixtures/profile_bad_key.yaml:4:3: error: machine.threads: unknown key; expected one of: cores, smt, smt_yield, speed");
+        "tests/fixtures/profile_bad_key.yaml:4:3: error: machine.threads: unknown key; expected one of: base_slice, context_switch, cores, cpus, migration_cost, scheduler, smt, smt_yield, speed, tick, wakeup_idle, wakeup_remote");
   CHECK(load_error("tests/fixtures/uses_missing_profile.yaml") ==
-        "tests/fixtures/uses_missing_profile.yaml:2:20: error: machine.profile: cannot open the machine profile 'tests/fixtures/no_such_profile.yaml'");
+        "tests/fixtures/uses_missing_profile.yaml:2:20: error: machine.profile: cannot open the machine profile 'tests/fixtures/no_such_profile.yaml': No such file or directory");
 }
 
 TEST_CASE("a profile's calibration sets process start, exit, pickling, pipe, asyncio and pool costs") {
   const Scenario s = load_scenarios("tests/fixtures/uses_profile.yaml", {})[0];
   const ProcessCosts& p = s.runtime.processes;
-  CHECK(p.fork.parent == doctest::Approx(2e-3));
-  CHECK(p.fork.child == doctest::Approx(0.0));
-  CHECK(p.spawn.parent + p.spawn.child == doctest::Approx(60e-3));  // the parent keeps its default share
-  CHECK(p.spawn.parent == doctest::Approx(5e-3));
-  CHECK(p.forkserver.parent + p.forkserver.child == doctest::Approx(30e-3));
-  CHECK(p.forkserver_server == doctest::Approx(20e-3));
-  CHECK(p.fork.exit == doctest::Approx(700e-6));
-  CHECK(p.spawn.exit == doctest::Approx(10e-3));  // not in the profile: the default
-  CHECK(s.runtime.ipc.pickle_bandwidth == doctest::Approx(2e9));
-  CHECK(s.runtime.ipc.unpickle_bandwidth == doctest::Approx(4e9));  // not in the profile: default
+  CHECK_REL(p.fork.parent, 2e-3, kRounding);
+  CHECK_REL(p.fork.child, 0.0, kRounding);
+  CHECK_REL(p.spawn.parent + p.spawn.child, 60e-3, kRounding);  // the parent keeps its default share
+  CHECK_REL(p.spawn.parent, 5e-3, kRounding);
+  CHECK_REL(p.forkserver.parent + p.forkserver.child, 30e-3, kRounding);
+  CHECK_REL(p.forkserver_server, 20e-3, kRounding);
+  CHECK_REL(p.fork.exit, 700e-6, kRounding);
+  CHECK_REL(p.spawn.exit, 10e-3, kRounding);  // not in the profile: the default
+  CHECK_REL(s.runtime.ipc.pickle_bandwidth, 2e9, kRounding);
+  CHECK_REL(s.runtime.ipc.unpickle_bandwidth, 4e9, kRounding);  // not in the profile: default
   CHECK(s.runtime.ipc.pickle_overhead == 24);
   CHECK(s.runtime.ipc.pipe_buffer == 1048576);
-  CHECK(s.runtime.ipc.pipe_write_bandwidth == doctest::Approx(1.2e10));
-  CHECK(s.runtime.ipc.pipe_read_bandwidth == doctest::Approx(9e9));
-  CHECK(s.runtime.ipc.pipe_wakeup.latency(1e-3) == doctest::Approx(25e-6));
-  CHECK(s.runtime.ipc.pipe_wakeup.latency(1e-6) == doctest::Approx(10e-6));
-  CHECK(s.runtime.asyncio.lock_op == doctest::Approx(300e-9));
-  CHECK(s.runtime.asyncio.queue_op == doctest::Approx(200e-9));
-  CHECK(s.runtime.asyncio.task_step_overhead == doctest::Approx(1.2e-6));
-  CHECK(s.runtime.process_pool.submit == doctest::Approx(6e-6));
-  CHECK(s.runtime.process_pool.manager_wakeup == doctest::Approx(20e-6));  // not measured: the default
+  CHECK_REL(s.runtime.ipc.pipe_write_bandwidth, 1.2e10, kRounding);
+  CHECK_REL(s.runtime.ipc.pipe_read_bandwidth, 9e9, kRounding);
+  CHECK_REL(s.runtime.ipc.pipe_wakeup.latency(1e-3), 25e-6, kRounding);
+  CHECK_REL(s.runtime.ipc.pipe_wakeup.latency(1e-6), 10e-6, kRounding);
+  CHECK_REL(s.runtime.asyncio.lock_op, 300e-9, kRounding);
+  CHECK_REL(s.runtime.asyncio.queue_op, 200e-9, kRounding);
+  CHECK_REL(s.runtime.asyncio.task_step_overhead, 1.2e-6, kRounding);
+  CHECK_REL(s.runtime.process_pool.submit, 6e-6, kRounding);
+  CHECK_REL(s.runtime.process_pool.manager_wakeup, 20e-6, kRounding);  // not measured: the default
 }
 
 TEST_CASE("runtime.ipc sets the pipe buffer with a unit, over the profile's") {
@@ -172,7 +178,7 @@ TEST_CASE("runtime.ipc sets the pipe buffer with a unit, over the profile's") {
   CHECK(s.runtime.ipc.pipe_buffer == 16384);
   CHECK(s.runtime.ipc.pickle_overhead == 0);
   CHECK(s.runtime.ipc.pipe_wakeup.latency(1.0) == 0);
-  CHECK(s.runtime.ipc.pipe_write_bandwidth == doctest::Approx(1.2e10));  // from the profile
+  CHECK_REL(s.runtime.ipc.pipe_write_bandwidth, 1.2e10, kRounding);  // from the profile
   CHECK(load_error("tests/fixtures/uses_profile.yaml", {parse_override("runtime.ipc.pipe_buffer=1KiB")}) ==
         "--set runtime.ipc.pipe_buffer=1KiB: error: runtime.ipc.pipe_buffer: expected a size from 4KiB (one page, the "
         "smallest pipe capacity: pipe(7)) to 1GiB (units: B, KB, MB, GB, KiB, MiB, GiB), got '1KiB'");

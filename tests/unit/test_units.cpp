@@ -1,16 +1,18 @@
 #include <doctest/doctest.h>
 
 #include "sim/util/Units.hpp"
+#include "tests/support/Tolerance.hpp"
 
 using namespace gilsim;
 
 TEST_CASE("durations parse with every documented unit") {
-  CHECK(*parse_duration("10ms") == doctest::Approx(0.010));
-  CHECK(*parse_duration("1.5s") == doctest::Approx(1.5));
-  CHECK(*parse_duration("200us") == doctest::Approx(200e-6));
-  CHECK(*parse_duration("250ns") == doctest::Approx(250e-9));
-  CHECK(*parse_duration("2min") == doctest::Approx(120.0));
-  CHECK(*parse_duration("1h") == doctest::Approx(3600.0));
+  // Exact but for floating-point rounding (Approx's default accepted +-12 us: 0 for "250ns").
+  CHECK_REL(*parse_duration("10ms"), 0.010, 1e-12);
+  CHECK_REL(*parse_duration("1.5s"), 1.5, 1e-12);
+  CHECK_REL(*parse_duration("200us"), 200e-6, 1e-12);
+  CHECK_REL(*parse_duration("250ns"), 250e-9, 1e-12);
+  CHECK_REL(*parse_duration("2min"), 120.0, 1e-12);
+  CHECK_REL(*parse_duration("1h"), 3600.0, 1e-12);
 }
 
 TEST_CASE("durations without a unit or with an unknown unit are rejected") {
@@ -22,9 +24,9 @@ TEST_CASE("durations without a unit or with an unknown unit are rejected") {
 }
 
 TEST_CASE("sizes parse decimal and binary units") {
-  CHECK(*parse_size("64KiB") == doctest::Approx(65536.0));
-  CHECK(*parse_size("10MB") == doctest::Approx(1e7));
-  CHECK(*parse_size("1GiB") == doctest::Approx(1073741824.0));
+  CHECK_ABS(*parse_size("64KiB"), 65536.0, 0);  // whole bytes, exact (Approx accepted +-12.8 KB on 1 GiB)
+  CHECK_ABS(*parse_size("10MB"), 1e7, 0);
+  CHECK_ABS(*parse_size("1GiB"), 1073741824.0, 0);
   CHECK_FALSE(parse_size("10 bananas"));
 }
 

@@ -11,12 +11,16 @@
 #include "sim/trace/StepKeys.hpp"
 #include "sim/trace/Validation.hpp"
 #include "sim/util/ScenarioError.hpp"
+#include "tests/support/Tolerance.hpp"
 
 using namespace gilsim;
 
 namespace {
 
 constexpr double ms = 1e-3;
+// The figures below follow from hand-made inputs: exact but for floating-point rounding.
+// (doctest::Approx's default accepted +-12 us, more than the 10 us steps of the inputs.)
+constexpr double kRounding = 1e-9;  // relative
 const std::string kFixtures = "tests/fixtures/traces/";
 
 // Process "app", threads w[0] and w[1] (group app/w), each with one step "cpu 10ms". They trade
@@ -74,7 +78,7 @@ const std::vector<SharedConsumeLoop> kJobsLoops = {{"app", "c[0]", 0, 1, "app/jo
 
 }  // namespace
 
-TEST_CASE("GIL activity: hand-overs are changes of thread between runs; pauses up to the resolution are inside a run") {
+TEST_CASE("GIL activity: hand-overs are changes of thread between runs - pauses up to the resolution are inside a run") {
   // w[0]: runs 0-2, 2.03-4 (a 30 us pause: one run at a 50 us resolution), 8.1-12 in its cpu
   // step, and 4.5-5 in a put step (not a cpu step: not counted). w[1]: 4.1-6, 6.06-8 (a 60 us
   // pause: two runs), 12.1-16.
@@ -89,19 +93,19 @@ TEST_CASE("GIL activity: hand-overs are changes of thread between runs; pauses u
   std::vector<double> lengths = a.run_lengths.at("app/w");
   std::sort(lengths.begin(), lengths.end());
   REQUIRE(lengths.size() == 5);
-  CHECK(lengths[0] == doctest::Approx(1.9 * ms));
-  CHECK(lengths[1] == doctest::Approx(1.94 * ms));
-  CHECK(lengths[2] == doctest::Approx(3.9 * ms));
-  CHECK(lengths[3] == doctest::Approx(3.9 * ms));
-  CHECK(lengths[4] == doctest::Approx(4 * ms));
+  CHECK_REL(lengths[0], 1.9 * ms, kRounding);
+  CHECK_REL(lengths[1], 1.94 * ms, kRounding);
+  CHECK_REL(lengths[2], 3.9 * ms, kRounding);
+  CHECK_REL(lengths[3], 3.9 * ms, kRounding);
+  CHECK_REL(lengths[4], 4 * ms, kRounding);
   CHECK(a.contended_groups.count("app/w") == 1);
   const StateSeconds& w0 = a.states.at({"app", "w[0]"});
-  CHECK(state(w0, StepState::Python) == doctest::Approx(7.9 * ms));  // 4 + 3.9 of cpu steps 4.2 + 7 ms long
-  CHECK(state(w0, StepState::GilWait) == doctest::Approx(3.3 * ms));
-  CHECK(state(w0, StepState::Channel) == doctest::Approx(0.8 * ms));
+  CHECK_REL(state(w0, StepState::Python), 7.9 * ms, kRounding);  // 4 + 3.9 of cpu steps 4.2 + 7 ms long
+  CHECK_REL(state(w0, StepState::GilWait), 3.3 * ms, kRounding);
+  CHECK_REL(state(w0, StepState::Channel), 0.8 * ms, kRounding);
   const StateSeconds& w1 = a.states.at({"app", "w[1]"});
-  CHECK(state(w1, StepState::Python) == doctest::Approx(7.74 * ms));
-  CHECK(state(w1, StepState::GilWait) == doctest::Approx(9.26 * ms));
+  CHECK_REL(state(w1, StepState::Python), 7.74 * ms, kRounding);
+  CHECK_REL(state(w1, StepState::GilWait), 9.26 * ms, kRounding);
 
   SUBCASE("consecutive cpu steps with no pause between them are one run") {
     const std::vector<TraceStep> two = {step("w[0]", 0, "cpu", 0, 1 * ms), step("w[0]", 1, "cpu", 1 * ms, 2 * ms)};
@@ -114,14 +118,14 @@ TEST_CASE("GIL activity: hand-overs are changes of thread between runs; pauses u
   SUBCASE("without GIL runs only the states are known, a cpu step as a whole") {
     const GilActivity c = gil_activity(steps, nullptr, 0, [](const ThreadKey&) { return std::string("g"); });
     CHECK(c.handovers.empty());
-    CHECK(state(c.states.at({"app", "w[0]"}), StepState::Cpu) == doctest::Approx(11.2 * ms));
+    CHECK_REL(state(c.states.at({"app", "w[0]"}), StepState::Cpu), 11.2 * ms, kRounding);
   }
 }
 
 TEST_CASE("validate compares hand-overs, run lengths and time per state with a measured trace") {
   const MeasuredTrace measured = read_trace(kFixtures + "gil_runs.json");
   CHECK(measured.has_gil_runs);
-  CHECK(measured.gil_min_pause == doctest::Approx(50e-6));
+  CHECK_REL(measured.gil_min_pause, 50e-6, kRounding);
   CHECK(measured.gil_runs.size() == 8);
   const ValidationReport r = compare(handover_timeline(), {measured}, ValidationTolerances{});
   const GilComparison& gil = r.gil;
@@ -132,8 +136,8 @@ TEST_CASE("validate compares hand-overs, run lengths and time per state with a m
   REQUIRE(gil.handovers.size() == 1);
   CHECK(gil.handovers[0].process == "app");
   CHECK(gil.handovers[0].simulated == 3);
-  CHECK(gil.handovers[0].measured == doctest::Approx(5));
-  CHECK(gil.handovers[0].error == doctest::Approx(-0.4));
+  CHECK_REL(gil.handovers[0].measured, 5, kRounding);
+  CHECK_REL(gil.handovers[0].error, -0.4, kRounding);
   CHECK(gil.handovers[0].ok);
 
   // Runs: simulated 5.1, 5.1, 4.9, 4.9 ms (median 4.9, p95 5.1); measured 4, 3.9, 1.9, 1.9, 1.94,
@@ -143,11 +147,11 @@ TEST_CASE("validate compares hand-overs, run lengths and time per state with a m
   CHECK(runs.group == "app/w");
   CHECK(runs.simulated_runs == 4);
   CHECK(runs.measured_runs == 7);
-  CHECK(runs.simulated_median == doctest::Approx(4.9 * ms));
-  CHECK(runs.simulated_p95 == doctest::Approx(5.1 * ms));
-  CHECK(runs.measured_median == doctest::Approx(2 * ms));
-  CHECK(runs.measured_p95 == doctest::Approx(4 * ms));
-  CHECK(runs.error == doctest::Approx(1.45));
+  CHECK_REL(runs.simulated_median, 4.9 * ms, kRounding);
+  CHECK_REL(runs.simulated_p95, 5.1 * ms, kRounding);
+  CHECK_REL(runs.measured_median, 2 * ms, kRounding);
+  CHECK_REL(runs.measured_p95, 4 * ms, kRounding);
+  CHECK_REL(runs.error, 1.45, kRounding);
   CHECK(runs.checked);
   CHECK_FALSE(runs.ok);
   CHECK_FALSE(gil.ok());
@@ -157,12 +161,12 @@ TEST_CASE("validate compares hand-overs, run lengths and time per state with a m
 
   // Time per state: python is the runs inside the cpu step, gil-wait the rest of it.
   REQUIRE(gil.states.size() == 2);
-  CHECK(state(gil.states[0].simulated, StepState::Python) == doctest::Approx(10 * ms));
-  CHECK(state(gil.states[0].simulated, StepState::GilWait) == doctest::Approx(5.1 * ms));
-  CHECK(state(gil.states[0].measured, StepState::Python) == doctest::Approx(9.8 * ms));
-  CHECK(state(gil.states[0].measured, StepState::GilWait) == doctest::Approx(8.2 * ms));
-  CHECK(state(gil.states[1].measured, StepState::Python) == doctest::Approx(9.74 * ms));
-  CHECK(state(gil.states[1].measured, StepState::GilWait) == doctest::Approx(10.36 * ms));
+  CHECK_REL(state(gil.states[0].simulated, StepState::Python), 10 * ms, kRounding);
+  CHECK_REL(state(gil.states[0].simulated, StepState::GilWait), 5.1 * ms, kRounding);
+  CHECK_REL(state(gil.states[0].measured, StepState::Python), 9.8 * ms, kRounding);
+  CHECK_REL(state(gil.states[0].measured, StepState::GilWait), 8.2 * ms, kRounding);
+  CHECK_REL(state(gil.states[1].measured, StepState::Python), 9.74 * ms, kRounding);
+  CHECK_REL(state(gil.states[1].measured, StepState::GilWait), 10.36 * ms, kRounding);
 
   SUBCASE("a wider run-length tolerance accepts the runs") {
     ValidationTolerances wide;
@@ -177,7 +181,7 @@ TEST_CASE("validate compares hand-overs, run lengths and time per state with a m
     wide.gil.run_length = 10.0;
     const ValidationReport single = compare(one, {measured}, wide);
     CHECK(single.gil.handovers[0].simulated == 1);
-    CHECK(single.gil.handovers[0].error == doctest::Approx(-0.8));
+    CHECK_REL(single.gil.handovers[0].error, -0.8, kRounding);
     CHECK_FALSE(single.gil.handovers[0].ok);  // |1 - 5| = 4 > 10% x 5 + 2
     CHECK_FALSE(single.passed());
   }
@@ -194,8 +198,8 @@ TEST_CASE("validate compares hand-overs, run lengths and time per state with a m
     CHECK(doc["gil"]["available"].as<bool>());
     CHECK_FALSE(doc["gil"]["ok"].as<bool>());
     CHECK(doc["gil"]["handovers"][0]["simulated"].as<int>() == 3);
-    CHECK(doc["gil"]["run_lengths"][0]["measured"]["median_s"].as<double>() == doctest::Approx(2 * ms));
-    CHECK(doc["gil"]["thread_states"][1]["measured"]["gil-wait"].as<double>() == doctest::Approx(10.36 * ms));
+    CHECK_REL(doc["gil"]["run_lengths"][0]["measured"]["median_s"].as<double>(), 2 * ms, kRounding);
+    CHECK_REL(doc["gil"]["thread_states"][1]["measured"]["gil-wait"].as<double>(), 10.36 * ms, kRounding);
   }
 }
 
@@ -209,8 +213,8 @@ TEST_CASE("a trace recorded without GIL runs still validates, with the GIL compa
   CHECK(r.gil.ok());
   CHECK(r.passed());
   REQUIRE(r.gil.states.size() == 2);
-  CHECK(state(r.gil.states[0].simulated, StepState::Cpu) == doctest::Approx(15.1 * ms));
-  CHECK(state(r.gil.states[0].measured, StepState::Cpu) == doctest::Approx(18 * ms));
+  CHECK_REL(state(r.gil.states[0].simulated, StepState::Cpu), 15.1 * ms, kRounding);
+  CHECK_REL(state(r.gil.states[0].measured, StepState::Cpu), 18 * ms, kRounding);
 }
 
 TEST_CASE("malformed GIL runs are refused, naming the file and what is wrong") {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "models/python/WaiterRing.hpp"
+#include "tests/support/Tolerance.hpp"
 
 using gilsim::WaiterRing;
 
@@ -22,19 +23,20 @@ WaiterRing two_waiters() {
 TEST_CASE("the earliest wait end after an instant is found among chains of one period") {
   const WaiterRing ring = two_waiters();
   // At 10.4 ms: thread 1 ended its second wait at 10.3 ms, its third ends at 15.3 ms; thread 2's
-  // second ends at 12.1 ms.
+  // second ends at 12.1 ms. Wait ends are exact but for floating-point rounding (relative 1e-9;
+  // doctest::Approx's default accepted +-12 us).
   WaiterRing::End end = ring.earliest_after(0.0104);
   CHECK(end.thread == 2);
-  CHECK(end.at == doctest::Approx(0.0121));
+  CHECK_REL(end.at, 0.0121, 1e-9);
   CHECK(end.k == 2);
   // One wait later for each: thread 2 at 17.1 ms, thread 1 at 20.3 ms.
   end = ring.earliest_after(0.0104, 1);
   CHECK(end.thread == 2);
-  CHECK(end.at == doctest::Approx(0.0171));
+  CHECK_REL(end.at, 0.0171, 1e-9);
   // Before any wait has ended, the first ends count (k = 1): thread 1 at 5.3 ms.
   end = ring.earliest_after(0.0);
   CHECK(end.thread == 1);
-  CHECK(end.at == doctest::Approx(0.0053));
+  CHECK_REL(end.at, 0.0053, 1e-9);
   CHECK(end.k == 1);
 }
 

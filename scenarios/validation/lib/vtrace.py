@@ -32,6 +32,7 @@ scripts/validation record re-runs noisy repetitions; gilsim validate never uses 
 Standard library only. Times are time.perf_counter_ns(): CLOCK_MONOTONIC, shared by processes.
 """
 import glob
+import gzip
 import hashlib
 import json
 import math
@@ -359,8 +360,12 @@ class Trace:
                               "detected_in": "the program's CPU-bound loops (vtrace.cpu_loop, RunClock)"}}
         text = self._events() + '],\n"otherData":' + json.dumps(other, separators=(",", ":")) + "}\n"
         temporary = f"{self.path}.tmp.{os.getpid()}"
-        with open(temporary, "w", encoding="utf-8") as f:
-            f.write(text)
+        if self.path.endswith(".gz"):  # gzip, with no time stamp in its header: the same trace, the same bytes
+            with open(temporary, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+                f.write(text.encode("utf-8"))
+        else:
+            with open(temporary, "w", encoding="utf-8") as f:
+                f.write(text)
         os.replace(temporary, self.path)
 
     def _events(self):

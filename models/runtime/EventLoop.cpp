@@ -1,0 +1,167 @@
+#include "models/runtime/EventLoop.hpp"
+
+#include <limits>
+#include <stdexcept>
+#include <type_traits>
+
+#include "models/runtime/ProcessPoolRoles.hpp"
+#include "sim/scenario/WorkloadLayout.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace gilsim {
+EventLoop::EventLoop(ThreadContext& thread, const AsyncioStep& step) : thread_(thread), step_(step) {
+  std::map<std::string, int64_t> producers;
+  for (const CoroutineSpec& coroutine : step.coroutines) {
+    for (const std::string& name : WorkloadLayout::channels_put_by(coroutine.program)) producers[name] += coroutine.count;
+    for (int64_t i = 0; i < coroutine.count; ++i)
+      tasks_.push_back({&coroutine, i, CoroutineCursor(coroutine.program), Wait::None, "", false});
+  }
+  for (const AsyncioQueueSpec& q : step.queues) queues_.emplace(q.name, AsyncioQueue(q.name, q.maxsize, producers[q.name]));
+  if (step.process_pool) {
+    pool_ = thread.world().pools.at(thread.id()).get();
+    completions_ = &pool_->completions();
+  } else if (auto found = thread.world().executors.find(thread.id()); found != thread.world().executors.end()) {
+    executor_ = found->second.get();
+    completions_ = &executor_->completions();
+  }
+}
+
+void EventLoop::run() {
+  for (std::size_t task = 0; task < tasks_.size(); ++task) queue_.make_ready(static_cast<int>(task));
+  ThreadContext& t = thread_;
+  while (!queue_.idle() || offloaded_ > 0) {
+    if (!queue_.has_ready()) {
+      const double until = queue_.idle() ? std::numeric_limits<double>::infinity() : queue_.next_timer();
+      t.without_gil(ThreadState::Io, [&] {
+        if (!completions_) return t.blocked_sleep_until(until);
+        for (int task : completions_->wait_for_completions(until)) queue_.make_ready(task), --offloaded_;
+      });
+    }
+    if (completions_)
+      for (int task : completions_->take_completions()) queue_.make_ready(task), --offloaded_;
+    queue_.release_due(sg4::Engine::get_clock());
+    for (std::size_t n = queue_.ready_count(); n > 0; --n) {
+      const int task = queue_.pop_ready();
+      t.enter(ThreadState::Python);
+      t.run_python(t.runtime().asyncio.task_step_overhead * t.bytecode_cost());
+      resume(task);
+    }
+  }
+  for (const Task& task : tasks_)
+    if (!task.done) throw LoopDeadlock{describe_blocked()};
+}
+
+void EventLoop::resume(int id) {
+  Task& task = tasks_[id];
+  if (task.wait == Wait::Lock) locks_.at(task.on).take(id);  // the woken waiter holds the lock now
+  task.wait = Wait::None;
+  while (const Step* step = task.cursor.current())
+    if (!run_step(id, *step)) return;
+  finish(id);
+}
+
+// Every kind allowed in a coroutine has a run_in_loop (models/steps/<kind>/): a kind without one
+// does not build. The loader keeps the others out of coroutines.
+bool EventLoop::run_step(int id, const Step& step) {
+  return std::visit(
+      [&](const auto& action) -> bool {
+        using Kind = std::decay_t<decltype(action)>;
+        if constexpr ((Kind::kTraits.places & kInCoroutine) != 0)
+          return run_in_loop(*this, action, id);
+        else
+          throw std::logic_error(std::string("a coroutine cannot run a '") + Kind::kTraits.kind + "' step");
+      },
+      step.action);
+}
+
+bool EventLoop::step_done(int id) {
+  Task& task = tasks_[id];
+  task.cursor.advance();
+  return task.wait == Wait::None;
+}
+
+void EventLoop::suspend(int id, Wait wait, const std::string& on) {
+  tasks_[id].wait = wait;
+  tasks_[id].on = on;
+}
+
+void EventLoop::wait_timer(int id, double until) {
+  queue_.wait_until(id, until);
+  tasks_[id].wait = Wait::Timer;
+}
+
+AsyncioLock& EventLoop::lock(const std::string& name) { return locks_.try_emplace(name, name).first->second; }
+
+AsyncioQueue* EventLoop::queue(const std::string& name) {
+  auto found = queues_.find(name);
+  return found == queues_.end() ? nullptr : &found->second;
+}
+
+void EventLoop::offload(int id, const RunInExecutorStep& step) {
+  if (pool_) {
+    ProcessPoolRoles(thread_).submit(*pool_, {&step.work, 1, step.payload, id});  // may start workers
+  } else {
+    thread_.run_python(thread_.runtime().ipc.queue_op);  // ThreadPoolExecutor.submit(): a queue put
+    executor_->work_queue().deliver({0, 0, &step.work, id});
+  }
+  ++offloaded_;
+  tasks_[id].wait = Wait::Executor;
+}
+
+bool EventLoop::get(int id, AsyncioQueue& queue) {
+  Task& task = tasks_[id];
+  task.on = queue.name();
+  if (queue.closed()) {  // a get that nothing can ever serve (a consume stops before this)
+    task.wait = Wait::Closed;
+    return false;
+  }
+  if (queue.empty()) {  // get(): waits for an item, then checks again
+    queue.wait_to_get(id);
+    task.wait = Wait::Get;
+    return false;
+  }
+  if (const int woken = queue.get(); woken >= 0) queue_.make_ready(woken);
+  thread_.run_python(thread_.runtime().asyncio.queue_op);
+  return true;
+}
+
+void EventLoop::finish(int id) {
+  Task& task = tasks_[id];
+  task.done = true;
+  for (const std::string& name : WorkloadLayout::channels_put_by(task.coroutine->program))
+    if (auto q = queues_.find(name); q != queues_.end())
+      for (int woken : q->second.producer_returned()) queue_.make_ready(woken);
+}
+
+std::string EventLoop::name_of(int id) const {
+  const Task& task = tasks_[id];
+  const CoroutineSpec& c = *task.coroutine;
+  return c.count == 1 ? c.name : c.name + "[" + std::to_string(task.index) + "]";
+}
+
+std::string EventLoop::describe_blocked() const {
+  std::vector<std::string> lines;
+  for (std::size_t id = 0; id < tasks_.size(); ++id) {
+    const Task& task = tasks_[id];
+    if (task.done) continue;
+    std::string what;
+    if (task.wait == Wait::Lock) {
+      const int holder = locks_.at(task.on).holder();
+      what = "asyncio.Lock '" + task.on + "'" + (holder >= 0 ? " held by " + name_of(holder) : "");
+    } else if (task.wait == Wait::Put) {
+      what = "asyncio.Queue '" + task.on + "' (full: maxsize " + std::to_string(queues_.at(task.on).maxsize()) + ")";
+    } else if (queues_.at(task.on).closed()) {
+      what = "asyncio.Queue '" + task.on + "', empty, whose producers have all returned (nothing left to get)";
+    } else {
+      what = "asyncio.Queue '" + task.on + "' (empty)";
+    }
+    lines.push_back(name_of(static_cast<int>(id)) + ": waiting for " + what);
+  }
+  std::string text = std::to_string(lines.size()) + " asyncio task(s) that can never finish:";
+  for (std::size_t i = 0; i < lines.size() && i < 8; ++i) text += "\n    " + lines[i];
+  if (lines.size() > 8) text += "\n    ... and " + std::to_string(lines.size() - 8) + " more";
+  return text;
+}
+
+}  // namespace gilsim

@@ -1,0 +1,34 @@
+#include "models/steps/put/PutStep.hpp"
+
+#include <ostream>
+
+#include "sim/loader/ScenarioJson.hpp"
+#include "sim/loader/StepReading.hpp"
+#include "sim/util/JsonWriter.hpp"
+#include "sim/util/Units.hpp"
+
+// How `put` steps are read from YAML and exported as JSON (docs/trace-format.md).
+
+namespace gilsim {
+
+Step read_step(StepTag<PutStep>, StepReading& r, const YAML::Node& key, const YAML::Node& value,
+               const std::string& path, int depth) {
+  (void)key, (void)depth;
+  const ValueReader& values = r.values;
+  MapReader map(values.source, value, path);
+  PutStep put;
+  put.channel = r.read_channel_name(map.require("channel"), map.path_of("channel"));
+  if (auto b = map.get("bytes"); b.IsDefined()) put.bytes = read_size(values, b, map.path_of("bytes"));
+  if (auto o = map.get("objects"); o.IsDefined())
+    put.objects = static_cast<double>(values.integer(o, map.path_of("objects"), 0, 1000000000000LL));
+  map.reject_unknown_keys();
+  const std::string label = "put " + put.channel;
+  return {std::move(put), label};
+}
+
+void write_step(std::ostream& out, const PutStep& step, const std::string&) {
+  out << "\"kind\": \"put\", \"channel\": " << json::quote(step.channel) << ", \"bytes\": " << json::number(step.bytes, 0)
+      << ", \"objects\": " << json::number(step.objects, 0) << "}";
+}
+
+}  // namespace gilsim

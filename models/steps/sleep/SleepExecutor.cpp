@@ -1,0 +1,23 @@
+#include "models/steps/sleep/SleepStep.hpp"
+
+#include "models/runtime/EventLoop.hpp"
+#include "models/runtime/ThreadContext.hpp"
+#include <simgrid/s4u.hpp>
+
+// How a thread, and a coroutine, runs `sleep` steps.
+
+namespace gilsim {
+
+void run_step(ThreadContext& thread, const SleepStep& step, int) {
+  thread.add_to_baseline(step.seconds);
+  thread.without_gil(ThreadState::Sleep, [&] { thread.blocked_sleep(step.seconds); });
+}
+
+// asyncio.sleep(): the task waits for a timer while the loop runs others.
+bool run_in_loop(EventLoop& loop, const SleepStep& step, int task) {
+  loop.thread().add_to_baseline(step.seconds);
+  loop.wait_timer(task, simgrid::s4u::Engine::get_clock() + step.seconds);
+  return loop.step_done(task);
+}
+
+}  // namespace gilsim

@@ -1,0 +1,140 @@
+#include "sim/loader/MachineReader.hpp"
+
+#include <algorithm>
+
+#include "sim/loader/Limits.hpp"
+#include "sim/loader/SchedulerReader.hpp"
+#include "sim/loader/YamlDocument.hpp"
+#include "sim/util/InputFile.hpp"
+
+namespace gilsim {
+namespace {
+
+// Reads machine keys (cores, smt, smt_yield, speed, the scheduler's) of `map` over `machine`.
+void read_machine_keys(const ValueReader& values, MapReader& map, MachineConfig& machine) {
+  if (auto n = map.get("cores"); n.IsDefined())
+    machine.cores = values.integer(n, map.path_of("cores"), 1, limits::kMaxCores);
+  if (auto n = map.get("smt"); n.IsDefined())
+    machine.smt = values.integer(n, map.path_of("smt"), 1, limits::kMaxSmt);
+  if (auto n = map.get("smt_yield"); n.IsDefined()) {
+    machine.smt_yield = values.number(n, map.path_of("smt_yield"), 1.0, static_cast<double>(limits::kMaxSmt));
+    // k siblings deliver at most k cores' worth; with smt 1 the yield has no effect.
+    if (machine.smt > 1 && machine.smt_yield > machine.smt)
+      values.source.fail(n, map.path_of("smt_yield"),
+                         "expected at most the number of SMT siblings (" + std::to_string(machine.smt) + "), got " + n.Scalar());
+  }
+  if (auto n = map.get("speed"); n.IsDefined()) machine.speed = values.number(n, map.path_of("speed"), 1e-3, 1e3);
+  read_scheduler_keys(values, map, machine);
+}
+
+std::string directory_of(const std::string& file) {
+  std::size_t slash = file.find_last_of('/');
+  return slash == std::string::npos ? "" : file.substr(0, slash + 1);
+}
+
+// The calibration measurements that map onto model parameters; the others are informational.
+// Process start is measured from Process.start() to the child's first line: the parent's share
+// keeps its default (it cannot be separated from Python) and the child gets the rest.
+void read_calibration(const ValueReader& values, const YAML::Node& node, HostDefaults& host) {
+  if (!node.IsMap()) values.source.fail(node, "calibration", "expected a mapping of measurements");
+  auto duration = [&](const YAML::Node& map, const std::string& key, const std::string& path, double& out) {
+    if (map.IsMap() && map[key].IsDefined()) out = values.duration(map[key], path + "." + key, true);
+  };
+  if (const YAML::Node start = node["process_start"]; start.IsDefined()) {
+    double fork = -1, spawn = -1, server_first = -1, server = -1;
+    duration(start, "fork", "calibration.process_start", fork);
+    duration(start, "spawn", "calibration.process_start", spawn);
+    duration(start, "forkserver_first", "calibration.process_start", server_first);
+    duration(start, "forkserver", "calibration.process_start", server);
+    ProcessCosts& p = host.processes;
+    if (fork >= 0) p.fork = {fork, 0, p.fork.exit};
+    if (spawn >= 0) p.spawn = {std::min(p.spawn.parent, spawn), spawn - std::min(p.spawn.parent, spawn), p.spawn.exit};
+    if (server >= 0)
+      p.forkserver = {std::min(p.forkserver.parent, server), server - std::min(p.forkserver.parent, server), p.forkserver.exit};
+    if (server_first >= 0 && server >= 0) p.forkserver_server = std::max(0.0, server_first - server);
+  }
+  if (const YAML::Node join = node["process_join"]; join.IsDefined()) {
+    duration(join, "fork", "calibration.process_join", host.processes.fork.exit);
+    duration(join, "spawn", "calibration.process_join", host.processes.spawn.exit);
+    duration(join, "forkserver", "calibration.process_join", host.processes.forkserver.exit);
+  }
+  auto rate = [&](const char* key, double& out) {
+    if (node[key].IsDefined()) out = values.number(node[key], std::string("calibration.") + key, 1e3, 1e13);
+  };
+  rate("pickle_bytes_per_s", host.ipc.pickle_bandwidth);
+  rate("unpickle_bytes_per_s", host.ipc.unpickle_bandwidth);
+  rate("pipe_write_bytes_per_s", host.ipc.pipe_write_bandwidth);
+  rate("pipe_read_bytes_per_s", host.ipc.pipe_read_bandwidth);
+  if (node["pipe_wakeup"].IsDefined()) host.ipc.pipe_wakeup = read_wakeup(values, node["pipe_wakeup"], "calibration.pipe_wakeup");
+  if (node["pipe_buffer_bytes"].IsDefined())
+    host.ipc.pipe_buffer = values.number(node["pipe_buffer_bytes"], "calibration.pipe_buffer_bytes", limits::kMinPipeBuffer, limits::kMaxPipeBuffer);
+  if (node["pickle_overhead_bytes"].IsDefined())
+    host.ipc.pickle_overhead = values.number(node["pickle_overhead_bytes"], "calibration.pickle_overhead_bytes", 0, limits::kMaxPickleOverhead);
+  duration(node, "asyncio_task_step", "calibration", host.asyncio.task_step_overhead);
+  duration(node, "asyncio_lock_op", "calibration", host.asyncio.lock_op);
+  duration(node, "asyncio_queue_op", "calibration", host.asyncio.queue_op);
+  duration(node, "process_pool_submit", "calibration", host.process_pool.submit);
+}
+
+// A machine profile written by `scripts/record.py calibrate`: the host's machine and GIL
+// latencies, and measurements that set process and IPC costs (all validated); host facts are
+// informational.
+void read_profile(const std::string& file, MachineConfig& machine, HostDefaults& host) {
+  GilConfig& gil = host.gil;
+  YAML::Node root = load_yaml_file(file, "machine profile");
+  YamlSource source(file);
+  source.set_document(root);
+  ValueReader values{source};
+  MapReader map(source, root, "");
+  map.get("profile");
+  map.get("host");
+  if (auto c = map.get("calibration"); c.IsDefined()) read_calibration(values, c, host);
+  if (auto m = map.get("machine"); m.IsDefined()) {
+    MapReader mm(source, m, "machine");
+    read_machine_keys(values, mm, machine);
+    mm.reject_unknown_keys();
+  }
+  if (auto g = map.get("gil"); g.IsDefined()) {
+    MapReader gm(source, g, "gil");
+    read_gil_keys(values, gm, gil);
+    gm.reject_unknown_keys();
+  }
+  map.reject_unknown_keys();
+}
+
+}  // namespace
+
+void read_gil_keys(const ValueReader& values, MapReader& map, GilConfig& gil) {
+  for (auto [key, field] : {std::pair<const char*, double*>{"timer_slack", &gil.timer_slack},
+                            {"drop_latency", &gil.drop_latency},
+                            {"wakeup_latency", &gil.wakeup_latency},
+                            {"tie_jitter", &gil.tie_jitter}})
+    if (auto n = map.get(key); n.IsDefined()) *field = values.duration(n, map.path_of(key), true);
+}
+
+MachineConfig read_machine(const ValueReader& values, const YAML::Node& node, HostDefaults& host) {
+  MachineConfig machine;
+  if (!node.IsDefined()) return machine;
+  auto load_profile = [&](const YAML::Node& path_node, const std::string& path) {
+    const std::string relative = values.string(path_node, path);
+    const bool from_command_line = values.source.where(path_node).rfind("--", 0) == 0;
+    const std::string file = relative.rfind('/', 0) == 0 || from_command_line
+                                 ? relative
+                                 : directory_of(values.source.file()) + relative;
+    // A profile that cannot be read is reported where it is named; errors inside it, in it.
+    if (const auto problem = unreadable_input(file))
+      values.source.fail(path_node, path, "cannot open the machine profile '" + file + "': " + *problem);
+    read_profile(file, machine, host);
+  };
+  if (node.IsScalar()) {
+    load_profile(node, "machine");
+    return machine;
+  }
+  MapReader map(values.source, node, "machine");
+  if (auto p = map.get("profile"); p.IsDefined()) load_profile(p, "machine.profile");
+  read_machine_keys(values, map, machine);
+  map.reject_unknown_keys();
+  return machine;
+}
+
+}  // namespace gilsim

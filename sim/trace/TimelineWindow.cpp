@@ -1,0 +1,24 @@
+#include "sim/trace/TimelineWindow.hpp"
+
+#include <algorithm>
+
+namespace gilsim {
+namespace {
+
+template <class Span>
+void keep_overlapping(std::vector<Span>& spans, double start, double end) {
+  spans.erase(std::remove_if(spans.begin(), spans.end(),
+                             [&](const Span& s) { return s.end < start || s.start > end; }),
+              spans.end());
+  spans.shrink_to_fit();
+}
+
+}  // namespace
+
+void keep_spans_in_window(Timeline& timeline, double start, double end) {
+  keep_overlapping(timeline.spans, start, end);
+  keep_overlapping(timeline.step_spans, start, end);
+  keep_overlapping(timeline.core_spans, start, end);
+}
+
+}  // namespace gilsim
