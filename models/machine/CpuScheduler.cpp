@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include <simgrid/Exception.hpp>
+
 #include "models/machine/ExecPause.hpp"
 #include "models/machine/KernelCall.hpp"
 
@@ -230,6 +232,18 @@ double CpuScheduler::next_tick(double now, int64_t& index) const {
 
 void CpuScheduler::ticker() {
   std::unique_lock<sg4::Mutex> lock(*ticker_mutex_);
+  try {
+    tick_forever(lock);
+  } catch (const simgrid::ForcefulKillException&) {
+    // A daemon is killed when the simulation ends. Unlocking is a simcall, which a dying actor
+    // must not make (under SimGrid's thread contexts, the sanitizer build's, it hangs), and
+    // nobody is left to take the mutex.
+    lock.release();
+    throw;
+  }
+}
+
+void CpuScheduler::tick_forever(std::unique_lock<sg4::Mutex>& lock) {
   for (;;) {
     const double now = sg4::Engine::get_clock();
     int64_t index = 0;

@@ -1,5 +1,6 @@
 #pragma once
 #include <functional>
+#include <mutex>
 #include <memory>
 #include <vector>
 
@@ -70,6 +71,7 @@ class CpuScheduler {
   // The next tick to deliver (its index in `index`), infinity when no CPU is contended.
   double next_tick(double now, int64_t& index) const;
   void ticker();
+  void tick_forever(std::unique_lock<simgrid::s4u::Mutex>& lock);
 
   MachineConfig config_;
   Timeline& timeline_;

@@ -142,3 +142,10 @@ TEST_CASE("repro 26: a deadlock is reported with SimGrid's thread context factor
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("error: deadlock: 2 thread(s) can never finish:") != std::string::npos);
 }
+
+TEST_CASE("repro 31: a simulation under the eevdf scheduler ends with SimGrid's thread context factory (it hung)") {
+  // The scheduler's ticker daemon, killed at the end, must not unlock its mutex while unwinding.
+  CommandResult r = run_gilsim("run scenarios/seed/os_scheduler.yaml --cfg contexts/factory:thread", 120);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+}
