@@ -7,8 +7,11 @@ ctest includes OUT.cmake each time it runs (tests/CMakeLists.txt, TEST_INCLUDE_F
 run, metric or control in a case.yaml is a new test without reconfiguring. One test per case run
 (validation.CASE.RUN: every metric of the run, each named in its output) and one per negative
 control (validation_control.CASE.CONTROL). A case file gilsim cannot read becomes a test that
-fails with gilsim's message, never a silently smaller suite.
+fails with gilsim's message, never a silently smaller suite. A run without any measured trace
+yet (a case written before its recording campaign) is a test that ctest reports as skipped
+(Not Run), naming the command that records it, and so is a control that names such a run.
 """
+import glob
 import json
 import os
 import subprocess
@@ -19,9 +22,26 @@ def quoted(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace(";", "\\;") + '"'
 
 
-def add_test(lines, name, command, source):
+SKIPPED = 77  # the test's SKIP_RETURN_CODE
+
+
+def add_test(lines, name, command, source, skip=False):
     lines.append(f"add_test({quoted(name)} {' '.join(quoted(c) for c in command)})")
-    lines.append(f"set_tests_properties({quoted(name)} PROPERTIES WORKING_DIRECTORY {quoted(source)} TIMEOUT 600)")
+    lines.append(f"set_tests_properties({quoted(name)} PROPERTIES WORKING_DIRECTORY {quoted(source)} TIMEOUT 600"
+                 + (f" SKIP_RETURN_CODE {SKIPPED})" if skip else ")"))
+
+
+def not_recorded(case, run):
+    """A command that says the run has no trace yet and exits with the skip code."""
+    message = f"validation.{case}.{run}: not recorded yet: scripts/validation record {case}/{run}"
+    return [sys.executable, "-c", f"import sys; print({message!r}); sys.exit({SKIPPED})"]
+
+
+def recorded(source, traces, run):
+    """Whether the run has a trace in the case's traces folder (as the case file resolves it)."""
+    folder = os.path.join(source, traces)
+    return any(glob.glob(os.path.join(glob.escape(folder), glob.escape(run) + ".rep*.trace.json" + suffix))
+               for suffix in ("", ".gz"))
 
 
 def main():
@@ -38,12 +58,20 @@ def main():
             add_test(lines, f"validation.{case}.case_file", [gilsim, "validate", "--case", path, "--list"], source)
             continue
         document = json.loads(listed.stdout)
+        missing = {run["name"] for run in document["runs"] if not recorded(source, document["traces"], run["name"])}
         for run in document["runs"]:
-            if run["metrics"]:
-                add_test(lines, f"validation.{case}.{run['name']}", [gilsim, "validate", "--case", path, "--run", run["name"]], source)
+            name = f"validation.{case}.{run['name']}"
+            if run["name"] in missing and run["metrics"]:
+                add_test(lines, name, not_recorded(case, run["name"]), source, skip=True)
+            elif run["metrics"]:
+                add_test(lines, name, [gilsim, "validate", "--case", path, "--run", run["name"]], source)
         for control in document["controls"]:
-            add_test(lines, f"validation_control.{case}.{control['name']}",
-                     [gilsim, "validate", "--case", path, "--control", control["name"]], source)
+            name = f"validation_control.{case}.{control['name']}"
+            unrecorded = sorted({named.split("/")[0] for named in control["must_fail"]} & missing)
+            if unrecorded:
+                add_test(lines, name, not_recorded(case, unrecorded[0]), source, skip=True)
+            else:
+                add_test(lines, name, [gilsim, "validate", "--case", path, "--control", control["name"]], source)
     with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
 

@@ -24,6 +24,8 @@ po::options_description describe_options() {
       ("metric", po::value<std::vector<std::string>>()->composing(), "only this metric (repeatable)")
       ("scale", po::value<std::vector<std::string>>()->composing(),
        "simulate with a deliberately wrong model: PATH=FACTOR multiplies a resolved parameter (repeatable)")
+      ("set", po::value<std::vector<std::string>>()->composing()->value_name("KEY=VALUE"),
+       "override a scenario key in every run, after the run's own overrides (machine.scheduler=eevdf)")
       ("control", po::value<std::string>(), "run the case's negative control NAME: passes when its named comparisons fail")
       ("list", po::bool_switch(), "print the case's runs (with the program's arguments), metrics and controls, then exit")
       ("include-noisy", po::bool_switch(), "diagnosis only: average noisy repetitions in too (never for results)")
@@ -130,6 +132,7 @@ int case_validate_command(const std::vector<std::string>& args) {
     o.metrics = strings(vm, "metric");
     for (const std::string& s : strings(vm, "scale")) o.scales.push_back(parse_scale(s));
     if (vm.count("svg")) o.svg = vm["svg"].as<std::string>();
+    o.sets = strings(vm, "set");
     o.include_noisy = vm["include-noisy"].as<bool>();
     for (const char* pass : {"log", "cfg"})
       for (const std::string& v : strings(vm, pass)) o.simgrid_args.push_back(std::string("--") + pass + "=" + v);

@@ -86,6 +86,11 @@ Scenario scenario_of(const CaseFile& file, const CaseRun& run, const std::vector
     o.origin = run.where + ": run '" + run.name + "': --set " + o.key + "=" + o.value;
     overrides.push_back(o);
   }
+  for (const std::string& text : options.sets) {
+    Override o = parse_override(text);
+    o.origin = "--set " + o.key + "=" + o.value;
+    overrides.push_back(o);
+  }
   std::vector<Scenario> scenarios = load_scenarios(run.scenario, overrides);
   const Scenario* chosen = nullptr;
   std::string known;

@@ -43,6 +43,7 @@ struct CaseOptions {
   std::vector<std::string> runs;     // run name patterns (all when empty)
   std::vector<std::string> metrics;  // metric names (all when empty)
   std::vector<std::pair<std::string, double>> scales;  // a deliberately wrong model (ModelScale)
+  std::vector<std::string> sets;     // --set KEY=VALUE on every run, after the run's own (another model)
   std::string svg;                   // per run: PATH with the run's name before the extension
   std::vector<std::string> simgrid_args;
   bool include_noisy = false;  // diagnosis only: average noisy repetitions in too
