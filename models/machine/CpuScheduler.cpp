@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 #include <simgrid/Exception.hpp>
 
@@ -234,6 +236,11 @@ void CpuScheduler::ticker() {
   std::unique_lock<sg4::Mutex> lock(*ticker_mutex_);
   try {
     tick_forever(lock);
+  } catch (const std::logic_error& e) {
+    // An exception leaving an actor aborts the process. The ticker stops instead: the threads
+    // run on without ticks or pulls until they finish or block for good, and the simulation
+    // then reports failure() instead of its results (sim/engine/Simulation.cpp).
+    failure_ = e.what();
   } catch (const simgrid::ForcefulKillException&) {
     // A daemon is killed when the simulation ends. Unlocking is a simcall, which a dying actor
     // must not make (under SimGrid's thread contexts, the sanitizer build's, it hangs), and
@@ -244,6 +251,12 @@ void CpuScheduler::ticker() {
 }
 
 void CpuScheduler::tick_forever(std::unique_lock<sg4::Mutex>& lock) {
+  // A tick or pull due now is applied at once; one that changes nothing would be due again at
+  // the same instant forever (a livelock the simulation never leaves: repro 32). A few passes at
+  // one instant are normal (a tick, then a pull it makes possible); thousands are a bug.
+  constexpr int kMaxPassesPerInstant = 1000;
+  int passes = 0;
+  double last = -1;
   for (;;) {
     const double now = sg4::Engine::get_clock();
     int64_t index = 0;
@@ -251,6 +264,11 @@ void CpuScheduler::tick_forever(std::unique_lock<sg4::Mutex>& lock) {
     const double pull = core_.next_pull(now);
     const double next = std::min(tick, pull);
     if (next <= now) {
+      passes = now == last ? passes + 1 : 0;
+      last = now;
+      if (passes > kMaxPassesPerInstant)
+        throw std::logic_error("the OS scheduler model made no progress at " + std::to_string(now) +
+                               " s: a tick or a pull due then changed nothing (a gilsim bug; please report it with the scenario)");
       ticker_at_ = now;
       in_kernel([&] {
         if (tick <= now) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <functional>
 #include <mutex>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -25,6 +26,9 @@ class CpuScheduler {
   // `threads`: the Python threads (tasks 0..n-1) with their allowed CPUs.
   CpuScheduler(const MachineConfig& config, Timeline& timeline, std::vector<simgrid::s4u::Host*> hosts,
                const std::vector<std::vector<int>>& allowed, double lag_tolerance);
+
+  // An internal error that made the model stop the simulation (it could not make progress), or "".
+  const std::string& failure() const { return failure_; }
 
   // Called with each task's running flag when it changes (a preempted thread waits for a CPU).
   using Listener = std::function<void(bool running)>;
@@ -83,6 +87,7 @@ class CpuScheduler {
   std::vector<int> running_jobs_;     // per physical core
   simgrid::s4u::MutexPtr ticker_mutex_;
   simgrid::s4u::ConditionVariablePtr ticker_wake_;
+  std::string failure_;    // an internal error that stopped the simulation (failure())
   double ticker_at_ = -1;  // when the ticker will next act (-1: waiting without a deadline)
   int64_t last_tick_ = -1;  // the index of the last tick delivered (ticks at k x tick)
 };

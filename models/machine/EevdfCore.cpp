@@ -198,7 +198,7 @@ bool EevdfCore::pull(int cpu, double now, std::vector<CpuSwitch>& out) {
     int found = -1;
     for (int j : o.queue) {
       const Task& t = tasks_[static_cast<std::size_t>(j)];
-      if (t.running || t.delayed || !allowed_on(t, cpu) || now - t.stopped_at < config_.migration_cost) continue;
+      if (t.running || t.delayed || !allowed_on(t, cpu) || now < cache_cold_at(t)) continue;
       if (found < 0 || t.stopped_at < tasks_[static_cast<std::size_t>(found)].stopped_at) found = j;
     }
     if (found >= 0) source = other, task = found;
@@ -381,7 +381,7 @@ double EevdfCore::next_pull(double now) const {
       for (int j : o.queue) {
         const Task& t = tasks_[static_cast<std::size_t>(j)];
         if (!t.running && !t.delayed && allowed_on(t, cpu))
-          next = std::min(next, std::max(now, t.stopped_at + config_.migration_cost));
+          next = std::min(next, std::max(now, cache_cold_at(t)));
       }
     }
   }

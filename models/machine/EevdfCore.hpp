@@ -105,6 +105,10 @@ class EevdfCore {
   };
 
   bool allowed_on(const Task& t, int cpu) const;
+  // When a task that stopped running stops being cache-hot (task_hot()). The pull and the time of
+  // the next pull use this one expression: computing it two ways (now - stopped_at < cost, and
+  // stopped_at + cost) differs by an ulp, and a pull due at that instant then never happened.
+  double cache_cold_at(const Task& t) const { return t.stopped_at + config_.migration_cost; }
   // update_curr(): the current task's runtime up to `now`, with the deadline renewals the ticks
   // since the last update made; true if one renewed it (the slice ended).
   bool update_curr(int cpu, double now);

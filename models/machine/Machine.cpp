@@ -245,4 +245,6 @@ void Machine::rebalance() {
   }
 }
 
+std::string Machine::scheduler_failure() const { return scheduler_ ? scheduler_->failure() : std::string(); }
+
 }  // namespace gilsim

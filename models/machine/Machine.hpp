@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <simgrid/s4u.hpp>
@@ -32,6 +33,8 @@ class Machine {
   // EEVDF model does not tell lags apart.
   void build(simgrid::s4u::NetZone* zone, const std::vector<std::vector<int>>& allowed = {}, double lag_tolerance = 0);
   bool scheduled() const { return scheduler_ != nullptr; }
+  // Why the OS scheduler model stopped the simulation (an internal error), or "".
+  std::string scheduler_failure() const;
 
   // The OS side of a Python thread (no-ops under fair sharing; see models/machine/OsThreads.hpp).
   void thread_starts(int thread, int parent);

@@ -171,6 +171,7 @@ void run_world(const Scenario& scenario, const WorkloadLayout& layout, Timeline&
   }
   sg4::Engine::on_deadlock_cb([&live, &timeline] { report_deadlock(live.threads, timeline); });
   live.engine->run();
+  if (const std::string failure = machine.scheduler_failure(); !failure.empty()) throw std::logic_error(failure);
   report_deadlock(live.threads, timeline);
 }
 

@@ -149,3 +149,10 @@ TEST_CASE("repro 31: a simulation under the eevdf scheduler ends with SimGrid's 
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
 }
+
+TEST_CASE("repro 32: four CPU-bound threads and a sleeping one on two CPUs under eevdf finish (a pull livelocked)") {
+  // 4 x 1 s of CPU under one GIL: the makespan is at least 4 s; before the fix the run never ended.
+  CommandResult r = run_gilsim("run tests/fixtures/eevdf_pull_livelock.yaml --json", 120);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\"makespan_s\": 4.0") != std::string::npos);
+}

@@ -138,3 +138,26 @@ TEST_CASE("EEVDF: a CPU going idle pulls a waiting task from a busier one once i
   CHECK(started(out) == std::vector<int>{b});
   CHECK(core.cpu_of(b) == 1);
 }
+
+TEST_CASE("EEVDF: a pull falls due at the instant next_pull() gives, whatever its rounding (it never happened: a livelock)") {
+  SchedulerConfig config = eevdf();
+  config.migration_cost = ms(0.5);
+  EevdfCore core(config, 2, 1);
+  const int a = core.add_task({});
+  const int b = core.add_task({0});
+  const int c = core.add_task({});
+  core.wake(a, 0, WakeKind::Fork);  // CPU 0
+  core.wake(c, 0, WakeKind::Fork);  // CPU 1
+  core.wake(b, 0, WakeKind::Fork);  // queued on CPU 0 behind a
+  // The tick at 0.7 s ends a's slice: b runs, a waits on CPU 0 with stopped_at = 0.7 s.
+  CHECK(started(core.tick(0.7)) == std::vector<int>{b});
+  // c blocks: CPU 1 goes idle, but a stopped running 0 s ago and is cache-hot: no pull.
+  CHECK(started(core.block(c, 0.7)) == std::vector<int>{-1});
+  // a is cold at 0.7 s + 0.5 ms. In doubles (0.7 + 0.0005) - 0.7 = 0.00049999999999994 < 0.0005,
+  // so a test written as now - stopped_at < cost still found a hot at that instant, while the
+  // ticker kept waking at it.
+  const double due = core.next_pull(0.7);
+  CHECK(due == 0.7 + ms(0.5));
+  CHECK(started(core.retry_pulls(due)) == std::vector<int>{a});
+  CHECK(core.cpu_of(a) == 1);
+}
