@@ -8,10 +8,12 @@ run, metric or control in a case.yaml is a new test without reconfiguring. One t
 (validation.CASE.RUN: every metric of the run, each named in its output) and one per negative
 control (validation_control.CASE.CONTROL). A case file gilsim cannot read becomes a test that
 fails with gilsim's message, never a silently smaller suite. A run without any measured trace
-yet (a case written before its recording campaign) is a test that ctest reports as skipped
+yet (a case written before its recording campaign), or whose every repetition the program found
+noisy (results never average a noisy repetition in), is a test that ctest reports as skipped
 (Not Run), naming the command that records it, and so is a control that names such a run.
 """
 import glob
+import gzip
 import json
 import os
 import subprocess
@@ -31,17 +33,28 @@ def add_test(lines, name, command, source, skip=False):
                  + (f" SKIP_RETURN_CODE {SKIPPED})" if skip else ")"))
 
 
-def not_recorded(case, run):
-    """A command that says the run has no trace yet and exits with the skip code."""
-    message = f"validation.{case}.{run}: not recorded yet: scripts/validation record {case}/{run}"
+def not_recorded(case, run, why):
+    """A command that says why the run has no quiet trace and exits with the skip code."""
+    message = f"validation.{case}.{run}: {why}: scripts/validation record {case}/{run}"
     return [sys.executable, "-c", f"import sys; print({message!r}); sys.exit({SKIPPED})"]
 
 
-def recorded(source, traces, run):
-    """Whether the run has a trace in the case's traces folder (as the case file resolves it)."""
+def quiet(path):
+    """Whether the program found the repetition quiet (otherData.noise.noisy is false)."""
+    with (gzip.open(path, "rt", encoding="utf-8") if path.endswith(".gz") else open(path, encoding="utf-8")) as f:
+        return not json.load(f).get("otherData", {}).get("noise", {}).get("noisy", False)
+
+
+def unrecorded(source, traces, run):
+    """Why the run cannot be compared yet (no trace, or only noisy ones), or None."""
     folder = os.path.join(source, traces)
-    return any(glob.glob(os.path.join(glob.escape(folder), glob.escape(run) + ".rep*.trace.json" + suffix))
-               for suffix in ("", ".gz"))
+    paths = [p for suffix in ("", ".gz")
+             for p in glob.glob(os.path.join(glob.escape(folder), glob.escape(run) + ".rep*.trace.json" + suffix))]
+    if not paths:
+        return "not recorded yet"
+    if not any(quiet(p) for p in paths):
+        return f"its {len(paths)} recorded repetitions are all noisy: record it again on a quiet host"
+    return None
 
 
 def main():
@@ -58,18 +71,21 @@ def main():
             add_test(lines, f"validation.{case}.case_file", [gilsim, "validate", "--case", path, "--list"], source)
             continue
         document = json.loads(listed.stdout)
-        missing = {run["name"] for run in document["runs"] if not recorded(source, document["traces"], run["name"])}
+        missing = {}
+        for run in document["runs"]:
+            if why := unrecorded(source, document["traces"], run["name"]):
+                missing[run["name"]] = why
         for run in document["runs"]:
             name = f"validation.{case}.{run['name']}"
             if run["name"] in missing and run["metrics"]:
-                add_test(lines, name, not_recorded(case, run["name"]), source, skip=True)
+                add_test(lines, name, not_recorded(case, run["name"], missing[run["name"]]), source, skip=True)
             elif run["metrics"]:
                 add_test(lines, name, [gilsim, "validate", "--case", path, "--run", run["name"]], source)
         for control in document["controls"]:
             name = f"validation_control.{case}.{control['name']}"
-            unrecorded = sorted({named.split("/")[0] for named in control["must_fail"]} & missing)
-            if unrecorded:
-                add_test(lines, name, not_recorded(case, unrecorded[0]), source, skip=True)
+            blocked = sorted({named.split("/")[0] for named in control["must_fail"]} & set(missing))
+            if blocked:
+                add_test(lines, name, not_recorded(case, blocked[0], missing[blocked[0]]), source, skip=True)
             else:
                 add_test(lines, name, [gilsim, "validate", "--case", path, "--control", control["name"]], source)
     with open(out, "w", encoding="utf-8") as f:

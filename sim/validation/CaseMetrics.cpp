@@ -164,7 +164,8 @@ MetricValue metric_value(const MetricSpec& m, Side side, const SpanTrace& trace,
       }
       long long count = 0;
       for (const NamedSpan* s : spans) count += s->end > window.start && s->end <= window.end;
-      if (window.end <= window.start || count == 0) return {false, 0, "no selected span ends inside the window"};
+      // None ending inside a real window is a rate of 0 (a thread starved while the others ran).
+      if (window.end <= window.start) return {false, 0, "the selected spans and the window do not overlap"};
       return {true, static_cast<double>(count) / (window.end - window.start), ""};
     }
     case MetricKind::HandoverRate:
