@@ -36,7 +36,8 @@ def add_test(lines, name, command, source, skip=False):
 def not_recorded(case, run, why):
     """A command that says why the run has no quiet trace and exits with the skip code."""
     message = f"validation.{case}.{run}: {why}: scripts/validation record {case}/{run}"
-    return [sys.executable, "-c", f"import sys; print({message!r}); sys.exit({SKIPPED})"]
+    # No ';' in the command: CMake's lists would split it.
+    return [sys.executable, "-c", f"raise SystemExit(print({message!r}) or {SKIPPED})"]
 
 
 def quiet(path):

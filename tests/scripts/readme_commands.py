@@ -21,6 +21,8 @@ SKIPPED = {
     "scripts/test": "the test suite itself, which runs this test",
     "scripts/bench": "a benchmark of minutes, not a test (README \"Benchmark\")",
     "scripts/record.py": "records real CPython runs: needs a quiet machine (tests/scripts/test_record.py tests it)",
+    "scripts/validation": "records real CPython runs (needs a quiet machine), or compares the whole suite, "
+                          "which ctest runs run by run (validation.CASE.RUN)",
     "parallel --sshloginfile": "needs other hosts",
     "cat > sweep.sbatch": "needs Slurm (test_sweep.cpp runs its sed line)",
     "sbatch": "needs Slurm",
