@@ -16,7 +16,7 @@ TEST_CASE("repro 01: a directory as the scenario, the machine profile or a measu
   CHECK(refusal_of("export scenarios/seed/convoy.yaml --set machine=" + dir.path) ==
         "--set machine=" + dir.path + ": error: machine: cannot open the machine profile '" + dir.path +
         "': is a directory\n");
-  CHECK(refusal_of("validate scenarios/validation/cpu_threads.yaml --variant w1 --measured " + dir.path) ==
+  CHECK(refusal_of("validate tests/fixtures/cpu_threads.yaml --variant w1 --measured " + dir.path) ==
         dir.path + ": error: cannot open the trace file: is a directory\n");
 }
 
@@ -84,7 +84,7 @@ TEST_CASE("repro 16: a scenario over 4 MiB, or over 10^6 YAML nodes, is refused 
 }
 
 TEST_CASE("repro 17: NaN, a time beyond ten years and an extreme tid in a trace, and NaN as a tolerance") {
-  const std::string validate = "validate scenarios/validation/cpu_threads.yaml --variant w1 --measured ";
+  const std::string validate = "validate tests/fixtures/cpu_threads.yaml --variant w1 --measured ";
   CHECK(refusal_of(validate + "tests/fixtures/traces/nan_ts.json") ==
         "tests/fixtures/traces/nan_ts.json:7:38: error: not valid JSON: expected a value (object, array, "
         "string, number, true, false or null)\n");
@@ -96,7 +96,7 @@ TEST_CASE("repro 17: NaN, a time beyond ten years and an extreme tid in a trace,
   CommandResult tid = run_gilsim(validate + "tests/fixtures/traces/extreme_tid.json");
   CHECK(tid.exit_code == 0);
   CHECK(tid.err.empty());
-  CHECK(refusal_of(validate + "scenarios/validation/traces/cpu_threads.w1.rep0.trace.json "
+  CHECK(refusal_of(validate + "tests/fixtures/traces/cpu_threads.w1.rep0.trace.json "
                               "--makespan-tolerance 'nan%'") ==
         "--makespan-tolerance nan%: error: expected a non-negative fraction such as '5%' or '0.05'\n");
 }
@@ -127,7 +127,7 @@ TEST_CASE("repro 21: a bad --log setting is a gilsim error, not a SimGrid backtr
 }
 
 TEST_CASE("repro 22: a trace that is not a gilsim trace, or does not fit, is reported with file: error:") {
-  const std::string validate = "validate scenarios/validation/cpu_threads.yaml --variant w1 --measured ";
+  const std::string validate = "validate tests/fixtures/cpu_threads.yaml --variant w1 --measured ";
   CHECK(refusal_of(validate + "tests/fixtures/traces/negative_iteration.json") ==
         "tests/fixtures/traces/negative_iteration.json: error: not a valid gilsim trace: "
         "traceEvents[5]: a step span needs numeric ts and dur, a name, and args process, thread, "

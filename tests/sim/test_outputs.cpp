@@ -48,8 +48,8 @@ TEST_CASE("repro 06: write errors are reported: a full disk, a closed stdout, a 
   CommandResult closed = run_gilsim(convoy + "--json >&-");
   CHECK(closed.exit_code == 2);
   CHECK(closed.err == "gilsim: error: standard output is closed\n");
-  CommandResult directory = run_gilsim("validate scenarios/validation/cpu_threads.yaml --variant w1 --measured "
-                                       "scenarios/validation/traces/cpu_threads.w1.rep0.trace.json --svg /tmp");
+  CommandResult directory = run_gilsim("validate tests/fixtures/cpu_threads.yaml --variant w1 --measured "
+                                       "tests/fixtures/traces/cpu_threads.w1.rep0.trace.json --svg /tmp");
   CHECK(directory.exit_code == 2);
   CHECK(directory.err == "--svg /tmp: error: is a directory; expected a file name\n");
 }
@@ -113,8 +113,8 @@ TEST_CASE("the variants' SVGs share one time axis, --svg-window zooms in, the le
 
 TEST_CASE("validate --svg draws both sides in the same states, with the errors and the verdict") {
   TempDir dir("validate_svg");
-  CommandResult r = run_gilsim("validate scenarios/validation/cpu_threads.yaml --variant w2 --measured "
-                               "scenarios/validation/traces/cpu_threads.w2.rep0.trace.json --svg " + dir / "v.svg");
+  CommandResult r = run_gilsim("validate tests/fixtures/cpu_threads.yaml --variant w2 --measured "
+                               "tests/fixtures/traces/cpu_threads.w2.rep0.trace.json --svg " + dir / "v.svg");
   REQUIRE(r.exit_code == 0);
   const std::string svg = read_file(dir / "v.svg");
   CHECK(svg.find(">simulated app/worker[0]</text>") != std::string::npos);
