@@ -50,7 +50,7 @@ std::vector<Series> series_of(const SweepReport& report) {
     if (!row.ok || row.latency.empty() || row.latency[0].count == 0) continue;
     const SweepConfig& c = *row.config;
     std::string key = c.strategy + "\n" + std::to_string(c.cores) + "\n" + std::to_string(c.smt) + "\n" + c.switch_interval;
-    std::string label = plan.strategy_label(c.strategy) + " (" + std::to_string(c.cores) + " cores";
+    std::string label = plan.strategy_label(c.strategy) + " (" + std::to_string(c.cores) + (c.cores == 1 ? " core" : " cores");
     if (!plan.smt.empty()) label += ", smt " + std::to_string(c.smt);
     if (!plan.switch_intervals.empty()) label += ", " + c.switch_interval;
     for (std::size_t s = 0; s < plan.sets.size(); ++s)

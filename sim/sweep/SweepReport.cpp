@@ -464,13 +464,7 @@ void write_table(std::ostream& out, const SweepReport& report) {
   if (processes_moved) header.insert(header.end(), {"start-up", "transfer"});
   // Request latency (the first source) only when some configuration served requests.
   bool requests = false;
-  std::vector<double> latencies;
-  for (const SweepRow& row : report.rows)
-    if (row.ok && !row.latency.empty()) {
-      requests = true;
-      latencies.insert(latencies.end(), {row.latency[0].p50, row.latency[0].p99});
-    }
-  const ColumnUnit latency_unit = ColumnUnit::for_values(latencies, 4);
+  for (const SweepRow& row : report.rows) requests |= row.ok && !row.latency.empty();
   if (requests) header.insert(header.end(), {"p50", "p99", "served/s", "load"});
   header.insert(header.end(), {"bottleneck", "best", "error"});
   cells.push_back(header);
@@ -494,7 +488,7 @@ void write_table(std::ostream& out, const SweepReport& report) {
         line.insert(line.end(), {format("%.1f%%", 100 * m.startup_share), format("%.2f", m.transfer_ratio)});
       if (requests && !row.latency.empty()) {
         const LatencyStats& l = row.latency[0];
-        line.insert(line.end(), {latency_unit.format(l.p50), latency_unit.format(l.p99), format("%.1f", l.throughput),
+        line.insert(line.end(), {short_latency(l.p50), short_latency(l.p99), format("%.1f", l.throughput),
                                  l.saturated ? "saturated" : ""});
       } else if (requests) {
         line.insert(line.end(), {"-", "-", "-", ""});

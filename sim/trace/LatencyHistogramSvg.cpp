@@ -20,7 +20,7 @@ constexpr double kRight = 860;
 constexpr double kPanelHeight = 240;  // plot area of one source
 constexpr double kPanelGap = 90;      // title, axis labels
 constexpr double kTop = 50;
-constexpr int kBinsPerDecade = 10;
+constexpr int kBinsPerDecade = 20;
 
 std::string time_label(double seconds) {
   char buffer[32];
@@ -62,9 +62,14 @@ void write_panel(std::ostream& out, const std::string& source, std::vector<doubl
   out << "</g>\n<g stroke=\"#333333\">\n<line x1=\"" << fmt(kLeft) << "\" y1=\"" << fmt(bottom) << "\" x2=\"" << fmt(kRight)
       << "\" y2=\"" << fmt(bottom) << "\"/>\n<line x1=\"" << fmt(kLeft) << "\" y1=\"" << fmt(top) << "\" x2=\"" << fmt(kLeft)
       << "\" y2=\"" << fmt(bottom) << "\"/>\n</g>\n<g>\n";
-  for (int e = lo; e <= hi; ++e)
-    out << "<text x=\"" << fmt(x_at(std::pow(10.0, e))) << "\" y=\"" << fmt(bottom + 16) << "\" text-anchor=\"middle\">"
-        << time_label(std::pow(10.0, e)) << "</text>\n";
+  for (int e = lo; e <= hi; ++e)  // ticks at 1, 2 and 5 times each power of ten
+    for (double m : {1.0, 2.0, 5.0}) {
+      const double tick = m * std::pow(10.0, e);
+      if (e == hi && m > 1) break;
+      out << "<line x1=\"" << fmt(x_at(tick)) << "\" y1=\"" << fmt(bottom) << "\" x2=\"" << fmt(x_at(tick)) << "\" y2=\""
+          << fmt(bottom + 4) << "\" stroke=\"#333333\"/>\n<text x=\"" << fmt(x_at(tick)) << "\" y=\"" << fmt(bottom + 16)
+          << "\" text-anchor=\"middle\">" << time_label(tick) << "</text>\n";
+    }
   out << "<text x=\"" << fmt(kLeft - 8) << "\" y=\"" << fmt(top + 4) << "\" text-anchor=\"end\">" << most
       << "</text>\n<text x=\"" << fmt(kLeft - 8) << "\" y=\"" << fmt(bottom) << "\" text-anchor=\"end\">0</text>\n"
       << "<text x=\"" << fmt((kLeft + kRight) / 2) << "\" y=\"" << fmt(bottom + 36)
@@ -76,13 +81,18 @@ void write_panel(std::ostream& out, const std::string& source, std::vector<doubl
       double p;
       const char* colour;
     } marks[] = {{"p50", 0.50, "#59a14f"}, {"p99", 0.99, "#f28e2b"}, {"p99.9", 0.999, "#e15759"}};
+    // The lines in the plot, their values in a key above it (labels in the plot would cover bars).
+    out << "<text x=\"" << fmt(kRight) << "\" y=\"" << fmt(top - 14) << "\" text-anchor=\"end\">";
     for (std::size_t m = 0; m < 3; ++m) {
       const double value = nearest_rank(latencies, marks[m].p);
-      const double x = x_at(value);
+      out << "<tspan fill=\"" << marks[m].colour << "\" dx=\"" << (m ? "12" : "0") << "\">" << marks[m].name << " "
+          << short_latency(value) << "</tspan>";
+    }
+    out << "</text>\n";
+    for (std::size_t m = 0; m < 3; ++m) {
+      const double x = x_at(nearest_rank(latencies, marks[m].p));
       out << "<line x1=\"" << fmt(x) << "\" y1=\"" << fmt(top) << "\" x2=\"" << fmt(x) << "\" y2=\"" << fmt(bottom)
-          << "\" stroke=\"" << marks[m].colour << "\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>\n<text x=\"" << fmt(x + 4)
-          << "\" y=\"" << fmt(top + 12 + 14 * static_cast<double>(m)) << "\" fill=\"" << marks[m].colour << "\">"
-          << marks[m].name << " " << time_label(value) << "</text>\n";
+          << "\" stroke=\"" << marks[m].colour << "\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>\n";
     }
   }
   out << "</g>\n";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "sim/util/JsonWriter.hpp"
 
@@ -65,6 +66,14 @@ double nearest_rank(const std::vector<double>& sorted, double p) {
   const double rank = std::ceil(p * static_cast<double>(sorted.size()) - 1e-9);  // 0.99 * 100 is 99.00000000000001
   const std::size_t index = static_cast<std::size_t>(std::max(1.0, rank)) - 1;
   return sorted[std::min(index, sorted.size() - 1)];
+}
+
+std::string short_latency(double seconds) {
+  char buffer[32];
+  if (seconds >= 1) std::snprintf(buffer, sizeof buffer, "%.3gs", seconds);
+  else if (seconds >= 1e-3) std::snprintf(buffer, sizeof buffer, "%.3gms", seconds * 1e3);
+  else std::snprintf(buffer, sizeof buffer, "%.3gus", seconds * 1e6);
+  return buffer;
 }
 
 std::vector<LatencyStats> latency_stats(const Timeline& timeline) {

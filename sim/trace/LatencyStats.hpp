@@ -40,6 +40,9 @@ struct LatencyStats {
 std::vector<LatencyStats> latency_stats(const Timeline& timeline);
 // Nearest-rank percentile of sorted values, p in (0, 1].
 double nearest_rank(const std::vector<double>& sorted, double p);
+// A latency with 3 significant digits in its own unit ("38.3ms", "17.1s", "850us"): latencies of
+// one table span decades, so one unit per column would show the short ones as 0.01s.
+std::string short_latency(double seconds);
 
 // --json: a list of {"source":..., "count":..., "mean_s":..., ...}, one line each after `pad`.
 void write_latency_json(std::ostream& out, const std::vector<LatencyStats>& stats, const std::string& pad);

@@ -19,9 +19,10 @@ int count_of(const std::string& text, const std::string& what) {
 }  // namespace
 
 TEST_CASE("--latency-svg draws a log-scale histogram of request latencies with p50, p99 and p99.9") {
-  // requests_from_file.yaml: latencies 2, 3, 5, 5.5, 2 ms. Bins of a tenth of a decade from
-  // 1 ms: log10(2 ms) = -2.699 falls in bin floor(3.01) = 3, 3 ms (-2.523) in bin 4, 5 ms
-  // (-2.301) in bin 6, 5.5 ms (-2.260) in bin 7: four bars, the first of two requests.
+  // requests_from_file.yaml: latencies 2, 3, 5, 5.5, 2 ms. Bins of a twentieth of a decade from
+  // 1 ms: log10(2 ms) = -2.699 falls in bin floor(20 x 0.301) = 6, 3 ms (-2.523) in bin
+  // floor(9.54) = 9, 5 ms (-2.301) in bin 13, 5.5 ms (-2.260) in bin 14: four bars, the first
+  // of two requests.
   TempDir dir("histogram");
   const CommandResult r =
       run_gilsim("run tests/fixtures/requests_from_file.yaml --latency-svg " + (dir / "latency.svg"));
