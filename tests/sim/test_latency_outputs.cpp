@@ -49,6 +49,21 @@ TEST_CASE("--latency-svg of a scenario without requests is an error where its wo
   CHECK_FALSE(std::filesystem::exists(dir / "latency.svg"));
 }
 
+TEST_CASE("--trace shows each request as an async slice, with a nested queue slice while it waited") {
+  // requests_from_file.yaml: requests 1, 2 and 3 waited (1, 3 and 3.5 ms), 0 and 4 did not.
+  TempDir dir("trace");
+  const CommandResult r = run_gilsim("run tests/fixtures/requests_from_file.yaml --trace " + (dir / "t.json"));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const std::string trace = read_file(dir / "t.json");
+  CHECK(count_of(trace, "{\"ph\":\"b\",\"pid\":1000001") == 5 + 3);
+  CHECK(count_of(trace, "{\"ph\":\"e\",\"pid\":1000001") == 5 + 3);
+  CHECK(count_of(trace, "\"name\":\"queue\"") == 2 * 3);
+  // Request 2 arrived at 1 ms and was taken at 4 ms: its queue slice ends at 4000 us.
+  CHECK(trace.find("{\"ph\":\"e\",\"pid\":1000001,\"tid\":0,\"ts\":4000.000,\"cat\":\"request\",\"id\":\"0:2\","
+                   "\"name\":\"queue\"}") != std::string::npos);
+  CHECK(trace.find("\"queue_us\":3500.000") != std::string::npos);  // request 3
+}
+
 TEST_CASE("the latency table and --json of a request scenario are the same at every run") {
   const CommandResult a = run_gilsim("run scenarios/seed/thread_pool_load.yaml --variant rate-150 --json");
   const CommandResult b = run_gilsim("run scenarios/seed/thread_pool_load.yaml --variant rate-150 --json");

@@ -147,3 +147,19 @@ TEST_CASE("an asyncio server's p99 grows with the switch interval beside a CPU-b
   CHECK(p99[3] > p99[2]);
   CHECK(p99[3] > 13e-3 + 2 * 15e-3);
 }
+
+TEST_CASE("processes serving one source share it as pre-forked workers, each with its own GIL") {
+  // A request every 6.667 ms, each 8 ms of Python. Two processes: the workers take turns (the
+  // one idle longest takes the next request), each request runs alone on its own core and GIL:
+  // exactly 8 ms, never queued.
+  const LatencyStats forked = only_source(simulate_summary(load_variant("tests/fixtures/requests_prefork.yaml", "processes-2")));
+  CHECK(forked.count == 300);
+  CHECK_ABS(forked.mean, 8e-3, kNs);
+  CHECK_ABS(forked.max, 8e-3, kNs);
+  CHECK_ABS(part(forked, RequestPart::GilWait), 0, kNs);
+  // Two threads of one process: each request arrives 8 - 6.667 = 1.333 ms before the previous
+  // one ends, and waits at least that long for the GIL.
+  const LatencyStats threads = only_source(simulate_summary(load_variant("tests/fixtures/requests_prefork.yaml", "threads-2")));
+  CHECK(part(threads, RequestPart::GilWait) > 1.3e-3);
+  CHECK(threads.mean > 8e-3 + 1.3e-3);
+}
