@@ -10,7 +10,7 @@
 namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
-EventLoop::EventLoop(ThreadContext& thread, const AsyncioStep& step) : thread_(thread), step_(step) {
+EventLoop::EventLoop(ThreadContext& thread, const AsyncioStep& step) : thread_(thread), step_(step), requests_(thread) {
   std::map<std::string, int64_t> producers;
   for (const CoroutineSpec& coroutine : step.coroutines) {
     for (const std::string& name : WorkloadLayout::channels_put_by(coroutine.program)) producers[name] += coroutine.count;
@@ -27,22 +27,36 @@ EventLoop::EventLoop(ThreadContext& thread, const AsyncioStep& step) : thread_(t
   }
 }
 
+// A task handling a request is created with the loop and starts when its request arrives, as
+// if the server's accept callback had created it then (asyncio.start_server).
 void EventLoop::run() {
-  for (std::size_t task = 0; task < tasks_.size(); ++task) queue_.make_ready(static_cast<int>(task));
+  for (std::size_t task = 0; task < tasks_.size(); ++task) {
+    const int id = static_cast<int>(task);
+    const std::string& source = tasks_[task].coroutine->requests;
+    if (source.empty()) {
+      queue_.make_ready(id);
+      continue;
+    }
+    RequestSource& requests = thread_.world().request_source(source);
+    requests_.add(id, requests, tasks_[task].index);
+    queue_.wait_until(id, requests.arrival(tasks_[task].index));
+    tasks_[task].wait = Wait::Timer;
+  }
   ThreadContext& t = thread_;
   while (!queue_.idle() || offloaded_ > 0) {
     if (!queue_.has_ready()) {
       const double until = queue_.idle() ? std::numeric_limits<double>::infinity() : queue_.next_timer();
       t.without_gil(ThreadState::Io, [&] {
         if (!completions_) return t.blocked_sleep_until(until);
-        for (int task : completions_->wait_for_completions(until)) queue_.make_ready(task), --offloaded_;
+        for (int task : completions_->wait_for_completions(until)) make_ready(task), --offloaded_;
       });
     }
     if (completions_)
-      for (int task : completions_->take_completions()) queue_.make_ready(task), --offloaded_;
+      for (int task : completions_->take_completions()) make_ready(task), --offloaded_;
     queue_.release_due(sg4::Engine::get_clock());
     for (std::size_t n = queue_.ready_count(); n > 0; --n) {
       const int task = queue_.pop_ready();
+      if (requests_.tracks(task)) requests_.resuming(task);  // the task's step overhead is its own Python
       t.enter(ThreadState::Python);
       t.run_python(t.runtime().asyncio.task_step_overhead * t.bytecode_cost());
       resume(task);
@@ -56,9 +70,19 @@ void EventLoop::resume(int id) {
   Task& task = tasks_[id];
   if (task.wait == Wait::Lock) locks_.at(task.on).take(id);  // the woken waiter holds the lock now
   task.wait = Wait::None;
+  const bool request = requests_.tracks(id);
   while (const Step* step = task.cursor.current())
-    if (!run_step(id, *step)) return;
+    if (!run_step(id, *step)) {
+      if (request) requests_.paused(id);
+      return;
+    }
   finish(id);
+  if (request) requests_.finished(id);
+}
+
+void EventLoop::make_ready(int task) {
+  queue_.make_ready(task);
+  if (requests_.tracks(task)) requests_.made_ready(task);
 }
 
 // Every kind allowed in a coroutine has a run_in_loop (models/steps/<kind>/): a kind without one
@@ -89,6 +113,7 @@ void EventLoop::suspend(int id, Wait wait, const std::string& on) {
 void EventLoop::wait_timer(int id, double until) {
   queue_.wait_until(id, until);
   tasks_[id].wait = Wait::Timer;
+  if (requests_.tracks(id)) requests_.awaiting_timer(id, until);
 }
 
 AsyncioLock& EventLoop::lock(const std::string& name) { return locks_.try_emplace(name, name).first->second; }
@@ -121,7 +146,7 @@ bool EventLoop::get(int id, AsyncioQueue& queue) {
     task.wait = Wait::Get;
     return false;
   }
-  if (const int woken = queue.get(); woken >= 0) queue_.make_ready(woken);
+  if (const int woken = queue.get(); woken >= 0) make_ready(woken);
   thread_.run_python(thread_.runtime().asyncio.queue_op);
   return true;
 }
@@ -131,7 +156,7 @@ void EventLoop::finish(int id) {
   task.done = true;
   for (const std::string& name : WorkloadLayout::channels_put_by(task.coroutine->program))
     if (auto q = queues_.find(name); q != queues_.end())
-      for (int woken : q->second.producer_returned()) queue_.make_ready(woken);
+      for (int woken : q->second.producer_returned()) make_ready(woken);
 }
 
 std::string EventLoop::name_of(int id) const {

@@ -8,6 +8,7 @@
 #include "models/asyncio/AsyncioQueue.hpp"
 #include "models/asyncio/CoroutineCursor.hpp"
 #include "models/asyncio/EventLoopQueue.hpp"
+#include "models/runtime/LoopRequests.hpp"
 #include "models/runtime/ThreadContext.hpp"
 #include "sim/scenario/Scenario.hpp"
 
@@ -44,7 +45,7 @@ class EventLoop {
   // name) wakes it.
   void suspend(int task, Wait wait, const std::string& on = "");
   void wait_timer(int task, double until);  // awaits a timer (an awaited I/O or sleep)
-  void make_ready(int task) { queue_.make_ready(task); }
+  void make_ready(int task);
   // The loop's asyncio.Lock of that name (created at its first use).
   AsyncioLock& lock(const std::string& name);
   // One of the loop's asyncio.Queues, or nullptr for a name of workload.channels.
@@ -78,6 +79,7 @@ class EventLoop {
   std::vector<Task> tasks_;
   std::map<std::string, AsyncioLock> locks_;
   std::map<std::string, AsyncioQueue> queues_;
+  LoopRequests requests_;                   // the tasks that handle requests of workload.requests
   ExecutorLink* executor_ = nullptr;        // the loop's ThreadPoolExecutor, or
   ProcessPoolExecutor* pool_ = nullptr;     // the thread's ProcessPoolExecutor
   CompletionQueue* completions_ = nullptr;  // ... which wakes the loop when a call is done

@@ -10,6 +10,7 @@
 #include "models/ipc/ProcessPoolExecutor.hpp"
 #include "models/machine/Machine.hpp"
 #include "models/python/ProcessRuntime.hpp"
+#include "models/runtime/RequestSource.hpp"
 #include "sim/scenario/WorkloadLayout.hpp"
 #include "sim/scenario/Scenario.hpp"
 #include "sim/timeline/Timeline.hpp"
@@ -33,11 +34,13 @@ struct PythonWorld {
   std::map<std::pair<int, std::string>, std::unique_ptr<Channel>> feeder_buffers;
   std::map<int, std::unique_ptr<ExecutorLink>> executors;  // by the event loop's thread
   std::map<int, std::unique_ptr<ProcessPoolExecutor>> pools;  // by the thread that owns each
+  std::map<std::string, std::unique_ptr<RequestSource>> request_sources;  // workload.requests, by name
 
   Pipe* pipe(const std::string& name) {  // nullptr for channels that are not pipes
     auto found = pipes.find(name);
     return found == pipes.end() ? nullptr : found->second.get();
   }
+  RequestSource& request_source(const std::string& name) { return *request_sources.at(name); }
   Channel& channel(int process, const std::string& name) { return *local_channels.at({process, name}); }
   Channel& feeder_buffer(int process, const std::string& name) { return *feeder_buffers.at({process, name}); }
 };

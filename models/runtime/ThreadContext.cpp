@@ -1,5 +1,6 @@
 #include "models/runtime/ThreadContext.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <type_traits>
 
@@ -124,7 +125,14 @@ void ThreadContext::enter_now(ThreadState state) {
 void ThreadContext::close_span() {
   double now = sg4::Engine::get_clock();
   if (now > since_) timeline_.add_span({id_, state_, open_step_, open_iteration_, since_, now});
+  flush_clock();
   since_ = now;
+}
+
+void ThreadContext::flush_clock() {
+  const double now = sg4::Engine::get_clock();
+  const double from = std::max(since_, clock_.reported());
+  if (now > from) clock_.add(state_, from, now);
 }
 
 }  // namespace gilsim

@@ -4,6 +4,7 @@
 
 #include "models/machine/Machine.hpp"
 #include "models/python/Gil.hpp"
+#include "models/runtime/StateClock.hpp"
 #include "models/runtime/PythonWorld.hpp"
 #include "models/steps/Step.hpp"
 #include "sim/timeline/Timeline.hpp"
@@ -27,7 +28,13 @@ class ThreadContext {
   ProcessRuntime& process() { return process_; }
   Timeline& timeline() { return timeline_; }
   Gil& gil() { return gil_; }
-  Rng& rng() { return rng_; }
+  // The random stream of the thread, or of the request it handles (use_rng): a request's draws
+  // are then the same whichever thread serves it (common random numbers).
+  Rng& rng() { return request_rng_ ? *request_rng_ : rng_; }
+  void use_rng(Rng* request_rng) { request_rng_ = request_rng; }
+  // Time per state so far, up to the last flush or state change (flush_clock: up to now).
+  StateClock& clock() { return clock_; }
+  void flush_clock();
 
   // Runs `work` seconds of bytecode holding the GIL (preempted at drop requests).
   void run_python(double work);
@@ -88,6 +95,8 @@ class ThreadContext {
   double speed_;
   double bytecode_cost_;  // work multiplier of Python bytecode (free-threaded build > 1)
   Rng rng_;
+  Rng* request_rng_ = nullptr;
+  StateClock clock_;
   // The step being executed (kStartStep before the first), and the span open since `since_`.
   int step_ = kStartStep;
   int64_t iteration_ = 0;

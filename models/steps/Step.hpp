@@ -19,6 +19,7 @@
 #include "models/steps/put/PutStep.hpp"
 #include "models/steps/repeat/RepeatStep.hpp"
 #include "models/steps/run_in_executor/RunInExecutorStep.hpp"
+#include "models/steps/serve/ServeStep.hpp"
 #include "models/steps/sleep/SleepStep.hpp"
 
 namespace gilsim {
@@ -27,7 +28,7 @@ namespace gilsim {
 using StepAction = std::variant<CpuStep, IoStep, NativeStep, SleepStep, RepeatStep, LockStep, ProcessStartStep,
                                 ProcessJoinStep, PutStep, GetStep, ConsumeStep, FeederStep, AsyncioStep,
                                 RunInExecutorStep, ExecutorWorkerStep, ExecutorMapStep, PoolManagerStep,
-                                PoolWorkerStep>;
+                                PoolWorkerStep, ServeStep>;
 
 struct Step {
   StepAction action;

@@ -15,6 +15,7 @@
 #include "sim/engine/Simulation.hpp"
 #include "sim/trace/ActivityPanel.hpp"
 #include "sim/trace/ChromeTraceWriter.hpp"
+#include "sim/trace/LatencyHistogramSvg.hpp"
 #include "sim/trace/SummaryReport.hpp"
 #include "sim/trace/SvgWriter.hpp"
 #include "sim/trace/TimelineWindow.hpp"
@@ -31,6 +32,7 @@ struct RunOptions {
   std::vector<std::string> simgrid_args;
   std::string trace;
   std::string svg;
+  std::string latency_svg;
   PanelWindow svg_window;
   PanelWindow trace_window;
   bool json = false;
@@ -51,6 +53,8 @@ po::options_description describe_options() {
       ("svg", po::value<std::string>()->value_name("FILE"),
        "write an SVG activity plot; one file per variant, on one time axis")
       ("svg-window", po::value<std::string>()->value_name("START:END"), "plot only this part of the run, e.g. 0:50ms")
+      ("latency-svg", po::value<std::string>()->value_name("FILE"),
+       "write a histogram of request latencies (workload.requests), log scale; one file per variant")
       ("json", po::bool_switch(), "print the summary as JSON")
       ("threads", po::bool_switch(), "list every thread instead of thread groups")
       ("stats", po::bool_switch(), "print simulation speed and memory to stderr");
@@ -71,6 +75,7 @@ RunOptions read_run_options(const po::variables_map& vm) {
   o.simgrid_args = simgrid_arguments(vm);
   if (vm.count("trace")) o.trace = vm["trace"].as<std::string>();
   if (vm.count("svg")) o.svg = vm["svg"].as<std::string>();
+  if (vm.count("latency-svg")) o.latency_svg = vm["latency-svg"].as<std::string>();
   o.svg_window = read_window(vm, "svg-window");
   o.trace_window = read_window(vm, "trace-window");
   if (o.svg_window.set && o.svg.empty()) throw po::error("--svg-window needs --svg FILE");
@@ -92,6 +97,12 @@ void check_outputs(const RunOptions& o, const std::vector<Scenario>& scenarios) 
       prepare_output_path(path, "--trace");
     }
     if (!o.svg.empty()) prepare_output_path(variant_output_path(o.svg, s.variant, many), "--svg");
+    if (!o.latency_svg.empty()) {
+      if (s.requests.empty())
+        throw ScenarioError(s.workload_where, "--latency-svg asks for request latencies, but the scenario has no "
+                                              "requests: add workload.requests and a handler (README \"Requests\")");
+      prepare_output_path(variant_output_path(o.latency_svg, s.variant, many), "--latency-svg");
+    }
   }
 }
 
@@ -102,6 +113,9 @@ std::string simulate_variant(Scenario scenario, const RunOptions& o, bool many) 
   std::ostringstream json;
   Summary::from_timeline(timeline).write_json(json);
   const std::string panel = o.svg.empty() ? "" : serialize_panel(activity_panel(timeline, o.svg_window));
+  if (!o.latency_svg.empty())
+    write_output_file(variant_output_path(o.latency_svg, scenario.variant, many),
+                      [&](std::ostream& out) { write_latency_histogram_svg(timeline, out); });
   if (!o.trace.empty()) {
     if (o.trace_window.set) keep_spans_in_window(timeline, o.trace_window.start, o.trace_window.end);
     write_output_file(variant_output_path(o.trace, scenario.variant, many),

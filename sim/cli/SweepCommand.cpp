@@ -17,6 +17,7 @@
 #include <boost/program_options.hpp>
 
 #include "sim/sweep/ProcessPool.hpp"
+#include "sim/sweep/LatencySvg.hpp"
 #include "sim/sweep/ScalingSvg.hpp"
 #include "sim/sweep/SweepPlan.hpp"
 #include "sim/sweep/SweepReport.hpp"
@@ -171,14 +172,16 @@ class ProgressBar {
   double last_draw_ = -1;
 };
 
-// Writes results.csv, results.json, results.txt, scaling.svg and explanation.txt, and prints the
-// table and the explanation.
+// Writes results.csv, results.json, results.txt, scaling.svg (and latency.svg when requests were
+// served) and explanation.txt, and prints the table and the explanation.
 SweepReport write_outputs(const SweepPlan& plan, const std::string& dir) {
   SweepReport report = build_report(plan, dir);
   write_atomically(dir + "/results.csv", [&](std::ostream& out) { write_csv(out, report); });
   write_atomically(dir + "/results.json", [&](std::ostream& out) { write_json(out, report); });
   write_atomically(dir + "/results.txt", [&](std::ostream& out) { write_table(out, report); });
   write_atomically(dir + "/scaling.svg", [&](std::ostream& out) { write_scaling_svg(out, report); });
+  if (has_latency(report))
+    write_atomically(dir + "/latency.svg", [&](std::ostream& out) { write_latency_svg(out, report); });
   write_atomically(dir + "/explanation.txt", [&](std::ostream& out) { write_explanation(out, report); });
   write_table(std::cout, report);
   std::cout << "\n";
@@ -261,7 +264,8 @@ int sweep_command(const std::vector<std::string>& args) {
       std::cout << options
                 << "\nOne row per configuration (strategy x cores x smt x interval x --set values): makespan,\n"
                    "speedup vs 1 core, efficiency, bottleneck. Outputs in DIR: results.csv, results.json,\n"
-                   "results.txt, scaling.svg, explanation.txt. Re-running skips finished configurations.\n"
+                   "results.txt, scaling.svg, explanation.txt (and latency.svg for workload.requests).\n"
+                   "Re-running skips finished configurations.\n"
                    "Details: README.md (Sweeps).\n";
       return 0;
     }

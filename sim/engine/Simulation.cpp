@@ -1,5 +1,6 @@
 #include "sim/engine/Simulation.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -133,8 +134,13 @@ void run_world(const Scenario& scenario, const WorkloadLayout& layout, Timeline&
   machine.build(zone, allowed, scenario.runtime.gil.tie_jitter);
   zone->seal();
 
-  live.world.reset(new PythonWorld{scenario, layout, machine, timeline, {}, false, {}, {}, {}, {}, {}});
+  live.world.reset(new PythonWorld{scenario, layout, machine, timeline, {}, false, {}, {}, {}, {}, {}, {}});
   PythonWorld& world = *live.world;
+  for (std::size_t r = 0; r < scenario.requests.size(); ++r) {
+    timeline.request_sources.push_back(scenario.requests[r].name);
+    world.request_sources[scenario.requests[r].name] =
+        std::make_unique<RequestSource>(scenario.requests[r], static_cast<int>(r), scenario.runtime.seed, timeline);
+  }
   std::vector<int> thread_counts(layout.processes().size(), 0);
   for (const ThreadInstance& t : layout.threads()) ++thread_counts[t.process];
   for (std::size_t p = 0; p < layout.processes().size(); ++p)
@@ -220,6 +226,10 @@ Timeline simulate(const Scenario& scenario, const std::vector<std::string>& simg
     never_ran.push_back(process->abandoned());
   }
   timeline.drop_processes(never_ran);
+  // Requests are recorded as they complete; reports list them by source, then arrival.
+  std::sort(timeline.requests.begin(), timeline.requests.end(), [](const RequestRecord& a, const RequestRecord& b) {
+    return a.source != b.source ? a.source < b.source : a.index < b.index;
+  });
   return timeline;
 }
 

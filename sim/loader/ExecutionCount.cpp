@@ -51,6 +51,8 @@ class Counter {
         work.puts[scope.key(put->channel)] += times;
       } else if (const auto* consume = std::get_if<ConsumeStep>(&step.action)) {
         add_consumer(scope.key(consume->channel), consume->body, scope);
+      } else if (const auto* serve = std::get_if<ServeStep>(&step.action)) {
+        add_server(*serve, scope);
       } else if (const auto* loop = std::get_if<AsyncioStep>(&step.action)) {
         const Scope inner{"asyncio@" + std::to_string(next_loop_++) + ":", &loop->queues};
         for (const CoroutineSpec& c : loop->coroutines) walk(c.program, times * static_cast<double>(c.count), work, inner);
@@ -73,6 +75,21 @@ class Counter {
   }
 
   int next_loop_ = 0;
+
+ public:
+  // Per request source: its requests and the most steps one request's serve body costs, over its
+  // servers (the serving threads together take each request once).
+  std::map<std::string, std::pair<double, double>> servers;
+
+ private:
+  void add_server(const ServeStep& serve, const Scope& scope) {
+    Work per_request;
+    walk(serve.body, 1, per_request, scope);
+    auto& [requests, body_steps] = servers[serve.requests];
+    requests = static_cast<double>(serve.count);
+    body_steps = std::max(body_steps, per_request.steps + 1);  // + the serve's span of the request
+    for (const auto& [to, n] : per_request.puts) top.puts[to] += n * static_cast<double>(serve.count);
+  }
 };
 
 }  // namespace
@@ -102,6 +119,7 @@ ExecutionBound count_workload_executions(const std::vector<ProcessSpec>& process
     messages = std::move(next);
   }
   bound.steps = counter.top.steps;
+  for (const auto& [name, server] : counter.servers) bound.steps += server.first * server.second;
   for (const auto& [name, consumers] : counter.channels) bound.steps += messages[name] * consumers.body_steps;
   return bound;
 }

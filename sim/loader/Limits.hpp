@@ -20,6 +20,10 @@ constexpr double kMaxStepExecutions = 1e7;
 constexpr int kMaxVariants = 64;
 constexpr int kMaxNativeThreads = 1024;
 constexpr int64_t kMaxAsyncioTasks = 1000000;  // ~16 bytes each
+// Requests of workload.requests, in all: each is an arrival time and a record (~90 bytes), and a
+// saturated server's queue holds at most all of them, so it cannot grow without bound.
+constexpr int64_t kMaxRequests = 1000000;
+constexpr std::size_t kMaxArrivalsFileBytes = std::size_t{32} << 20;  // 32 MiB: 10^6 lines of ~30 bytes
 
 // A pipe holds at least one page: pipe(7) rounds smaller capacities up, and a write of up to
 // PIPE_BUF (4096) bytes must fit whole.

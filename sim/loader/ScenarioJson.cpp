@@ -30,6 +30,37 @@ std::string cpu_list(const std::vector<int>& cpus) {
 
 }  // namespace
 
+std::string latency_json(const Latency& latency) {
+  switch (latency.kind) {
+    case Latency::Kind::Fixed:
+      return "{\"distribution\": \"fixed\", \"latency_s\": " + json::seconds(latency.a) + "}";
+    case Latency::Kind::Uniform:
+      return "{\"distribution\": \"uniform\", \"min_s\": " + json::seconds(latency.a) +
+             ", \"max_s\": " + json::seconds(latency.b) + "}";
+    case Latency::Kind::Exponential:
+      return "{\"distribution\": \"exponential\", \"mean_s\": " + json::seconds(latency.a) + "}";
+  }
+  return "{}";
+}
+
+// A file's arrivals are exported as their times: the export is self-contained.
+std::string arrivals_json(const ArrivalSpec& a) {
+  switch (a.kind) {
+    case ArrivalSpec::Kind::Fixed: return "{\"distribution\": \"fixed\", \"rate_per_s\": " + json::number(a.rate) + "}";
+    case ArrivalSpec::Kind::Exponential:
+      return "{\"distribution\": \"exponential\", \"rate_per_s\": " + json::number(a.rate) + "}";
+    case ArrivalSpec::Kind::Uniform:
+      return "{\"distribution\": \"uniform\", \"min_gap_s\": " + json::seconds(a.min_gap) +
+             ", \"max_gap_s\": " + json::seconds(a.max_gap) + "}";
+    case ArrivalSpec::Kind::File: {
+      std::string out = "{\"file\": " + json::quote(a.file) + ", \"times_s\": [";
+      for (std::size_t i = 0; i < a.times.size(); ++i) out += (i ? ", " : "") + json::seconds(a.times[i]);
+      return out + "]}";
+    }
+  }
+  return "{}";
+}
+
 void write_program_json(std::ostream& out, const std::vector<Step>& program, const std::string& pad) {
   out << "[";
   for (std::size_t i = 0; i < program.size(); ++i) {
@@ -57,7 +88,15 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
   for (std::size_t c = 0; c < s.channels.size(); ++c)
     out << (c ? ", " : "") << "{\"name\": " << json::quote(s.channels[c].name) << ", \"kind\": \""
         << channel_kind_name(s.channels[c].kind) << "\"}";
-  out << "],\n  \"processes\": [";
+  out << "],\n";
+  if (!s.requests.empty()) {  // present only when used: older readers of the export never see it
+    out << "  \"requests\": [";
+    for (std::size_t r = 0; r < s.requests.size(); ++r)
+      out << (r ? ", " : "") << "{\"name\": " << json::quote(s.requests[r].name) << ", \"count\": " << s.requests[r].count
+          << ", \"arrivals\": " << arrivals_json(s.requests[r].arrivals) << "}";
+    out << "],\n";
+  }
+  out << "  \"processes\": [";
   for (std::size_t p = 0; p < s.processes.size(); ++p) {
     const ProcessSpec& process = s.processes[p];
     out << (p ? "," : "") << "\n    {\"name\": " << json::quote(process.name) << ", \"count\": " << process.count

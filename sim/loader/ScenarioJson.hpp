@@ -10,5 +10,8 @@ namespace gilsim {
 void write_scenario_json(std::ostream& out, const Scenario& scenario);
 // A program as a JSON list of step objects, each line indented by `pad`.
 void write_program_json(std::ostream& out, const std::vector<Step>& program, const std::string& pad);
+// A latency distribution (io, sleep) and a request source's arrivals as JSON objects.
+std::string latency_json(const Latency& latency);
+std::string arrivals_json(const ArrivalSpec& arrivals);
 
 }  // namespace gilsim

@@ -12,6 +12,7 @@
 #include "sim/loader/NodeReader.hpp"
 #include "sim/loader/OverrideApply.hpp"
 #include "sim/loader/ProgramReader.hpp"
+#include "sim/loader/RequestReader.hpp"
 #include "sim/loader/SchedulerReader.hpp"
 #include "sim/loader/Strategies.hpp"
 #include "sim/loader/WakeupReader.hpp"
@@ -166,7 +167,13 @@ std::vector<int> intersect_cpus(const std::vector<int>& a, const std::vector<int
   return both;
 }
 
-ThreadSpec read_thread(const ValueReader& values, const std::vector<ChannelSpec>& channels, const YAML::Node& node,
+// What thread programs may refer to: workload.channels and workload.requests.
+struct Declared {
+  const std::vector<ChannelSpec>& channels;
+  const std::vector<RequestSpec>& requests;
+};
+
+ThreadSpec read_thread(const ValueReader& values, const Declared& declared, const YAML::Node& node,
                        const std::string& path, std::size_t index, const MachineConfig& machine,
                        const std::vector<int>& process_cpus) {
   MapReader map(values.source, node, path);
@@ -181,12 +188,13 @@ ThreadSpec read_thread(const ValueReader& values, const std::vector<ChannelSpec>
     if (thread.interpreter.empty()) values.source.fail(n, map.path_of("interpreter"), "expected an interpreter name");
   }
   thread.affinity = read_affinity(values, map, machine, process_cpus, "its process's CPUs");
-  thread.program = read_thread_program(values, channels, map.require("program"), map.path_of("program"));
+  thread.program =
+      read_thread_program(values, declared.channels, map.require("program"), map.path_of("program"), declared.requests);
   map.reject_unknown_keys();
   return thread;
 }
 
-ProcessSpec read_process(const ValueReader& values, const std::vector<ChannelSpec>& channels, const YAML::Node& node,
+ProcessSpec read_process(const ValueReader& values, const Declared& declared, const YAML::Node& node,
                          const std::string& path, std::size_t index, const MachineConfig& machine) {
   MapReader map(values.source, node, path);
   ProcessSpec process;
@@ -204,7 +212,7 @@ ProcessSpec read_process(const ValueReader& values, const std::vector<ChannelSpe
   if (threads.size() == 0) values.source.fail(threads, map.path_of("threads"), "expected at least one thread");
   for (std::size_t i = 0; i < threads.size(); ++i)
     process.threads.push_back(
-        read_thread(values, channels, threads[i], map.path_of("threads") + "[" + std::to_string(i) + "]", i, machine,
+        read_thread(values, declared, threads[i], map.path_of("threads") + "[" + std::to_string(i) + "]", i, machine,
                     process_cpus));
   map.reject_unknown_keys();
   return process;
@@ -240,10 +248,11 @@ std::vector<ChannelSpec> read_channels(const ValueReader& values, const YAML::No
   return channels;
 }
 
-std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::Node& node,
-                                       const std::vector<ChannelSpec>& channels, const MachineConfig& machine) {
+std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::Node& node, const Declared& declared,
+                                       const MachineConfig& machine) {
   MapReader map(values.source, node, "workload");
   map.get("channels");  // read first by read_scenario: programs refer to them
+  const YAML::Node requests = map.get("requests");  // the same
   YAML::Node list = map.require("processes");
   values.expect_sequence(list, "workload.processes");
   if (list.size() == 0) values.source.fail(list, "workload.processes", "expected at least one process");
@@ -251,12 +260,13 @@ std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::No
   double threads = 0, processes_total = 0;
   for (std::size_t i = 0; i < list.size(); ++i) {
     processes.push_back(
-        read_process(values, channels, list[i], "workload.processes[" + std::to_string(i) + "]", i, machine));
+        read_process(values, declared, list[i], "workload.processes[" + std::to_string(i) + "]", i, machine));
     const ProcessSpec& p = processes.back();
     processes_total += static_cast<double>(p.count);
     for (const ThreadSpec& t : p.threads) threads += static_cast<double>(p.count) * static_cast<double>(t.count);
   }
   map.reject_unknown_keys();
+  check_request_servers(values, requests, declared.requests, processes);
   auto refuse = [&](double have, double limit, const std::string& what) {
     if (have > limit)
       values.source.fail(node, "workload",
@@ -300,6 +310,7 @@ std::vector<Scenario> read_scenario(const YamlSource& source, const YAML::Node& 
       source.fail(map.get("workload"), "workload", "give either a workload or a batch with strategies, not both");
     if (!strategies.IsDefined()) source.fail(batch, "batch", "a batch needs a list of strategies to compare");
     map.reject_unknown_keys();
+    scenario.workload_where = source.where(batch);
     const BatchSpec spec = read_batch(values, batch, {});
     if (static_cast<double>(spec.tasks) * count_step_executions(spec.program) > limits::kMaxStepExecutions)
       source.fail(batch, "batch", "the tasks execute more than 10000000 steps in total (reduce batch.tasks)");
@@ -310,10 +321,14 @@ std::vector<Scenario> read_scenario(const YamlSource& source, const YAML::Node& 
   }
   if (strategies.IsDefined()) source.fail(strategies, "strategies", "strategies compare a batch: add a 'batch' section");
   YAML::Node workload = map.require("workload");
+  scenario.workload_where = source.where(workload);
   // Through a const reference: operator[] on a non-const node would insert the key.
   const YAML::Node& const_workload = workload;
-  if (workload.IsMap()) scenario.channels = read_channels(values, const_workload["channels"]);
-  scenario.processes = read_workload(values, workload, scenario.channels, scenario.machine);
+  if (workload.IsMap()) {
+    scenario.channels = read_channels(values, const_workload["channels"]);
+    scenario.requests = read_requests(values, const_workload["requests"]);
+  }
+  scenario.processes = read_workload(values, workload, {scenario.channels, scenario.requests}, scenario.machine);
   map.reject_unknown_keys();
   return {scenario};
 }

@@ -15,6 +15,18 @@ std::vector<Step> StepReading::read_balanced_body(MapReader& map, const YAML::No
   return body;
 }
 
+const RequestSpec& StepReading::read_request_source(const YAML::Node& node, const std::string& path) const {
+  const std::string name = values.string(node, path);
+  std::string known;
+  if (requests)
+    for (const RequestSpec& r : *requests) {
+      if (r.name == name) return r;
+      known += (known.empty() ? "" : ", ") + r.name;
+    }
+  values.source.fail(node, path, "no request source named '" + name + "' in workload.requests" +
+                                     (known.empty() ? " (there are none)" : " (sources: " + known + ")"));
+}
+
 std::string StepReading::read_channel_name(const YAML::Node& node, const std::string& path) const {
   const std::string name = values.string(node, path);
   for (const std::string& queue : loop_queues)

@@ -17,6 +17,7 @@ using HeldLocks = std::vector<std::string>;
 struct StepReading {
   const ValueReader& values;
   const std::vector<ChannelSpec>& channels;
+  const std::vector<RequestSpec>* requests = nullptr;  // workload.requests, for serve and request coroutines
   HeldLocks held;
   bool in_coroutine = false;                   // reading a coroutine of an asyncio step
   std::vector<std::string> loop_queues;        // ... whose event loop has these asyncio.Queues
@@ -34,6 +35,8 @@ struct StepReading {
                                        const std::string& what, const std::string& pass);
   // A channel of workload.channels, or, in a coroutine, one of the loop's asyncio queues.
   std::string read_channel_name(const YAML::Node& node, const std::string& path) const;
+  // A source of workload.requests, by name.
+  const RequestSpec& read_request_source(const YAML::Node& node, const std::string& path) const;
   // Fails unless `depth` (the nesting of the step at `key`) is within the limit.
   void check_nesting(const YAML::Node& key, const std::string& step_path, int depth, const std::string& what) const;
 

@@ -12,6 +12,7 @@
 #include "sim/scenario/MachineConfig.hpp"
 #include "sim/scenario/ProcessPoolConfig.hpp"
 #include "sim/scenario/ProcessPoolSpec.hpp"
+#include "sim/scenario/RequestSpec.hpp"
 #include "sim/scenario/StartMethod.hpp"
 
 namespace gilsim {
@@ -88,6 +89,8 @@ struct Scenario {
   MachineConfig machine;
   RuntimeConfig runtime;
   std::vector<ChannelSpec> channels;
+  std::vector<RequestSpec> requests;  // workload.requests: request sources (README "Requests")
+  std::string workload_where;         // "file:line:col" of the workload (or batch), for errors about it
   std::vector<ProcessSpec> processes;
   GilModel gil_model = GilModel::Auto;  // --gil-model
   bool keep_spans = true;               // false: the summary's totals only (no --trace, --svg)

@@ -103,7 +103,9 @@ void read_row(SweepRow& row, const std::string& dir) {
                                  (doc["schema_version"] ? doc["schema_version"].as<std::string>() : std::string("1")) +
                                  ", expected " + std::to_string(kSummarySchemaVersion) + "); delete it to run it again");
       if (!doc["variants"] || doc["variants"].size() != 1) throw std::runtime_error("expected one variant");
-      row.metrics = metrics_of(Summary::from_json(doc["variants"][0]));
+      const Summary summary = Summary::from_json(doc["variants"][0]);
+      row.metrics = metrics_of(summary);
+      row.latency = summary.latency;
       row.ok = true;
     } catch (const std::exception& e) {
       row.error = "runs/" + c.key + ".json: unreadable result: " + one_line(e.what());
@@ -367,8 +369,11 @@ void write_csv(std::ostream& out, const SweepReport& report) {
   const SweepPlan& plan = *report.plan;
   out << "strategy,cores,smt,switch_interval";
   for (const SetAxis& axis : plan.sets) out << "," << csv_field(axis.key);
+  bool requests = false;  // latency columns (the first request source) at the end, when some row has them
+  for (const SweepRow& row : report.rows) requests |= row.ok && !row.latency.empty();
   out << ",baseline_only,makespan_s,speedup,efficiency,cpu_utilisation,gil_wait_share,io_share,startup_share,"
-         "transfer_ratio,bottleneck,best,error\n";
+         "transfer_ratio,bottleneck,best,error"
+      << (requests ? ",p50_s,p99_s,throughput_per_s,saturated" : "") << "\n";
   for (const SweepRow& row : report.rows) {
     const SweepConfig& c = *row.config;
     out << csv_field(strategy_cell(report, row)) << "," << c.cores << "," << c.smt << "," << csv_field(c.switch_interval);
@@ -384,7 +389,15 @@ void write_csv(std::ostream& out, const SweepReport& report) {
     } else {
       out << ",,,,,,,,";
     }
-    out << "," << (row.best ? "true" : "false") << "," << csv_field(row.error) << "\n";
+    out << "," << (row.best ? "true" : "false") << "," << csv_field(row.error);
+    if (requests && row.ok && !row.latency.empty()) {
+      const LatencyStats& l = row.latency[0];
+      out << "," << json::seconds(l.p50) << "," << json::seconds(l.p99) << "," << json::number(l.throughput, 3) << ","
+          << (l.saturated ? "true" : "false");
+    } else if (requests) {
+      out << ",,,,";
+    }
+    out << "\n";
   }
 }
 
@@ -413,6 +426,11 @@ void write_json(std::ostream& out, const SweepReport& report) {
           << ", \"startup_share\": " << json::number(m.startup_share) << ", \"transfer_ratio\": " << json::number(m.transfer_ratio)
           << ", \"busy_threads\": " << json::number(m.busy_threads) << ", \"hardware_threads\": " << m.hardware_threads
           << ", \"bottleneck\": " << quote(bottleneck_name(row.bottleneck));
+      if (!row.latency.empty()) {
+        out << ", \"latency\": [";
+        write_latency_json(out, row.latency, "      ");
+        out << "]";
+      }
     } else {
       out << ", \"makespan_s\": null, \"speedup\": null, \"efficiency\": null, \"cpu_utilisation\": null"
              ", \"gil_wait_share\": null, \"io_share\": null, \"startup_share\": null, \"transfer_ratio\": null"
@@ -444,6 +462,10 @@ void write_table(std::ostream& out, const SweepReport& report) {
   for (const SetAxis& axis : plan.sets) header.push_back(axis.key);
   header.insert(header.end(), {"makespan", "speedup", "efficiency", "cpu-util", "gil-wait", "io"});
   if (processes_moved) header.insert(header.end(), {"start-up", "transfer"});
+  // Request latency (the first source) only when some configuration served requests.
+  bool requests = false;
+  for (const SweepRow& row : report.rows) requests |= row.ok && !row.latency.empty();
+  if (requests) header.insert(header.end(), {"p50", "p99", "served/s", "load"});
   header.insert(header.end(), {"bottleneck", "best", "error"});
   cells.push_back(header);
   std::vector<double> makespans;
@@ -464,9 +486,16 @@ void write_table(std::ostream& out, const SweepReport& report) {
                                format("%.1f%%", 100 * m.gil_wait_share), format("%.1f%%", 100 * m.io_share)});
       if (processes_moved)
         line.insert(line.end(), {format("%.1f%%", 100 * m.startup_share), format("%.2f", m.transfer_ratio)});
+      if (requests && !row.latency.empty()) {
+        const LatencyStats& l = row.latency[0];
+        line.insert(line.end(), {short_latency(l.p50), short_latency(l.p99), format("%.1f", l.throughput),
+                                 l.saturated ? "saturated" : ""});
+      } else if (requests) {
+        line.insert(line.end(), {"-", "-", "-", ""});
+      }
       line.insert(line.end(), {bottleneck_name(row.bottleneck), row.best ? "best" : "", ""});
     } else {
-      for (int i = 0; i < (processes_moved ? 8 : 6); ++i) line.push_back("-");  // makespan to io (to transfer)
+      for (int i = 0; i < (processes_moved ? 8 : 6) + (requests ? 4 : 0); ++i) line.push_back("-");  // makespan to load
       line.insert(line.end(), {"", "", row.error});                             // bottleneck, best, error
     }
     cells.push_back(line);
@@ -479,6 +508,9 @@ void write_table(std::ostream& out, const SweepReport& report) {
                             " writes, thread-seconds per second of makespan;"
                           : "")
       << " bottleneck thresholds: README, Sweeps)\n";
+  if (requests)
+    out << "(p50, p99, served/s: request latency of the first request source and requests / last completion; load:\n"
+           " saturated when the queue grows with the run, README \"Requests\"; latency.svg plots them against the load)\n";
   if (any_baseline) out << "* cores=1 is not in --cores: added as the speedup baseline\n";
 
   if (plan.strategies.size() > 1) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/sweep/SweepPlan.hpp"
+#include "sim/trace/LatencyStats.hpp"
 
 namespace gilsim::sweep {
 
@@ -61,6 +62,7 @@ struct SweepRow {
   double efficiency = -1;   // speedup / cores
   Bottleneck bottleneck = Bottleneck::None;
   bool best = false;        // lowest makespan among the strategies at these params and cores
+  std::vector<LatencyStats> latency;  // per request source, when the scenario has workload.requests
 };
 
 struct SweepReport {

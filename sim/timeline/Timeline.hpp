@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/timeline/Requests.hpp"
 #include "sim/timeline/ThreadStates.hpp"
 
 namespace gilsim {
@@ -81,6 +82,8 @@ struct Timeline {
   std::vector<double> finish_time;             // per thread
   double end_time = 0;                         // when the last activity ended (joins included)
   std::vector<double> process_ready;           // per process: when its threads could start (0: from the start)
+  std::vector<std::string> request_sources;    // workload.requests names, by source index
+  std::vector<RequestRecord> requests;         // every served request, in (source, index) order after a run
 
   // A simulation records every state and core span only if a trace, a plot or a comparison
   // needs them (--trace, --svg, validate); the totals below, which the summary reads, always.

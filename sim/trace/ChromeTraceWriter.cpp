@@ -19,6 +19,7 @@ namespace {
 // kGilTidBase, and the machine pid holds core tracks only. The machine is not pid 0, which
 // Perfetto treats as the kernel swapper; process pids are at most limits::kMaxProcesses.
 constexpr int kMachinePid = 1000000;
+constexpr int kRequestsPid = 1000001;  // the requests of workload.requests, one async track per source
 constexpr int64_t kGilTidBase = 1000000;
 constexpr int64_t kStepTidBase = 2000000;
 constexpr int kSlotsPerCore = 64;
@@ -473,6 +474,44 @@ void write_other_data(const Timeline& timeline, std::ostream& out) {
 
 }  // namespace
 
+// Each request as an async slice from arrival to completion, with a nested "queue" slice until a
+// handler took it; its latency parts in the args. Perfetto draws one track per source name
+// (async slices of one name and category stack into one track group), under a "requests" process.
+void write_requests(const Timeline& timeline, EventWriter& events) {
+  if (timeline.requests.empty()) return;
+  events.name_metadata(kRequestsPid, 0, "process_name", "requests");
+  events.sort_metadata(kRequestsPid, 0, "process_sort_index", static_cast<int64_t>(timeline.processes.size()) + 2);
+  for (const RequestRecord& r : timeline.requests) {
+    if (r.source < 0 || static_cast<std::size_t>(r.source) >= timeline.request_sources.size()) continue;
+    if (!valid_times(r.arrival, r.end) || !valid_times(r.arrival, r.start)) continue;
+    const std::string& source = timeline.request_sources[static_cast<std::size_t>(r.source)];
+    const std::string id = "\"" + std::to_string(r.source) + ":" + std::to_string(r.index) + "\"";
+    auto async = [&](char phase, double at, const std::string& name) -> std::ostream& {
+      std::ostream& out = events.open(phase, kRequestsPid, 0) << ",\"ts\":";
+      write_us(out, to_ns(at));
+      out << ",\"cat\":\"request\",\"id\":" << id << ",\"name\":";
+      write_json_string(out, name);
+      return out;
+    };
+    std::ostream& out = async('b', r.arrival, source) << ",\"args\":{\"request\":";
+    write_int(out, r.index);
+    for (int p = 0; p < kRequestPartCount; ++p) {
+      out << ",\"" << kRequestPartNames[static_cast<std::size_t>(p)] << "_us\":";
+      write_us(out, to_ns(r.parts[static_cast<std::size_t>(p)]));
+    }
+    out.put('}');
+    events.close();
+    if (r.start > r.arrival) {
+      async('b', r.arrival, "queue");
+      events.close();
+      async('e', r.start, "queue");
+      events.close();
+    }
+    async('e', r.end, source);
+    events.close();
+  }
+}
+
 void write_chrome_trace(const Timeline& timeline, std::ostream& out) {
   out << "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[";
   EventWriter events(out);
@@ -480,6 +519,7 @@ void write_chrome_trace(const Timeline& timeline, std::ostream& out) {
   write_all_process_events(timeline, events);
   write_step_spans(timeline, events);
   write_core_spans(timeline, events);
+  write_requests(timeline, events);
   out << "\n],\n";
   write_other_data(timeline, out);
   out << "}\n";

@@ -67,6 +67,7 @@ Summary Summary::from_timeline(const Timeline& timeline) {
   const double capacity = s.makespan * timeline.cores * timeline.smt;
   s.cpu_utilisation = capacity > 0 ? std::min(1.0, timeline.busy_slot_seconds / capacity) : 0;
   s.per_core = core_occupancy(timeline, s.makespan);
+  s.latency = latency_stats(timeline);
   return s;
 }
 
@@ -108,7 +109,13 @@ void Summary::write_json(std::ostream& out, int indent) const {
     for (int st = 0; st < kThreadStateCount; ++st) out << ", " << json::quote(state_key(st)) << ": " << json::seconds(t.seconds[st]);
     out << ", \"gil_switches_in\": " << t.gil_switches_in << ", \"finish_s\": " << json::seconds(t.finish) << "}";
   }
-  out << "\n" << pad << "  ]\n";
+  out << "\n" << pad << "  ]";
+  if (!latency.empty()) {  // only for scenarios with workload.requests
+    out << ",\n" << pad << "  \"latency\": [";
+    write_latency_json(out, latency, pad + "    ");
+    out << "\n" << pad << "  ]";
+  }
+  out << "\n";
   out << pad << "}";
 }
 
@@ -141,6 +148,7 @@ Summary Summary::from_json(const YAML::Node& node) {
     ts.finish = t["finish_s"].as<double>();
     s.threads.push_back(ts);
   }
+  s.latency = latency_from_json(node["latency"]);
   return s;
 }
 

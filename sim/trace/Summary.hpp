@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/timeline/Timeline.hpp"
+#include "sim/trace/LatencyStats.hpp"
 
 namespace gilsim {
 
@@ -55,6 +56,7 @@ struct Summary {
   std::vector<CoreSummary> per_core;
   std::vector<ProcessSummary> processes;
   std::vector<ThreadSummary> threads;
+  std::vector<LatencyStats> latency;  // per source of workload.requests (none without requests)
 
   double state_total(ThreadState state) const;
   static Summary from_timeline(const Timeline& timeline);

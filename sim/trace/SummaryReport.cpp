@@ -1,5 +1,6 @@
 #include "sim/trace/SummaryReport.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -37,6 +38,10 @@ void write_variant_table(std::ostream& out, const std::vector<Summary>& variants
     makespans.push_back(variants[i].makespan);
   }
   const ColumnUnit makespan_unit = ColumnUnit::for_values(makespans, 5);
+  // Requests arrive on their own schedule: the makespan is then the arrivals' span, not the
+  // work's, and the fastest variant means nothing (the latency table compares them).
+  bool open_loop = false;
+  for (const Summary& s : variants) open_loop = open_loop || !s.latency.empty();
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const Summary& s = variants[i];
     out << pad(variant_label(s), width) << pad(std::to_string(s.cores) + "x" + std::to_string(s.smt), 9)
@@ -47,7 +52,7 @@ void write_variant_table(std::ostream& out, const std::vector<Summary>& variants
     out << pad(fixed(s.startup, "%.3fs"), 10)
         << pad(fixed(s.pickling, "%.3fs"), 10) << pad(fixed(s.transfer, "%.3fs"), 10)
         << std::to_string(s.gil_switches)
-        << (variants.size() > 1 && i == fastest ? "  <- fastest" : "") << "\n";
+        << (variants.size() > 1 && i == fastest && !open_loop ? "  <- fastest" : "") << "\n";
   }
   out << "(speedup: against the same work run in one thread, one step after another; python, gil-wait,\n"
          " io, native, pickling (incl. queue operations), transfer (pipe I/O): thread-seconds summed over\n"
@@ -108,12 +113,52 @@ void write_thread_table(std::ostream& out, const Summary& s, bool per_thread) {
   if (!per_thread) out << "(per-thread means over each group; --threads lists every thread)\n";
 }
 
+// Request latencies, one row per variant and request source: the distribution, the rates, and
+// where the mean went. A saturated source is marked with its queue at the last arrival.
+void write_latency_table(std::ostream& out, const std::vector<Summary>& variants) {
+  std::size_t width = 8, source_width = 8;
+  std::vector<double> times, parts;
+  for (const Summary& s : variants)
+    for (const LatencyStats& l : s.latency) {
+      width = std::max(width, variant_label(s).size() + 2);
+      source_width = std::max(source_width, l.source.size() + 2);
+      times.insert(times.end(), {l.mean, l.p50, l.p90, l.p99, l.p999, l.max});
+      parts.insert(parts.end(), l.mean_parts.begin(), l.mean_parts.end());
+    }
+  if (times.empty()) return;
+  const ColumnUnit time_unit = ColumnUnit::for_values(times, 5);
+  const ColumnUnit part_unit = ColumnUnit::for_values(parts, 5);
+  out << "\n" << pad("variant", width) << pad("requests", source_width) << pad("count", 8);
+  for (const char* column : {"mean", "p50", "p90", "p99", "p99.9", "max"}) out << pad(column, 11);
+  out << pad("offered/s", 11) << pad("served/s", 11);
+  for (int p = 0; p < kRequestPartCount; ++p) {
+    std::string name = kRequestPartNames[p];
+    std::replace(name.begin(), name.end(), '_', '-');
+    out << (p + 1 < kRequestPartCount ? pad(name, 11) : name);
+  }
+  out << "\n";
+  for (const Summary& s : variants)
+    for (const LatencyStats& l : s.latency) {
+      out << pad(variant_label(s), width) << pad(l.source, source_width) << pad(std::to_string(l.count), 8);
+      for (double v : {l.mean, l.p50, l.p90, l.p99, l.p999, l.max}) out << pad(time_unit.format(v), 11);
+      out << pad(fixed(l.offered, "%.1f"), 11) << pad(fixed(l.throughput, "%.1f"), 11);
+      for (int p = 0; p < kRequestPartCount; ++p)
+        out << (p + 1 < kRequestPartCount ? pad(part_unit.format(l.mean_parts[p]), 11) : part_unit.format(l.mean_parts[p]));
+      if (l.saturated)
+        out << " <- saturated: " << l.queue_at_last_arrival << " requests still queued at the last arrival";
+      out << "\n";
+    }
+  out << "(latency: from arrival to completion; the last columns split the mean: queue (waiting for a handler,\n"
+         " or for the event loop to run it), gil-wait, cpu-wait, io (blocking calls, sleeps, awaits), python, other)\n";
+}
+
 }  // namespace
 
 void write_report(std::ostream& out, const std::string& file, const std::vector<Summary>& variants,
                   bool per_thread) {
   out << "scenario " << variants.front().scenario << " (" << file << ")\n\n";
   write_variant_table(out, variants);
+  write_latency_table(out, variants);
   for (const Summary& s : variants) {
     out << "\n[" << variant_label(s) << "] " << s.processes.size() << " process(es), " << s.threads.size()
         << " thread(s); makespan " << format_duration(s.makespan) << ", sequential "

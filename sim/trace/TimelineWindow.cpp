@@ -19,6 +19,10 @@ void keep_spans_in_window(Timeline& timeline, double start, double end) {
   keep_overlapping(timeline.spans, start, end);
   keep_overlapping(timeline.step_spans, start, end);
   keep_overlapping(timeline.core_spans, start, end);
+  // Requests span arrival to end.
+  timeline.requests.erase(std::remove_if(timeline.requests.begin(), timeline.requests.end(),
+                                         [&](const RequestRecord& r) { return r.end < start || r.arrival > end; }),
+                          timeline.requests.end());
 }
 
 }  // namespace gilsim

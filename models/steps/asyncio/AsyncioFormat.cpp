@@ -85,31 +85,51 @@ AsyncioStep read_loop(StepReading& r, const YAML::Node& node, const std::string&
   if (auto q = map.get("queues"); q.IsDefined()) loop.queues = read_loop_queues(r, q, map.path_of("queues"));
   const YAML::Node tasks = map.get("tasks");
   const YAML::Node coroutines = map.get("coroutines");
-  if (tasks.IsDefined() == coroutines.IsDefined())
-    values.source.fail(tasks.IsDefined() ? coroutines : node, tasks.IsDefined() ? map.path_of("coroutines") : path,
-                       "expected either 'tasks' with a 'program' (identical coroutines) or 'coroutines' (a list of "
-                       "{name, count, program}), not both");
+  const YAML::Node requests = map.get("requests");
+  // Exactly one form; when two are given, the second (in this order) is the one reported.
+  const std::string forms_expected =
+      "expected either 'tasks' with a 'program' (identical coroutines), 'requests' with a 'program' (one coroutine "
+      "per request of workload.requests) or 'coroutines' (a list of {name, count, program}), only one of them";
+  int forms = 0;
+  for (const char* form : {"tasks", "requests", "coroutines"})
+    if (map.get(form).IsDefined() && ++forms == 2) values.source.fail(map.get(form), map.path_of(form), forms_expected);
+  if (forms == 0) values.source.fail(node, path, forms_expected);
   StepReading coroutine(values, r.channels);
+  coroutine.requests = r.requests;
   coroutine.in_coroutine = true;
   for (const AsyncioQueueSpec& q : loop.queues) coroutine.loop_queues.push_back(q.name);
   if (tasks.IsDefined()) {
     const int64_t count = values.integer(tasks, map.path_of("tasks"), 1, limits::kMaxAsyncioTasks);
     loop.coroutines.push_back({"task", count, read_coroutine_program(coroutine, map.require("program"),
-                                                                     map.path_of("program"), depth + 1)});
+                                                                     map.path_of("program"), depth + 1), ""});
+  } else if (requests.IsDefined()) {
+    const RequestSpec& source = r.read_request_source(requests, map.path_of("requests"));
+    loop.coroutines.push_back({source.name, source.count, read_coroutine_program(coroutine, map.require("program"),
+                                                                                map.path_of("program"), depth + 1),
+                               source.name});
   } else {
     values.expect_sequence(coroutines, map.path_of("coroutines"));
     if (coroutines.size() == 0)
       values.source.fail(coroutines, map.path_of("coroutines"), "expected at least one coroutine");
     for (std::size_t i = 0; i < coroutines.size(); ++i) {
       MapReader c(values.source, coroutines[i], map.path_of("coroutines") + "[" + std::to_string(i) + "]");
-      CoroutineSpec spec{"c" + std::to_string(i), 1, {}};
+      CoroutineSpec spec{"c" + std::to_string(i), 1, {}, ""};
       if (auto n = c.get("name"); n.IsDefined()) {
         spec.name = values.string(n, c.path_of("name"));
         for (const CoroutineSpec& other : loop.coroutines)
           if (other.name == spec.name) values.source.fail(n, c.path_of("name"), "duplicate coroutine name '" + spec.name + "'");
       }
-      if (auto n = c.get("count"); n.IsDefined())
-        spec.count = values.integer(n, c.path_of("count"), 1, limits::kMaxAsyncioTasks);
+      const YAML::Node count = c.get("count");
+      const YAML::Node served = c.get("requests");
+      if (count.IsDefined() && served.IsDefined())
+        values.source.fail(served, c.path_of("requests"), "give either count or requests (one coroutine per "
+                                                          "request), not both");
+      if (count.IsDefined()) spec.count = values.integer(count, c.path_of("count"), 1, limits::kMaxAsyncioTasks);
+      if (served.IsDefined()) {
+        const RequestSpec& source = r.read_request_source(served, c.path_of("requests"));
+        spec.requests = source.name;
+        spec.count = source.count;
+      }
       spec.program = read_coroutine_program(coroutine, c.require("program"), c.path_of("program"), depth + 1);
       c.reject_unknown_keys();
       loop.coroutines.push_back(std::move(spec));
@@ -146,7 +166,12 @@ Step read_step(StepTag<AsyncioStep>, StepReading& r, const YAML::Node& key, cons
 // loop's queues, have keys of their own (present only when used).
 void write_step(std::ostream& out, const AsyncioStep& loop, const std::string& pad) {
   out << "\"kind\": \"asyncio\", ";
-  if (loop.coroutines.size() == 1 && loop.coroutines[0].name == "task") {
+  if (loop.coroutines.size() == 1 && !loop.coroutines[0].requests.empty() &&
+      loop.coroutines[0].name == loop.coroutines[0].requests) {
+    out << "\"requests\": " << json::quote(loop.coroutines[0].requests) << ", \"executor_threads\": "
+        << loop.executor_threads << ", \"program\": ";
+    write_program_json(out, loop.coroutines[0].program, pad + "  ");
+  } else if (loop.coroutines.size() == 1 && loop.coroutines[0].name == "task") {
     out << "\"tasks\": " << loop.coroutines[0].count << ", \"executor_threads\": " << loop.executor_threads
         << ", \"program\": ";
     write_program_json(out, loop.coroutines[0].program, pad + "  ");
@@ -155,7 +180,9 @@ void write_step(std::ostream& out, const AsyncioStep& loop, const std::string& p
     for (std::size_t c = 0; c < loop.coroutines.size(); ++c) {
       const CoroutineSpec& coroutine = loop.coroutines[c];
       out << (c ? "," : "") << "\n" << pad << "    {\"name\": " << json::quote(coroutine.name)
-          << ", \"count\": " << coroutine.count << ", \"program\": ";
+          << ", \"count\": " << coroutine.count;
+      if (!coroutine.requests.empty()) out << ", \"requests\": " << json::quote(coroutine.requests);
+      out << ", \"program\": ";
       write_program_json(out, coroutine.program, pad + "    ");
       out << "}";
     }

@@ -11,10 +11,13 @@ namespace gilsim {
 
 // A group of identical coroutines of an asyncio step: `count` tasks running `program`, named
 // name[i] (the name alone when count is 1) in deadlock reports.
+// With `requests`, one task per request of that source of workload.requests (count is its
+// number of requests), each started when its request arrives.
 struct CoroutineSpec {
   std::string name;
   int64_t count = 1;
   std::vector<Step> program;
+  std::string requests;
 };
 // asyncio.Queue(maxsize) of one event loop (0: unbounded).
 struct AsyncioQueueSpec {

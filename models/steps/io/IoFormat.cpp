@@ -19,21 +19,7 @@ Step read_step(StepTag<IoStep>, StepReading& r, const YAML::Node& key, const YAM
 }
 
 void write_step(std::ostream& out, const IoStep& step, const std::string&) {
-  out << "\"kind\": \"io\", \"latency\": ";
-  const Latency& latency = step.latency;
-  switch (latency.kind) {
-    case Latency::Kind::Fixed:
-      out << "{\"distribution\": \"fixed\", \"latency_s\": " << json::seconds(latency.a) << "}";
-      break;
-    case Latency::Kind::Uniform:
-      out << "{\"distribution\": \"uniform\", \"min_s\": " << json::seconds(latency.a)
-          << ", \"max_s\": " << json::seconds(latency.b) << "}";
-      break;
-    case Latency::Kind::Exponential:
-      out << "{\"distribution\": \"exponential\", \"mean_s\": " << json::seconds(latency.a) << "}";
-      break;
-  }
-  out << "}";
+  out << "\"kind\": \"io\", \"latency\": " << latency_json(step.latency) << "}";
 }
 
 }  // namespace gilsim

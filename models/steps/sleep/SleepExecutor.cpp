@@ -9,14 +9,16 @@
 namespace gilsim {
 
 void run_step(ThreadContext& thread, const SleepStep& step, int) {
-  thread.add_to_baseline(step.seconds);
-  thread.without_gil(ThreadState::Sleep, [&] { thread.blocked_sleep(step.seconds); });
+  const double seconds = step.latency.sample(thread.rng());
+  thread.add_to_baseline(seconds);
+  thread.without_gil(ThreadState::Sleep, [&] { thread.blocked_sleep(seconds); });
 }
 
 // asyncio.sleep(): the task waits for a timer while the loop runs others.
 bool run_in_loop(EventLoop& loop, const SleepStep& step, int task) {
-  loop.thread().add_to_baseline(step.seconds);
-  loop.wait_timer(task, simgrid::s4u::Engine::get_clock() + step.seconds);
+  const double seconds = step.latency.sample(loop.thread().rng());
+  loop.thread().add_to_baseline(seconds);
+  loop.wait_timer(task, simgrid::s4u::Engine::get_clock() + seconds);
   return loop.step_done(task);
 }
 

@@ -1,14 +1,16 @@
 #pragma once
+#include "sim/scenario/Latency.hpp"
 #include <iosfwd>
 #include <string>
 #include "models/steps/StepTraits.hpp"
 
 namespace gilsim {
 
-// `sleep: 10ms`: time.sleep (asyncio.sleep in a coroutine), the GIL released.
+// `sleep: 10ms` or a latency distribution as io's: time.sleep (asyncio.sleep in a coroutine),
+// the GIL released. A drawn duration is a think time or a back-off.
 struct SleepStep {
   static constexpr StepTraits kTraits{"sleep", true, true, kInThread | kInCoroutine | kInExecutorCall};
-  double seconds = 0;
+  Latency latency;
 };
 
 Step read_step(StepTag<SleepStep>, StepReading& reading, const YAML::Node& key, const YAML::Node& value,
