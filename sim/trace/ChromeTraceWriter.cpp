@@ -1,6 +1,8 @@
 #include "sim/trace/ChromeTraceWriter.hpp"
 
-#include "sim/util/Utf8.hpp"
+#include "sim/trace/ChromeRequestEvents.hpp"
+#include "sim/trace/TraceEventWriter.hpp"
+
 
 #include <algorithm>
 #include <cmath>
@@ -15,11 +17,18 @@
 namespace gilsim {
 namespace {
 
+using chrome::EventWriter;
+using chrome::to_ns;
+using chrome::valid_times;
+using chrome::write_double;
+using chrome::write_int;
+using chrome::write_json_string;
+using chrome::write_us;
+
 // Track ids. Within a pid no two kinds of track can share a tid: thread tids stay below
 // kGilTidBase, and the machine pid holds core tracks only. The machine is not pid 0, which
 // Perfetto treats as the kernel swapper; process pids are at most limits::kMaxProcesses.
-constexpr int kMachinePid = 1000000;
-constexpr int kRequestsPid = 1000001;  // the requests of workload.requests, one async track per source
+constexpr int kMachinePid = 1000000;  // the requests process is chrome::kRequestsPid, 1000001
 constexpr int64_t kGilTidBase = 1000000;
 constexpr int64_t kStepTidBase = 2000000;
 constexpr int kSlotsPerCore = 64;
@@ -32,141 +41,11 @@ int64_t gil_tid(int process) { return kGilTidBase + process; }
 int64_t step_tid(int thread) { return kStepTidBase + thread + 1; }
 int64_t core_tid(int core, int slot) { return int64_t{core} * kSlotsPerCore + slot + 1; }
 
-// Times are quantised to whole nanoseconds once, so spans sharing an endpoint in seconds share
-// it in the output too, and ts + dur never overlaps the next event by a rounding step.
-int64_t to_ns(double seconds) { return std::llround(seconds * 1e9); }
-
-// Numbers go through snprintf rather than operator<<, which would follow the stream's locale.
-void write_int(std::ostream& out, int64_t value) {
-  char buffer[32];
-  const int length = std::snprintf(buffer, sizeof buffer, "%lld", static_cast<long long>(value));
-  out.write(buffer, length);
-}
-
-void write_us(std::ostream& out, int64_t ns) {
-  char buffer[48];
-  const int length = std::snprintf(buffer, sizeof buffer, "%.3f", static_cast<double>(ns) / 1e3);
-  out.write(buffer, length);
-}
-
-void write_double(std::ostream& out, double value) {
-  if (!std::isfinite(value)) {
-    out << "null";  // JSON has no inf/nan
-    return;
-  }
-  char buffer[48];
-  const int length = std::snprintf(buffer, sizeof buffer, "%.9g", value);
-  out.write(buffer, length);
-}
-
-
-void write_control_escape(std::ostream& out, unsigned char c) {
-  switch (c) {
-    case '\b': out << "\\b"; return;
-    case '\f': out << "\\f"; return;
-    case '\n': out << "\\n"; return;
-    case '\r': out << "\\r"; return;
-    case '\t': out << "\\t"; return;
-    default: break;
-  }
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-  out << buffer;
-}
-
-// Quoted JSON string; malformed UTF-8 becomes U+FFFD so the file always parses.
-void write_json_string(std::ostream& out, const std::string& text) {
-  out.put('"');
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const auto c = static_cast<unsigned char>(text[pos]);
-    if (c == '"' || c == '\\') {
-      out.put('\\');
-      out.put(static_cast<char>(c));
-      ++pos;
-    } else if (c < 0x20) {
-      write_control_escape(out, c);
-      ++pos;
-    } else if (const size_t length = utf8_sequence_length(text, pos); length == 0) {
-      out << "\\ufffd";
-      ++pos;
-    } else {
-      out.write(text.data() + pos, static_cast<std::streamsize>(length));
-      pos += length;
-    }
-  }
-  out.put('"');
-}
-
-// Writes the traceEvents array one event per line, handling the separators.
-class EventWriter {
- public:
-  explicit EventWriter(std::ostream& out) : out_(out) {}
-
-  // Opens an event with the fields every phase shares; the caller closes it with close().
-  std::ostream& open(char phase, int pid, int64_t tid) {
-    out_ << (first_ ? "\n" : ",\n");
-    first_ = false;
-    out_ << "{\"ph\":\"" << phase << "\",\"pid\":";
-    write_int(out_, pid);
-    out_ << ",\"tid\":";
-    write_int(out_, tid);
-    return out_;
-  }
-
-  void close() { out_.put('}'); }
-
-  // "M" event naming a process or thread (kind "process_name" or "thread_name").
-  void name_metadata(int pid, int64_t tid, const char* kind, const std::string& name) {
-    open('M', pid, tid) << ",\"name\":\"" << kind << "\",\"args\":{\"name\":";
-    write_json_string(out_, name);
-    out_.put('}');
-    close();
-  }
-
-  // "M" event fixing display order (kind "process_sort_index" or "thread_sort_index").
-  void sort_metadata(int pid, int64_t tid, const char* kind, int64_t index) {
-    open('M', pid, tid) << ",\"name\":\"" << kind << "\",\"args\":{\"sort_index\":";
-    write_int(out_, index);
-    out_.put('}');
-    close();
-  }
-
-  // Opens an "X" event; the caller may add ",\"args\":{...}" before close().
-  std::ostream& open_complete(int pid, int64_t tid, int64_t start_ns, int64_t end_ns,
-                              const std::string& name, const char* category) {
-    open('X', pid, tid) << ",\"ts\":";
-    write_us(out_, start_ns);
-    out_ << ",\"dur\":";
-    write_us(out_, end_ns - start_ns);
-    out_ << ",\"name\":";
-    write_json_string(out_, name);
-    out_ << ",\"cat\":\"" << category << '"';
-    return out_;
-  }
-
-  void counter(int pid, int64_t tid, int64_t ns, const char* name, int64_t value) {
-    open('C', pid, tid) << ",\"ts\":";
-    write_us(out_, ns);
-    out_ << ",\"name\":\"" << name << "\",\"args\":{\"value\":";
-    write_int(out_, value);
-    out_.put('}');
-    close();
-  }
-
- private:
-  std::ostream& out_;
-  bool first_ = true;
-};
 
 bool valid_thread(const Timeline& timeline, int thread) {
   if (thread < 0 || static_cast<size_t>(thread) >= timeline.threads.size()) return false;
   const int process = timeline.threads[thread].process;
   return process >= 0 && static_cast<size_t>(process) < timeline.processes.size();
-}
-
-bool valid_times(double start, double end) {
-  return std::isfinite(start) && std::isfinite(end) && end >= start;
 }
 
 bool valid_span(const Timeline& timeline, const StateSpan& span) {
@@ -474,44 +353,6 @@ void write_other_data(const Timeline& timeline, std::ostream& out) {
 
 }  // namespace
 
-// Each request as an async slice from arrival to completion, with a nested "queue" slice until a
-// handler took it; its latency parts in the args. Perfetto draws one track per source name
-// (async slices of one name and category stack into one track group), under a "requests" process.
-void write_requests(const Timeline& timeline, EventWriter& events) {
-  if (timeline.requests.empty()) return;
-  events.name_metadata(kRequestsPid, 0, "process_name", "requests");
-  events.sort_metadata(kRequestsPid, 0, "process_sort_index", static_cast<int64_t>(timeline.processes.size()) + 2);
-  for (const RequestRecord& r : timeline.requests) {
-    if (r.source < 0 || static_cast<std::size_t>(r.source) >= timeline.request_sources.size()) continue;
-    if (!valid_times(r.arrival, r.end) || !valid_times(r.arrival, r.start)) continue;
-    const std::string& source = timeline.request_sources[static_cast<std::size_t>(r.source)];
-    const std::string id = "\"" + std::to_string(r.source) + ":" + std::to_string(r.index) + "\"";
-    auto async = [&](char phase, double at, const std::string& name) -> std::ostream& {
-      std::ostream& out = events.open(phase, kRequestsPid, 0) << ",\"ts\":";
-      write_us(out, to_ns(at));
-      out << ",\"cat\":\"request\",\"id\":" << id << ",\"name\":";
-      write_json_string(out, name);
-      return out;
-    };
-    std::ostream& out = async('b', r.arrival, source) << ",\"args\":{\"request\":";
-    write_int(out, r.index);
-    for (int p = 0; p < kRequestPartCount; ++p) {
-      out << ",\"" << kRequestPartNames[static_cast<std::size_t>(p)] << "_us\":";
-      write_us(out, to_ns(r.parts[static_cast<std::size_t>(p)]));
-    }
-    out.put('}');
-    events.close();
-    if (r.start > r.arrival) {
-      async('b', r.arrival, "queue");
-      events.close();
-      async('e', r.start, "queue");
-      events.close();
-    }
-    async('e', r.end, source);
-    events.close();
-  }
-}
-
 void write_chrome_trace(const Timeline& timeline, std::ostream& out) {
   out << "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[";
   EventWriter events(out);
@@ -519,7 +360,7 @@ void write_chrome_trace(const Timeline& timeline, std::ostream& out) {
   write_all_process_events(timeline, events);
   write_step_spans(timeline, events);
   write_core_spans(timeline, events);
-  write_requests(timeline, events);
+  chrome::write_requests(timeline, events);
   out << "\n],\n";
   write_other_data(timeline, out);
   out << "}\n";
