@@ -40,6 +40,7 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
   const char* const kKinds =
       "sequential, asyncio, asyncio+threads, asyncio+processes, threads, processes, free_threaded, subinterpreters";
   StrategySpec s;
+  s.start_method = values.default_start_method;
   if (node.IsScalar()) {
     if (node.Scalar() == "sequential") return s;
     if (node.Scalar() == "asyncio") {
