@@ -90,8 +90,9 @@ void read_profile(const std::string& file, MachineConfig& machine, HostDefaults&
   MapReader map(source, root, "");
   map.get("profile");
   // Host facts are informational, except the Python version: runtime.python's default.
-  if (const YAML::Node facts = map.get("host"); facts.IsMap() && facts["python_version"].IsScalar())
-    if (const auto version = PythonVersion::of_release(facts["python_version"].Scalar())) host.python = *version;
+  if (const YAML::Node facts = map.get("host"); facts.IsMap())
+    if (const YAML::Node release = facts["python_version"]; release.IsDefined() && release.IsScalar())
+      if (const auto version = PythonVersion::of_release(release.Scalar())) host.python = *version;
   if (auto c = map.get("calibration"); c.IsDefined()) read_calibration(values, c, host);
   if (auto m = map.get("machine"); m.IsDefined()) {
     MapReader mm(source, m, "machine");
