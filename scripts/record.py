@@ -5,11 +5,14 @@
                           [--repeat N] [--io sleep|echo] [--start-method fork|spawn|forkserver]
                           [--timeout S] --out DIR
     scripts/record.py calibrate --out FILE.yaml [--quick]
+    scripts/record.py measure lock_release
 
 `run` executes every variant of the scenario, `--repeat` times, in the CPython that runs this
 script, and writes DIR/<name>[.<variant>].rep<k>.trace.json in the trace format of
 docs/trace-format.md, so `gilsim validate` can compare the simulated and the measured timelines.
 `calibrate` measures this host into a machine profile (scenarios/profiles/*.yaml).
+`measure` runs one of calibrate's measurements alone and prints its profile lines, to add a new
+key to an existing profile without re-calibrating the host.
 
 The scenario is read only through `scripts/gilsim export`, so the recorder executes exactly what
 the simulator simulates (variants merged, overrides applied). Standard library only.
@@ -315,7 +318,7 @@ def _check_keys(obj, allowed, where):
 
 
 LATENCY_KEYS = {"fixed": ("latency_s",), "uniform": ("min_s", "max_s"), "exponential": ("mean_s",)}
-STEP_KEYS = {"cpu": ("label", "kind", "seconds"), "native": ("label", "kind", "seconds", "threads"),
+STEP_KEYS = {"cpu": ("label", "kind", "seconds", "eval_breaker"), "native": ("label", "kind", "seconds", "threads"),
              "sleep": ("label", "kind", "seconds"), "io": ("label", "kind", "latency"),
              "lock": ("label", "kind", "lock"), "unlock": ("label", "kind", "lock"),
              "repeat": ("label", "kind", "count", "steps"),
@@ -418,6 +421,9 @@ def validate_steps(steps, where, context="thread", in_consume=False, queues=froz
         _require(isinstance(step.get("label"), str), at, "a step without a label")
         if kind in ("cpu", "native", "sleep"):
             _require(_is_number(step.get("seconds")), at, "seconds must be a number >= 0")
+            # The recorder's CPU kernel is a loop, which checks the eval breaker at every jump back.
+            _require(step.get("eval_breaker", True) is True, at,
+                     "a cpu step without eval-breaker checks is not supported by the recorder (its CPU kernel is a loop)")
             if kind == "native":
                 threads = step.get("threads", 1)
                 _require(_is_count(threads, 1) and threads <= MAX_NATIVE_THREADS, at,
@@ -721,7 +727,12 @@ def validate_variant(v):
     _require(isinstance(v.get("variant"), str) and (v["variant"] == "" or _safe_name(v["variant"])), "variant",
              f"{v.get('variant')!r} cannot name a trace file")
     runtime = v.get("runtime")
-    _check_keys(runtime, ("switch_interval_s", "seed", "build", "free_threaded_slowdown", "gil"), "runtime")
+    _check_keys(runtime, ("switch_interval_s", "seed", "python", "build", "free_threaded_slowdown", "gil"), "runtime")
+    wanted = str(runtime.get("python", "")).rstrip("t")
+    running = ".".join(platform.python_version_tuple()[:2])
+    _require(wanted in ("", running), "runtime.python",
+             f"the scenario simulates CPython {wanted}, but this is {platform.python_version()} ({sys.executable}): "
+             f"set runtime.python to {running!r}, or run record.py with that version")
     build = runtime.get("build", "default")
     gil_enabled = python_has_gil()
     _require(build in ("default", "free-threaded"), "runtime.build", f"unknown build {build!r}")
@@ -2705,6 +2716,51 @@ def measure_pool_submit(submits, samples):
     return statistics.median(times) / 1e9
 
 
+def _release_waiter(lock, ack, go, rounds):
+    """Blocks on `lock` (held by the measuring thread), takes and releases it, acknowledges, and
+    waits for the next round."""
+    for _ in range(rounds):
+        lock.acquire()
+        lock.release()
+        ack.release()
+        go.acquire()
+
+
+def measure_lock_release(samples):
+    """(wake, syscall) seconds of a threading.Lock release()'s system call, medians:
+    wake: release() while another thread sleeps in acquire() on the lock (blocked for 2 ms), less
+      a release() nobody waits for: glibc's sem_post() calling futex_wake and waking the sleeper
+      (3.11, 3.12), or the parking lot's unpark (3.13+);
+    syscall: os.getppid() less gc.isenabled() (two argument-less C calls, one a system call): a
+      null system call, which is what a 3.11 futex_wake costs when every waiter is awake already
+      (nwaiters > 0, nobody asleep: the futex hash bucket is empty)."""
+    lock, ack, go = threading.Lock(), threading.Lock(), threading.Lock()
+    lock.acquire()
+    ack.acquire()
+    go.acquire()
+    waiter = threading.Thread(target=_release_waiter, args=(lock, ack, go, samples), daemon=True)
+    waiter.start()
+    contended, alone = [], []
+    for _ in range(samples):
+        time.sleep(0.002)  # the waiter has called acquire() and sleeps in it
+        start = time.perf_counter_ns()
+        lock.release()
+        contended.append(time.perf_counter_ns() - start)
+        ack.acquire()  # it took the lock and released it
+        lock.acquire()
+        start = time.perf_counter_ns()
+        lock.release()
+        alone.append(time.perf_counter_ns() - start)
+        lock.acquire()
+        go.release()  # its next acquire() blocks on the lock we hold
+    waiter.join(10)
+    wake = max(0.0, statistics.median(contended) - statistics.median(alone)) / 1e9
+    calls = 100_000
+    syscall_ns = _per_iteration_ns(lambda n: [os.getppid() for _ in range(n)], calls, 7)
+    c_call_ns = _per_iteration_ns(lambda n: [gc.isenabled() for _ in range(n)], calls, 7)
+    return wake, max(0.0, syscall_ns - c_call_ns) / 1e9
+
+
 def pipe_wakeup_child(reader, stamps):
     """Receives len(stamps) messages, noting when each recv_bytes returns."""
     for i in range(len(stamps)):
@@ -2802,6 +2858,29 @@ def fmt_number(value):
     return f"{float(f'{value:.4g}'):g}"
 
 
+def lock_release_lines(wake, syscall):
+    """The profile's lines for measure_lock_release()'s figures, with their method."""
+    return [
+        "  # threading.Lock.release() with a thread asleep in acquire() on it, less an uncontended release",
+        "  # (futex_wake waking it), and os.getppid() less gc.isenabled() (a null system call, the futex_wake",
+        "  # of a 3.11 release whose waiter is awake already): medians",
+        f"  lock_release_wake: {fmt_duration(wake)}",
+        f"  lock_release_syscall: {fmt_duration(syscall)}",
+    ]
+
+
+def command_measure(args):
+    """The `measure` subcommand: one measurement alone, printed as profile lines (to add a new
+    key to an existing profile without re-calibrating the whole host)."""
+    load = OtherLoad()
+    wake, syscall = measure_lock_release(500)
+    print(f"  # measured alone by scripts/record.py measure {args.what} on "
+          f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')} with "
+          f"{platform.python_version()}; other processes used {load.share():.0%} of the CPUs meanwhile")
+    print("\n".join(lock_release_lines(wake, syscall)))
+    return 0
+
+
 def command_calibrate(args):
     """The `calibrate` subcommand: measures this host and writes its machine profile."""
     quick = args.quick
@@ -2824,6 +2903,7 @@ def command_calibrate(args):
     wakeups = {b: measure_pipe_wakeup(b, max(5, round((0.02 if quick else 0.3) / b))) for b in PIPE_WAKEUP_BLOCKS}
     asyncio_step, asyncio_lock_op, asyncio_queue_op = measure_asyncio_ops(20_000 if quick else 200_000, 3 if quick else 7)
     pool_submit = measure_pool_submit(50 if quick else 200, 3 if quick else 7)
+    lock_wake, lock_syscall = measure_lock_release(50 if quick else 500)
     pair = smt_sibling_pair() if host["threads_per_core"] > 1 else None
     smt_yield = measure_smt_yield(pair, 0.1 if quick else 0.5) if pair else 1.25
 
@@ -2908,6 +2988,7 @@ def command_calibrate(args):
         f"  asyncio_queue_op: {fmt_duration(asyncio_queue_op)}",
         "  # ProcessPoolExecutor(2, fork).submit() on running workers, batches of submits: median",
         f"  process_pool_submit: {fmt_duration(pool_submit)}",
+        *lock_release_lines(lock_wake, lock_syscall),
     ]
     directory = os.path.dirname(os.path.abspath(args.out))
     os.makedirs(directory, exist_ok=True)
@@ -2958,6 +3039,8 @@ def parser():
     cal = sub.add_parser("calibrate", help="measure this host into a machine profile")
     cal.add_argument("--out", required=True, metavar="FILE.yaml")
     cal.add_argument("--quick", action="store_true", help="shorter measurements (tests)")
+    one = sub.add_parser("measure", help="run one calibration measurement alone and print its profile lines")
+    one.add_argument("what", choices=("lock_release",), help="lock_release: lock_release_wake and lock_release_syscall")
     return p
 
 
@@ -2966,6 +3049,8 @@ def main(argv):
     try:
         if args.command == "run":
             return command_run(args, argv)
+        if args.command == "measure":
+            return command_measure(args)
         return command_calibrate(args)
     except ScenarioRefused as e:
         print(f"{PROG}: error: {args.scenario}: {e}", file=sys.stderr)

@@ -6,10 +6,10 @@ namespace sg4 = simgrid::s4u;
 
 namespace gilsim {
 
-ProcessRuntime::ProcessRuntime(std::string name, bool started_by_parent, int threads, double wakeup_latency,
+ProcessRuntime::ProcessRuntime(std::string name, bool started_by_parent, int threads, const LockSettings& locks,
                                double exit_work, Machine& machine)
     : name_(std::move(name)),
-      wakeup_latency_(wakeup_latency),
+      lock_settings_(locks),
       exit_work_(exit_work),
       machine_(machine),
       mutex_(sg4::Mutex::create()),
@@ -18,7 +18,11 @@ ProcessRuntime::ProcessRuntime(std::string name, bool started_by_parent, int thr
       live_threads_(threads) {}
 
 void ProcessRuntime::add_lock(const std::string& name) {
-  if (!locks_.count(name)) locks_[name] = std::make_unique<ThreadingLock>(name, WakeupCurve(wakeup_latency_));
+  if (locks_.count(name)) return;
+  const LockSettings& s = lock_settings_;
+  // One jitter stream per lock, numbered in creation order (the same in every run).
+  locks_[name] = std::make_unique<ThreadingLock>(name, WakeupCurve(s.wakeup_latency), s.kind, s.jitter,
+                                                 Rng::for_stream(s.seed, locks_.size()));
 }
 
 bool ProcessRuntime::wait_until_running() {

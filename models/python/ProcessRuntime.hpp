@@ -15,7 +15,15 @@ namespace gilsim {
 // interpreter's finalisation, after which the parent's join() returns.
 class ProcessRuntime {
  public:
-  ProcessRuntime(std::string name, bool started_by_parent, int threads, double wakeup_latency, double exit_work,
+  // How its threading.Locks work: the Python version's kind, their waiters' wake-up and its
+  // jitter (README "threading.Lock"), and the seed of their jitter streams.
+  struct LockSettings {
+    double wakeup_latency = 0;
+    LockKind kind = LockKind::Semaphore;
+    double jitter = 0;
+    uint64_t seed = 0;
+  };
+  ProcessRuntime(std::string name, bool started_by_parent, int threads, const LockSettings& locks, double exit_work,
                  Machine& machine);
 
   // Locks are created before the simulation runs: creating one makes simcalls, and an actor
@@ -40,7 +48,7 @@ class ProcessRuntime {
 
  private:
   std::string name_;
-  double wakeup_latency_;
+  LockSettings lock_settings_;
   double exit_work_;
   Machine& machine_;
   std::map<std::string, std::unique_ptr<ThreadingLock>> locks_;

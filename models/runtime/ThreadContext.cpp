@@ -32,9 +32,14 @@ void ThreadContext::run_python(double work) {
   if (work > 0) gil_.run_python(id_, work, [this](ThreadState state) { enter(state); });
 }
 
-void ThreadContext::run_bytecode(double seconds) {
+void ThreadContext::run_bytecode(double seconds, bool eval_breaker) {
   add_work_to_baseline(seconds);  // the baseline is the default build, alone
-  run_python(seconds * bytecode_cost_);
+  if (eval_breaker || seconds <= 0) return run_python(seconds * bytecode_cost_);
+  // Holding the GIL, like any other work a holder does outside bytecode (both GIL engines then
+  // see a pending drop request when the next bytecode starts, and answer it drop_latency later
+  // or at once if that instant has passed).
+  enter(ThreadState::Python);
+  machine().run(id_, seconds * bytecode_cost_);
 }
 
 // Every step kind's run_step is declared in its header (models/steps/<kind>/): a kind without

@@ -39,8 +39,9 @@ class ThreadContext {
   // Runs `work` seconds of bytecode holding the GIL (preempted at drop requests).
   void run_python(double work);
   // A cpu step's bytecode: counted in the sequential baseline at the machine's speed, and run
-  // slower on the free-threaded build.
-  void run_bytecode(double seconds);
+  // slower on the free-threaded build. Without `eval_breaker` checks in it, the holder runs it
+  // to the end whatever drop request comes meanwhile; its next bytecode answers the request.
+  void run_bytecode(double seconds, bool eval_breaker = true);
   // Adds wall time (`seconds`) to the sequential baseline: the same work run alone.
   void add_to_baseline(double seconds) { timeline_.solo_seconds[id_] += seconds; }
   // ... or work, which a core of the machine's speed runs faster.

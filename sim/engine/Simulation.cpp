@@ -146,7 +146,8 @@ void run_world(const Scenario& scenario, const WorkloadLayout& layout, Timeline&
   for (std::size_t p = 0; p < layout.processes().size(); ++p)
     world.processes.push_back(std::make_unique<ProcessRuntime>(
         layout.processes()[p].name, layout.processes()[p].start_method.has_value(), thread_counts[p],
-        scenario.runtime.gil.wakeup_latency,
+        ProcessRuntime::LockSettings{scenario.runtime.gil.wakeup_latency, scenario.runtime.python.lock(),
+                                     scenario.runtime.gil.tie_jitter, scenario.runtime.seed ^ (0x10C4'0000'0000ULL + p)},
         // Only a child the parent joins pays for finalisation before the run can end.
         layout.processes()[p].start_method ? scenario.runtime.processes.of(*layout.processes()[p].start_method).exit : 0.0,
         machine));

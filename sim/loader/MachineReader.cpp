@@ -74,6 +74,8 @@ void read_calibration(const ValueReader& values, const YAML::Node& node, HostDef
   duration(node, "asyncio_lock_op", "calibration", host.asyncio.lock_op);
   duration(node, "asyncio_queue_op", "calibration", host.asyncio.queue_op);
   duration(node, "process_pool_submit", "calibration", host.process_pool.submit);
+  duration(node, "lock_release_wake", "calibration", host.locks.release_wake);
+  duration(node, "lock_release_syscall", "calibration", host.locks.release_syscall);
 }
 
 // A machine profile written by `scripts/record.py calibrate`: the host's machine and GIL
@@ -87,7 +89,10 @@ void read_profile(const std::string& file, MachineConfig& machine, HostDefaults&
   ValueReader values{source};
   MapReader map(source, root, "");
   map.get("profile");
-  map.get("host");
+  // Host facts are informational, except the Python version: runtime.python's default.
+  if (const YAML::Node facts = map.get("host"); facts.IsMap())
+    if (const YAML::Node release = facts["python_version"]; release.IsDefined() && release.IsScalar())
+      if (const auto version = PythonVersion::of_release(release.Scalar())) host.python = *version;
   if (auto c = map.get("calibration"); c.IsDefined()) read_calibration(values, c, host);
   if (auto m = map.get("machine"); m.IsDefined()) {
     MapReader mm(source, m, "machine");

@@ -16,6 +16,8 @@ struct HostDefaults {
   IpcConfig ipc;
   AsyncioConfig asyncio;
   ProcessPoolConfig process_pool;
+  LockConfig locks;
+  PythonVersion python;  // host.python_version when gilsim models it, else 3.11
 };
 
 // Reads GIL latency keys of `map` over `gil`.

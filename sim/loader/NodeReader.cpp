@@ -143,6 +143,12 @@ uint64_t ValueReader::seed(const YAML::Node& node, const std::string& path) cons
   return value;
 }
 
+bool ValueReader::boolean(const YAML::Node& node, const std::string& path) const {
+  // YAML 1.1's yes/no/on/off are refused: they are names in other places of a scenario.
+  if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) return node.Scalar() == "true";
+  source.fail(node, path, "expected true or false, got " + describe_node(node));
+}
+
 void ValueReader::expect_sequence(const YAML::Node& node, const std::string& path) const {
   if (!node.IsSequence()) source.fail(node, path, "expected a list, got " + describe_node(node));
 }

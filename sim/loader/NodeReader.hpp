@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/loader/YamlSource.hpp"
+#include "sim/scenario/StartMethod.hpp"
 
 namespace gilsim {
 
@@ -33,6 +34,9 @@ class MapReader {
 // Scalar readers: each checks type, unit and range and fails with file:line:col otherwise.
 struct ValueReader {
   const YamlSource& source;
+  // multiprocessing's default start method for pools and strategies that name none: the
+  // scenario's runtime.python decides it (README "Python versions").
+  StartMethod default_start_method = StartMethod::Fork;
 
   // A name or other one-line text (no control characters); text() also allows line breaks.
   std::string string(const YAML::Node& node, const std::string& path) const;
@@ -46,6 +50,7 @@ struct ValueReader {
   // "from 4KiB (one page) to 1GiB".
   double size(const YAML::Node& node, const std::string& path, double min, double max, const std::string& range) const;
   uint64_t seed(const YAML::Node& node, const std::string& path) const;
+  bool boolean(const YAML::Node& node, const std::string& path) const;  // true or false
   void expect_sequence(const YAML::Node& node, const std::string& path) const;
 
  private:

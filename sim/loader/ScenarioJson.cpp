@@ -79,7 +79,7 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
       << ", \"smt_yield\": " << json::number(s.machine.smt_yield) << ", \"speed\": " << json::number(s.machine.speed)
       << ", \"scheduler\": " << (s.machine.scheduler.policy == SchedulerPolicy::Eevdf ? "\"eevdf\"" : "\"fair\"")
       << ", \"cpus\": " << cpu_list(s.machine.cpus) << "},\n  \"runtime\": {\"switch_interval_s\": " << json::seconds(gil.switch_interval)
-      << ", \"seed\": " << s.runtime.seed << ", \"build\": "
+      << ", \"seed\": " << s.runtime.seed << ", \"python\": " << json::quote(s.runtime.python.name()) << ", \"build\": "
       << (s.runtime.build == PythonBuild::FreeThreaded ? "\"free-threaded\"" : "\"default\"")
       << ", \"free_threaded_slowdown\": " << json::number(s.runtime.free_threaded_slowdown) << ", \"gil\": {\"timer_slack_s\": " << json::seconds(gil.timer_slack)
       << ", \"drop_latency_s\": " << json::seconds(gil.drop_latency)

@@ -105,18 +105,39 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   runtime.ipc = host.ipc;
   runtime.asyncio = host.asyncio;
   runtime.process_pool = host.process_pool;
+  runtime.locks = host.locks;
+  runtime.python = host.python;
+  runtime.free_threaded_slowdown = runtime.python.free_threaded_slowdown();
   if (!node.IsDefined()) return runtime;
   MapReader map(values.source, node, "runtime");
   GilConfig& gil = runtime.gil;
   if (auto n = map.get("switch_interval"); n.IsDefined())
     gil.switch_interval = values.duration(n, "runtime.switch_interval");
   if (auto n = map.get("seed"); n.IsDefined()) runtime.seed = values.seed(n, "runtime.seed");
+  const YAML::Node python = map.get("python");
+  if (python.IsDefined()) {
+    const std::string text = values.string(python, "runtime.python");
+    const auto version = PythonVersion::parse(text);
+    if (!version)
+      values.source.fail(python, "runtime.python", "unknown Python version '" + text + "'; expected one of " +
+                                                       PythonVersion::known());
+    runtime.python = *version;
+    if (version->free_threaded) runtime.build = PythonBuild::FreeThreaded;
+  }
   if (auto n = map.get("build"); n.IsDefined()) {
     const std::string build = values.string(n, "runtime.build");
     if (build == "default") runtime.build = PythonBuild::Default;
     else if (build == "free-threaded") runtime.build = PythonBuild::FreeThreaded;
     else values.source.fail(n, "runtime.build", "expected 'default' or 'free-threaded', got '" + build + "'");
+    // Given both, they must name the same build.
+    if (python.IsDefined() && (runtime.build == PythonBuild::FreeThreaded) != runtime.python.free_threaded)
+      values.source.fail(n, "runtime.build",
+                         "'" + build + "' contradicts runtime.python '" + runtime.python.name() + "'" +
+                             (runtime.python.free_threaded ? " (a free-threaded build)"
+                              : runtime.python.minor < 13 ? " (free-threaded builds exist from 3.13)"
+                                                          : " (write '" + runtime.python.name() + "t' for its free-threaded build)"));
   }
+  runtime.free_threaded_slowdown = runtime.python.free_threaded_slowdown();
   if (auto n = map.get("process_start"); n.IsDefined()) read_process_start(values, n, runtime.processes);
   if (auto n = map.get("process_exit"); n.IsDefined()) {  // every start method at once
     const double exit = values.duration(n, "runtime.process_exit", true);
@@ -128,6 +149,8 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
                       {{"task_step_overhead", &runtime.asyncio.task_step_overhead},
                        {"lock_op", &runtime.asyncio.lock_op},
                        {"queue_op", &runtime.asyncio.queue_op}});
+  if (auto n = map.get("locks"); n.IsDefined())
+    read_cost_section(values, n, "runtime.locks", {{"release_wake", &runtime.locks.release_wake}, {"release_syscall", &runtime.locks.release_syscall}});
   if (auto n = map.get("process_pool"); n.IsDefined())
     read_cost_section(values, n, "runtime.process_pool",
                       {{"submit", &runtime.process_pool.submit}, {"manager_wakeup", &runtime.process_pool.manager_wakeup}});
@@ -299,6 +322,8 @@ std::vector<Scenario> read_scenario(const YamlSource& source, const YAML::Node& 
   HostDefaults host;
   scenario.machine = read_machine(values, map.get("machine"), host);
   scenario.runtime = read_runtime(values, map.get("runtime"), host);
+  // Process pools and strategies that name no start method use the version's default.
+  values.default_start_method = scenario.runtime.python.default_start_method();
   if (scenario.name.empty()) {
     std::string base = source.file().substr(source.file().find_last_of('/') + 1);
     scenario.name = base.substr(0, base.find('.'));

@@ -40,6 +40,7 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
   const char* const kKinds =
       "sequential, asyncio, asyncio+threads, asyncio+processes, threads, processes, free_threaded, subinterpreters";
   StrategySpec s;
+  s.start_method = values.default_start_method;
   if (node.IsScalar()) {
     if (node.Scalar() == "sequential") return s;
     if (node.Scalar() == "asyncio") {
@@ -159,14 +160,14 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
       s.processes = {process("main", 1, {thread("MainThread", 1, {repeat(batch.tasks, batch.program)})})};
       break;
     case StrategyKind::Asyncio:
-      s.processes = {process("main", 1, {thread("MainThread", 1, {{AsyncioStep{{{"task", batch.tasks, batch.program}}, {}, 0, std::nullopt},
+      s.processes = {process("main", 1, {thread("MainThread", 1, {{AsyncioStep{{{"task", batch.tasks, batch.program, {}}}, {}, 0, std::nullopt},
                                                                    "asyncio x" + std::to_string(batch.tasks)}})})};
       break;
     case StrategyKind::AsyncioThreads:
     case StrategyKind::AsyncioProcesses: {
       // Only a process pool pickles the task's arguments and result.
       const Payload payload = strategy.kind == StrategyKind::AsyncioProcesses ? batch.payload : Payload{};
-      AsyncioStep loop{{{"task", batch.tasks, {{RunInExecutorStep{batch.program, payload}, "run_in_executor"}}}}, {}, 0,
+      AsyncioStep loop{{{"task", batch.tasks, {{RunInExecutorStep{batch.program, payload}, "run_in_executor"}}, {}}}, {}, 0,
                        std::nullopt};
       if (strategy.kind == StrategyKind::AsyncioThreads) loop.executor_threads = static_cast<int>(n);
       else loop.process_pool = ProcessPoolSpec{static_cast<int>(n), strategy.start_method};

@@ -9,9 +9,11 @@
 #include "sim/scenario/ChannelKind.hpp"
 #include "sim/scenario/GilConfig.hpp"
 #include "sim/scenario/IpcConfig.hpp"
+#include "sim/scenario/LockConfig.hpp"
 #include "sim/scenario/MachineConfig.hpp"
 #include "sim/scenario/ProcessPoolConfig.hpp"
 #include "sim/scenario/ProcessPoolSpec.hpp"
+#include "sim/scenario/PythonVersion.hpp"
 #include "sim/scenario/RequestSpec.hpp"
 #include "sim/scenario/StartMethod.hpp"
 
@@ -61,6 +63,8 @@ enum class PythonBuild { Default, FreeThreaded };
 struct RuntimeConfig {
   GilConfig gil;
   uint64_t seed = 1;
+  // runtime.python; its default is the machine profile's host.python_version, else 3.11.
+  PythonVersion python;
   PythonBuild build = PythonBuild::Default;
   // Python bytecode runs this much slower in the free-threaded build (README "GIL").
   double free_threaded_slowdown = 1.08;
@@ -68,6 +72,7 @@ struct RuntimeConfig {
   IpcConfig ipc;
   ProcessPoolConfig process_pool;
   AsyncioConfig asyncio;
+  LockConfig locks;
 };
 
 struct ChannelSpec {

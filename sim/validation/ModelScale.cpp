@@ -26,6 +26,8 @@ const std::vector<std::pair<const char*, Scaler>>& scalers() {
          s.runtime.ipc.unpickle_per_object /= f;
        }},
       {"runtime.ipc.queue_op", [](Scenario& s, double f) { s.runtime.ipc.queue_op *= f; }},
+      {"runtime.locks.release_wake", [](Scenario& s, double f) { s.runtime.locks.release_wake *= f; }},
+      {"runtime.locks.release_syscall", [](Scenario& s, double f) { s.runtime.locks.release_syscall *= f; }},
   };
   return table;
 }

@@ -863,6 +863,24 @@ workload:
 """)
         self.assert_refused(path, "runtime.build: the scenario wants the free-threaded build")
 
+    def test_a_scenario_of_another_python_version_is_refused(self):
+        other = "3.14" if sys.version_info[:2] != (3, 14) else "3.13"
+        path = self.scenario("version.yaml", f"""
+name: version
+runtime: {{python: "{other}"}}
+workload:
+  processes: [{{threads: [{{program: [{{cpu: 1ms}}]}}]}}]
+""")
+        self.assert_refused(path, f"runtime.python: the scenario simulates CPython {other}")
+
+    def test_a_cpu_step_without_eval_breaker_checks_is_refused(self):
+        path = self.scenario("unchecked.yaml", """
+name: unchecked
+workload:
+  processes: [{threads: [{program: [{cpu: {time: 1ms, eval_breaker: false}}]}]}]
+""")
+        self.assert_refused(path, "a cpu step without eval-breaker checks is not supported by the recorder")
+
     def test_more_steps_than_a_real_run_can_record_are_refused(self):
         path = self.scenario("huge.yaml", """
 name: huge
@@ -1037,14 +1055,16 @@ class CalibrateTest(TempDirTest):
                     "calibration.pipe_buffer_bytes", "calibration.pipe_write_bytes_per_s",
                     "calibration.pipe_read_bytes_per_s", "calibration.pipe_wakeup",
                     "calibration.asyncio_task_step", "calibration.asyncio_lock_op",
-                    "calibration.asyncio_queue_op", "calibration.process_pool_submit"]
+                    "calibration.asyncio_queue_op", "calibration.process_pool_submit",
+                    "calibration.lock_release_wake", "calibration.lock_release_syscall"]
         self.assertEqual(list(values), expected)
         self.assertEqual(values["profile"], "host")
         duration = r"\d+(\.\d+)?(ns|us|ms|s)"
         for key in ("gil.timer_slack", "gil.drop_latency", "gil.wakeup_latency",
                     "calibration.gil_handover_period_overhead", "calibration.timed_wait_lateness",
                     "calibration.thread_start", "calibration.asyncio_task_step", "calibration.asyncio_lock_op",
-                    "calibration.asyncio_queue_op", "calibration.process_pool_submit"):
+                    "calibration.asyncio_queue_op", "calibration.process_pool_submit",
+                    "calibration.lock_release_wake", "calibration.lock_release_syscall"):
             self.assertRegex(values[key], f"^{duration}$")
         self.assertRegex(values["calibration.process_start"],
                          f"^{{fork: {duration}, spawn: {duration}, forkserver_first: {duration}, "

@@ -218,6 +218,71 @@ TEST_CASE("lock contention: the lock serialises critical sections - under the GI
   CHECK(free_threaded.state_total(ThreadState::LockWait) > 0.5);  // threads queue on the lock
 }
 
+// scenarios/seed/lock_convoy.yaml: two threads in a lock convoy from 1 ms on. A cycle of the
+// convoy, from a release that wakes the sleeping waiter (the holder pays release_wake S1) to the
+// next such release by the other thread, with a = 86 ns inside, b = 134 ns outside, w = 24.96 us
+// (the 24.46 us wake-up plus the mean of its jitter below 1 us, for the lock's wake-ups and the
+// GIL's alike), S0 = release_syscall:
+//  - the holder runs on with period p0 (3.11: a + b + S0, every release a futex_wake since the
+//    waiter is inside sem_wait; 3.13: a + b, nobody parked); the lock is free for a fraction q
+//    of it (3.11: (S0 + b) / p0; 3.13: b / p0);
+//  - the waiter wakes w later and wins the lock with probability q, else sleeps again until the
+//    holder's next release (a/2 later on average), which wakes it (S1 again): D = w + (1/q - 1)
+//    (a/2 + w) from the first wake-up to the acquisition;
+//  - the holder's next acquire fails (in (S0 + b)/2 on average), it drops the GIL, the new holder
+//    runs after its GIL wake-up w, and its first release (a later) begins the next cycle:
+//    C = D + (S0 + b)/2 + w + a;
+//  - increments per cycle: the holder's releases, less the time of its wake-up calls, plus the
+//    new holder's first: I = (D - S1 - b - (1/q - 1)(S1 - S0)) / p0 + 1.
+// 3.11 (S1 = 6.603 us, S0 = 132.4 ns): p0 = 0.3524 us, q = 0.756, D = 33.03 us, C = 58.21 us,
+// I = 69.69: 0.8353 us per increment, 40,000 of them after the 1 ms log line and a wake-up:
+// 1.025 ms + 33.41 ms = 34.44 ms.
+// 3.13: p0 = 0.22 us, q = 0.609, D = 41.01 us, C = 66.12 us, I = 137.5: 0.4808 us per increment,
+// 1.025 ms + 19.23 ms = 20.26 ms. The waiter's acquire never lasts the 1 ms that would make
+// a PyMutex hand the lock over (D + w ~ 66 us).
+// The retries are random (the jitter): the model above is a mean, so 10% either way.
+TEST_CASE("lock convoy: 3.11's semaphore convoy is slower than 3.13's PyMutex one, as the cycle model says") {
+  const char* file = "scenarios/seed/lock_convoy.yaml";
+  const Summary py311 = simulate_summary(load_variant(file, "py311"));
+  const Summary py313 = simulate_summary(load_variant(file, "py313"));
+  CHECK_REL(py311.makespan, 34.44e-3, 0.10);
+  CHECK_REL(py313.makespan, 20.26e-3, 0.10);
+  // Alone: 40,000 x 220 ns + the 1 ms log line = 9.8 ms, the sequential baseline.
+  CHECK_REL(py311.makespan * py311.speedup, 9.8e-3, 1e-6);
+  // Negative control: without the futex_wake of releases whose waiter is awake (release_syscall
+  // 0), the 3.11 cycle is 3.13's (p0 = a + b, q = b / p0, S1 per wake-up): 20.26 ms, not 34.44.
+  const Summary no_syscall = simulate_summary(load_variant(file, "py311", {parse_override("runtime.locks.release_syscall=0s")}));
+  CHECK_REL(no_syscall.makespan, 20.26e-3, 0.10);
+  CHECK(no_syscall.makespan < 0.75 * py311.makespan);
+}
+
+TEST_CASE("lock convoy: a holder never preempted inside its critical section starts no convoy") {
+  // The seed's loop without the log line, 200,000 increments per thread, with `counter += 1`
+  // inside (no eval-breaker check): the holder is preempted only outside, so the lock never has
+  // a waiter. 400,000 x 220 ns = 88 ms of Python, handed over every 5 ms + 187.5 us slack + 5 us
+  // of drop latency + one wake-up (24.96 us on average), during which nobody runs: 88 ms /
+  // 5.2175 ms = 16 hand-overs, 88 ms + 16 x 24.96 us = 88.40 ms, within 0.5%.
+  const char* file = "scenarios/seed/lock_convoy.yaml";
+  auto loop = [](const char* inside) {
+    std::vector<Override> overrides;
+    for (const char* thread : {"0", "1"})
+      overrides.push_back(parse_override(std::string("workload.processes[0].threads[") + thread +
+                                         "].program=[{repeat: {count: 200000, steps: [{lock: counter}, {cpu: " + inside +
+                                         "}, {unlock: counter}, {cpu: 134ns}]}}]"));
+    return overrides;
+  };
+  const Summary plain = simulate_summary(load_variant(file, "py311", loop("{time: 86ns, eval_breaker: false}")));
+  CHECK_REL(plain.makespan, 88.40e-3, 0.005);
+  CHECK(plain.state_total(ThreadState::LockWait) == 0);
+  // Negative control: with a check inside (`counter = bump(counter)`) each of the 16 switches
+  // lands inside the region with probability 86/220, so a convoy starts (the chance that none
+  // does is 0.61^16 = 0.04%), and from then on it runs at 0.8353 us per increment (the cycle
+  // model above): far more than 1.5x the plain run.
+  const Summary convoy = simulate_summary(load_variant(file, "py311", loop("86ns")));
+  CHECK(convoy.state_total(ThreadState::LockWait) > 0);
+  CHECK(convoy.makespan > 1.5 * plain.makespan);
+}
+
 TEST_CASE("a thread blocked on a lock releases the GIL for the others") {
   Summary s = simulate_summary(load_variant("scenarios/seed/lock_releases_gil.yaml", ""));
   // cruncher's 200 ms run while holder is in I/O and waiter blocks on the lock; then waiter's

@@ -32,7 +32,7 @@ void read_loop_executor(StepReading& r, const YAML::Node& node, const std::strin
     map.reject_unknown_keys();  // start_method is a process pool's
     return;
   }
-  ProcessPoolSpec pool{0, StartMethod::Fork};
+  ProcessPoolSpec pool{0, values.default_start_method};
   if (workers.IsDefined())
     pool.workers = static_cast<int>(values.integer(workers, map.path_of("workers"), 1, limits::kMaxProcesses));
   if (auto m = map.get("start_method"); m.IsDefined()) pool.start_method = read_start_method(values, m, map.path_of("start_method"));

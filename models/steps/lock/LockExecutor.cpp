@@ -7,12 +7,19 @@
 
 namespace gilsim {
 
-// threading.Lock (a POSIX semaphore in CPython 3.11): an uncontended acquire keeps the GIL; a
-// contended one releases it while it blocks, and takes it back once it has the lock.
+// threading.Lock (a semaphore up to 3.12, a PyMutex from 3.13: ThreadingLock): an uncontended
+// acquire keeps the GIL; a contended one releases it while it blocks, and takes it back once it
+// has the lock. A release runs with the GIL held; its wake-up system call, if it makes one,
+// costs the releaser CPU time before its next bytecode.
 void run_step(ThreadContext& thread, const LockStep& step, int) {
   ThreadingLock& lock = thread.process().lock(step.lock);
   if (!step.acquire) {
-    lock.release(thread.id());  // quick, with the GIL held
+    const LockConfig& costs = thread.runtime().locks;
+    const ThreadingLock::ReleaseCall call = lock.release(thread.id());
+    const double cpu = call == ThreadingLock::ReleaseCall::Wake      ? costs.release_wake
+                       : call == ThreadingLock::ReleaseCall::Syscall ? costs.release_syscall
+                                                                      : 0.0;
+    if (cpu > 0) thread.machine().run(thread.id(), cpu);
     return;
   }
   if (lock.try_acquire(thread.id())) return;
