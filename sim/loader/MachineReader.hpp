@@ -16,6 +16,7 @@ struct HostDefaults {
   IpcConfig ipc;
   AsyncioConfig asyncio;
   ProcessPoolConfig process_pool;
+  MpPoolConfig mp_pool;
 };
 
 // Reads GIL latency keys of `map` over `gil`.

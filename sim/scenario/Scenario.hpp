@@ -10,6 +10,7 @@
 #include "sim/scenario/GilConfig.hpp"
 #include "sim/scenario/IpcConfig.hpp"
 #include "sim/scenario/MachineConfig.hpp"
+#include "sim/scenario/MpPoolConfig.hpp"
 #include "sim/scenario/ProcessPoolConfig.hpp"
 #include "sim/scenario/ProcessPoolSpec.hpp"
 #include "sim/scenario/RequestSpec.hpp"
@@ -67,6 +68,7 @@ struct RuntimeConfig {
   ProcessCosts processes;
   IpcConfig ipc;
   ProcessPoolConfig process_pool;
+  MpPoolConfig mp_pool;
   AsyncioConfig asyncio;
 };
 
