@@ -58,9 +58,11 @@ void ProcessPoolRoles::manage(const PoolManagerStep& step) {
     t.enter(ThreadState::Python);
     t.run_python(t.runtime().process_pool.manager_wakeup);
     if (future >= 0) {
-      // result_reader.recv() unpickles the _ResultItem; set_result() notifies the future's waiters.
+      // result_reader.recv() (recv_bytes' Python; its reads are not modelled on this pipe)
+      // unpickles the _ResultItem; set_result() notifies the future's waiters.
       const PoolCall call = pool.call(future);
-      t.run_python(ChannelIo(t).unpickle_cost({call.payload.output_bytes * call.count, call.payload.objects * call.count}));
+      t.run_python(ipc.recv_call +
+                   ChannelIo(t).unpickle_cost({call.payload.output_bytes * call.count, call.payload.objects * call.count}));
       t.run_python(ipc.queue_op);
       pool.set_result(future);
       pool.release_idle_worker();
