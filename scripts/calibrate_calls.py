@@ -3,7 +3,7 @@
 (README "Per-call costs" and "multiprocessing.Pool per task"), and prints it as lines of a
 machine profile's `calibration:` section, each with a comment saying how it was measured:
 
-    scripts/calibrate_calls.py [--quick]
+    scripts/calibrate_calls.py [--quick] [--runs N]
 
 `scripts/record.py calibrate` runs the same measurements (calibration_lines) into a whole
 profile; run alone, this adds the keys to an existing profile without re-measuring the rest.
@@ -218,15 +218,35 @@ def measure_pool(quick):
     return statistics.median(handler) / 1e9, statistics.median(results) / 1e9, max(0.0, worker) / 1e9
 
 
-def calibration_lines(quick=False):
-    """The profile's calibration lines (two-space indented, with comments) for these costs."""
+def measure_all(quick):
+    """Every figure of one run, by profile key (seconds, bytes/s, bytes)."""
     p = measure_pickle(quick)
     pipe = measure_pipe(quick)
     put, get = measure_mp_queue(quick, pipe, p["call"][1])
     task_handler, result_handler, worker = measure_pool(quick)
+    return {"pickle_call": p["call"][0], "unpickle_call": p["call"][1],
+            "pickle_cached": p["cached"][0], "unpickle_cached": p["cached"][1],
+            "pickle_large": p["large"][0], "unpickle_large": p["large"][1], "cache_bytes": p["cache_bytes"],
+            "write": pipe["write"], "read": pipe["read"], "send": pipe["send"], "recv": pipe["recv"],
+            "put": put, "get": get, "task_handler": task_handler, "result_handler": result_handler, "worker": worker}
+
+
+def calibration_lines(quick=False, runs=1):
+    """The profile's calibration lines (two-space indented, with comments) for these costs: with
+    runs > 1, each figure is the median of that many whole runs (this VM's speed drifts between
+    runs minutes apart more than within one)."""
+    all_runs = [measure_all(quick) for _ in range(runs)]
+    v = {key: statistics.median(r[key] for r in all_runs) for key in all_runs[0]}
+    v["cache_bytes"] = int(v["cache_bytes"])
+    p = {"call": (v["pickle_call"], v["unpickle_call"]), "cached": (v["pickle_cached"], v["unpickle_cached"]),
+         "large": (v["pickle_large"], v["unpickle_large"]), "cache_bytes": v["cache_bytes"]}
+    pipe = {"write": v["write"], "read": v["read"], "send": v["send"], "recv": v["recv"]}
+    put, get = v["put"], v["get"]
+    task_handler, result_handler, worker = v["task_handler"], v["result_handler"], v["worker"]
     mib = p["cache_bytes"] / (1 << 20)
     return [
-        "  # ForkingPickler.dumps(b'') and pickle.loads of its pickle, per call (scripts/calibrate_calls.py)",
+        f"  # scripts/calibrate_calls.py{f' --runs {runs}: medians of {runs} whole runs' if runs > 1 else ''}",
+        "  # ForkingPickler.dumps(b'') and pickle.loads of its pickle, per call",
         f"  pickle_call: {fmt_duration(p['call'][0])}",
         f"  unpickle_call: {fmt_duration(p['call'][1])}",
         "  # dumps/loads of one 64 KiB bytes object (cached) and of one 64 MiB object (large): bytes per",
@@ -258,8 +278,11 @@ def calibration_lines(quick=False):
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="shorter measurements (tests)")
+    parser.add_argument("--runs", type=int, default=1, metavar="N", help="median of N whole runs (1)")
     args = parser.parse_args(argv)
-    print("\n".join(calibration_lines(args.quick)))
+    if args.runs < 1:
+        parser.error(f"--runs: expected an integer >= 1, got {args.runs}")
+    print("\n".join(calibration_lines(args.quick, args.runs)))
     return 0
 
 
