@@ -1,5 +1,6 @@
 #include "models/runtime/EventLoop.hpp"
 
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <type_traits>
@@ -39,13 +40,13 @@ void EventLoop::run() {
     }
     RequestSource& requests = thread_.world().request_source(source);
     requests_.add(id, requests, tasks_[task].index);
-    queue_.wait_until(id, requests.arrival(tasks_[task].index));
+    queue_.wait_event(id, requests.arrival(tasks_[task].index));
     tasks_[task].wait = Wait::Timer;
   }
   ThreadContext& t = thread_;
   while (!queue_.idle() || offloaded_ > 0) {
     if (!queue_.has_ready()) {
-      const double until = queue_.idle() ? std::numeric_limits<double>::infinity() : queue_.next_timer();
+      const double until = selector_wake(sg4::Engine::get_clock());
       t.without_gil(ThreadState::Io, [&] {
         if (!completions_) return t.blocked_sleep_until(until);
         for (int task : completions_->wait_for_completions(until)) make_ready(task), --offloaded_;
@@ -111,9 +112,36 @@ void EventLoop::suspend(int id, Wait wait, const std::string& on) {
 }
 
 void EventLoop::wait_timer(int id, double until) {
-  queue_.wait_until(id, until);
+  queue_.wait_timer(id, until);
   tasks_[id].wait = Wait::Timer;
   if (requests_.tracks(id)) requests_.awaiting_timer(id, until);
+}
+
+void EventLoop::wait_io(int id, double until) {
+  queue_.wait_event(id, until);
+  tasks_[id].wait = Wait::Timer;
+  if (requests_.tracks(id)) requests_.awaiting_timer(id, until);
+}
+
+// With nothing ready, BaseEventLoop._run_once calls the selector with a timeout of the earliest
+// timer's `when - now`, and EpollSelector.select (Lib/selectors.py) rounds it up to whole
+// milliseconds ("epoll_wait() has a resolution of 1 millisecond, round away from zero"). The
+// kernel fires that timeout late by the timer slack (fs/select.c, select_estimate_accuracy:
+// max(timer_slack_ns, 0.1% of the timeout)), as it does a time.sleep (SleepExecutor.cpp): the
+// calibrated lateness under fair sharing, the idle CPU's wake-up under eevdf. An event (an I/O
+// completion, a request's arrival, an executor's result) wakes the selector at once.
+double EventLoop::selector_wake(double now) const {
+  const double timer = queue_.next_timer();
+  double wake = queue_.next_event();
+  if (timer <= now) return now;  // a timeout of 0: the selector only polls
+  if (std::isfinite(timer)) {
+    // Whole milliseconds, at least the remaining time; 1 ns of slack in the rounding keeps an
+    // exact 1 ms from becoming 2 by the arithmetic of doubles.
+    const double timeout = std::ceil((timer - now) * 1e3 - 1e-6) * 1e-3;
+    const double lateness = thread_.machine().scheduled() ? 0.0 : thread_.runtime().gil.timer_slack;
+    wake = std::min(wake, now + timeout + lateness);
+  }
+  return wake;
 }
 
 AsyncioLock& EventLoop::lock(const std::string& name) { return locks_.try_emplace(name, name).first->second; }

@@ -44,7 +44,8 @@ class EventLoop {
   // The task awaits: it leaves the ready queue until what it waits for (`on`: a lock or queue
   // name) wakes it.
   void suspend(int task, Wait wait, const std::string& on = "");
-  void wait_timer(int task, double until);  // awaits a timer (an awaited I/O or sleep)
+  void wait_timer(int task, double until);  // awaits a timer (asyncio.sleep: call_later)
+  void wait_io(int task, double until);     // awaits an I/O completion (a ready file descriptor)
   void make_ready(int task);
   // The loop's asyncio.Lock of that name (created at its first use).
   AsyncioLock& lock(const std::string& name);
@@ -71,6 +72,9 @@ class EventLoop {
   bool run_step(int task, const Step& step);
   void finish(int task);
   std::string describe_blocked() const;
+  // When the loop, with nothing ready, leaves the selector: its next event, or its next timer
+  // as the selector's millisecond timeout lets it fire.
+  double selector_wake(double now) const;
   std::string name_of(int task) const;  // name[i], or the name alone when count is 1
 
   ThreadContext& thread_;

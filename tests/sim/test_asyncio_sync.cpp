@@ -93,16 +93,18 @@ TEST_CASE("asyncio: a get on a queue whose producers have all returned is report
 TEST_CASE("asyncio: a coroutine's get on a thread channel blocks the whole loop, with the GIL released") {
   Summary s = simulate_summary(load_variant("tests/fixtures/asyncio_blocking_get.yaml", ""));
   // reader's step (15 us) blocks the loop's thread in queue.Queue.get(), dropping the GIL; the
-  // producer takes it after a wake-up (50 us), sleeps 50 ms (to 50.065 ms), puts (5 us of Python)
-  // and exits; the loop's thread takes the GIL after a wake-up (50.120 ms) and runs get's 5 us.
-  // Only now does ticker run (15 us) and sleep 10 ms: 60.140 ms, then its last step (15 us).
-  // Both wake-ups carry a seeded tie jitter under 1 us (runtime.gil.tie_jitter). (This check
-  // accepted +-106 us.)
-  CHECK_ABS(s.makespan, 0.060155, 2e-6);
+  // producer takes it after a wake-up (50 us), sleeps 50 ms plus the 50 us timer slack of a
+  // time.sleep (to 50.115 ms), puts (5 us of Python) and exits; the loop's thread takes the GIL
+  // after a wake-up (50.170 ms) and runs get's 5 us. Only now does ticker run (15 us) and sleep
+  // 10 ms: the loop, with nothing else to do, waits in epoll_wait with a timeout of 10 ms (whole
+  // milliseconds already), which fires 50 us late (the timer slack): 60.240 ms, then ticker's
+  // last step (15 us). Both wake-ups carry a seeded tie jitter under 1 us
+  // (runtime.gil.tie_jitter). (This check accepted +-106 us.)
+  CHECK_ABS(s.makespan, 0.060255, 2e-6);
   // The loop's thread waited for the channel without the GIL, from the end of reader's step
-  // (15 us) to the end of the producer's put (50.070 ms): 50.055 ms, plus the producer's wake-up
+  // (15 us) to the end of the producer's put (50.120 ms): 50.105 ms, plus the producer's wake-up
   // jitter. (This check said 50 ms with a tolerance of +-10.5 ms.)
-  CHECK_ABS(s.threads[0].seconds[static_cast<int>(ThreadState::Wait)], 0.050055, 1e-6);
+  CHECK_ABS(s.threads[0].seconds[static_cast<int>(ThreadState::Wait)], 0.050105, 1e-6);
 }
 
 TEST_CASE("asyncio: an event loop in a consume body gets its ThreadPoolExecutor like one in a repeat body") {

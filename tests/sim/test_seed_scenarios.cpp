@@ -221,16 +221,16 @@ TEST_CASE("lock contention: the lock serialises critical sections - under the GI
 TEST_CASE("a thread blocked on a lock releases the GIL for the others") {
   Summary s = simulate_summary(load_variant("scenarios/seed/lock_releases_gil.yaml", ""));
   // cruncher's 200 ms run while holder is in I/O and waiter blocks on the lock; then waiter's
-  // 50 ms once holder releases at 200 ms: 0.25 s plus latencies. At 1 ms waiter and cruncher
-  // both wake from their sleeps wanting the GIL and cruncher takes it, so waiter calls lock()
-  // only after a switch interval: 1 ms + 5 ms + 50 us timer slack + 5 us drop latency + 50 us
-  // wake-up = 6.105 ms; its lock() blocks at once and cruncher resumes after its own 50 us
-  // wake-up, ending its 200 ms of Python at 201.1 ms. holder, back from I/O at 200 ms, takes the
-  // GIL 50 us later (201.15 ms) and releases the lock, waiter wakes 50 us later (201.2 ms) and
-  // runs 50 ms: 251.2 ms. Each of these 4 wake-ups carries a seeded tie jitter under 1 us
-  // (runtime.gil.tie_jitter). (This check accepted +-25 ms.)
-  CHECK_ABS(s.makespan, 0.2512, 4e-6);
-  // waiter blocks on the lock from 6.105 ms to 201.2 ms: 195.095 ms. (This check said 199 ms,
+  // 50 ms once holder releases at 200 ms: 0.25 s plus latencies. At 1.05 ms (a 1 ms sleep and
+  // its 50 us timer slack) waiter and cruncher both wake wanting the GIL and cruncher takes it,
+  // so waiter calls lock() only after a switch interval: 1.05 ms + 5 ms + 50 us timer slack +
+  // 5 us drop latency + 50 us wake-up = 6.155 ms; its lock() blocks at once and cruncher resumes
+  // after its own 50 us wake-up, ending its 200 ms of Python at 201.15 ms. holder, back from I/O
+  // at 200 ms, takes the GIL 50 us later (201.2 ms) and releases the lock, waiter wakes 50 us
+  // later (201.25 ms) and runs 50 ms: 251.25 ms. Each of these 4 wake-ups carries a seeded tie
+  // jitter under 1 us (runtime.gil.tie_jitter). (This check accepted +-25 ms.)
+  CHECK_ABS(s.makespan, 0.25125, 4e-6);
+  // waiter blocks on the lock from 6.155 ms to 201.25 ms: 195.095 ms. (This check said 199 ms,
   // from 1 ms, with a tolerance of +-12 ms.)
   const ThreadSummary& waiter = s.threads[1];
   CHECK_ABS(waiter.seconds[static_cast<int>(ThreadState::LockWait)], 0.195095, 4e-6);

@@ -15,12 +15,13 @@ void run_step(ThreadContext& thread, const IoStep& step, int) {
   thread.without_gil(ThreadState::Io, [&] { thread.blocked_sleep(latency); });
 }
 
-// Awaited: the task waits for a timer while the loop runs others.
+// Awaited: the task waits for its completion (its socket becomes readable) while the loop runs
+// others.
 bool run_in_loop(EventLoop& loop, const IoStep& step, int task) {
   ThreadContext& thread = loop.thread();
   const double latency = step.latency.sample(thread.rng());
   thread.add_to_baseline(latency);
-  loop.wait_timer(task, simgrid::s4u::Engine::get_clock() + latency);
+  loop.wait_io(task, simgrid::s4u::Engine::get_clock() + latency);
   return loop.step_done(task);
 }
 
