@@ -34,7 +34,18 @@ TEST_CASE("small messages: a pipe's writer pays its calls, not its bytes - the s
   // 0.6812 + 0.1419 + 1.444 + 0.185 + 0.256 = 2.708 us, faster: the producer sets the pace, and
   // the consumer ends at most a wake-up (12 us) and one message (2.71 us) after the last write.
   const double producer = kPickleCall + 1024 / 4e3 + kSendCall + kWriteSyscall + 1050 / 1.15e4;  // us
-  const double pipe = simulate_summary(load_variant(file, "pipe")).makespan;
+  const Summary pipe_summary = simulate_summary(load_variant(file, "pipe"));
+  const double pipe = pipe_summary.makespan;
+  // The consumer's Python: recv_bytes' 1.444 us, the unpickle call 0.185 us and 1024 B at 4e9:
+  // 5000 x 1.885 us = 9.425 ms. Its io: the body's os.read (0.3406 us) and the copy out of its
+  // 1046 bytes (the 1024-byte payload's pickle; 0.1414 us): 5000 x 0.4820 us = 2.4098 ms (the
+  // header's os.read comes before the wait, counted there, its 4-byte copy under 1 ns).
+  const ThreadSummary& consumer = pipe_summary.threads[1];
+  REQUIRE(consumer.process == "consumer");
+  CHECK(consumer.seconds[static_cast<int>(ThreadState::Python)] ==
+        doctest::Approx(5000 * (kRecvCall + kUnpickleCall + 1024 / 4e3) * 1e-6).epsilon(1e-6));
+  CHECK(consumer.seconds[static_cast<int>(ThreadState::Io)] ==
+        doctest::Approx(5000 * (kReadSyscall + 1046 / 7.4e3) * 1e-6).epsilon(1e-6));
   CHECK(pipe >= 5000 * producer * 1e-6 - 1e-9);
   CHECK(pipe <= (5000 * producer + 12 + 2.71) * 1e-6);
   CHECK_ABS(pipe, 0.0265949, 1e-7);  // the simulated figure, within that range
@@ -92,4 +103,24 @@ TEST_CASE("Pool.map of tiny tasks: at chunksize 1 the parent's handler threads p
       simulate_summary(load_variant(file, "processes-2-fork-chunk1250", without_per_call_costs())).makespan;
   CHECK(chunked.makespan - chunked_control < 0.0005);
   CHECK(chunked.makespan - chunked_control > 0);
+}
+
+TEST_CASE("pickling has two regimes per byte: a payload's bytes beyond pickle_cache_size at the large rate") {
+  const char* file = "tests/fixtures/pickle_two_regimes.yaml";
+  auto python_of = [](const Summary& s, const char* process) {
+    for (const ThreadSummary& t : s.threads)
+      if (t.process == process) return t.seconds[static_cast<int>(ThreadState::Python)];
+    FAIL("no process " << process);
+    return 0.0;
+  };
+  // The writer pickles 1 MiB at 1e9 B/s and 2 MiB at 2.5e8 B/s: 1.048576 + 8.388608 = 9.437184 ms.
+  // The reader unpickles 1 MiB at 2e9 B/s and 2 MiB at 5e8 B/s: 0.524288 + 4.194304 = 4.718592 ms.
+  const Summary two = simulate_summary(load_variant(file, ""));
+  CHECK(python_of(two, "writer") == doctest::Approx(9.437184e-3).epsilon(1e-9));
+  CHECK(python_of(two, "reader") == doctest::Approx(4.718592e-3).epsilon(1e-9));
+  // Negative control: the cache size at 4 MiB makes the whole payload cached: 3 MiB at 1e9 B/s =
+  // 3.145728 ms and at 2e9 B/s = 1.572864 ms.
+  const Summary one = simulate_summary(load_variant(file, "", {parse_override("runtime.ipc.pickle_cache_size=4MiB")}));
+  CHECK(python_of(one, "writer") == doctest::Approx(3.145728e-3).epsilon(1e-9));
+  CHECK(python_of(one, "reader") == doctest::Approx(1.572864e-3).epsilon(1e-9));
 }
