@@ -153,6 +153,8 @@ import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scenarios", "validation", "lib"))
 import vtrace  # noqa: E402  (host facts, shared with the validation suite's programs)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import calibrate_calls  # noqa: E402  (per-call IPC and Pool costs, also runnable alone)
 
 PROG = "record.py"
 SCRIPT = os.path.abspath(__file__)
@@ -2904,6 +2906,7 @@ def command_calibrate(args):
     asyncio_step, asyncio_lock_op, asyncio_queue_op = measure_asyncio_ops(20_000 if quick else 200_000, 3 if quick else 7)
     pool_submit = measure_pool_submit(50 if quick else 200, 3 if quick else 7)
     lock_wake, lock_syscall = measure_lock_release(50 if quick else 500)
+    per_call = calibrate_calls.calibration_lines(quick)
     pair = smt_sibling_pair() if host["threads_per_core"] > 1 else None
     smt_yield = measure_smt_yield(pair, 0.1 if quick else 0.5) if pair else 1.25
 
@@ -2989,7 +2992,7 @@ def command_calibrate(args):
         "  # ProcessPoolExecutor(2, fork).submit() on running workers, batches of submits: median",
         f"  process_pool_submit: {fmt_duration(pool_submit)}",
         *lock_release_lines(lock_wake, lock_syscall),
-    ]
+    ] + per_call
     directory = os.path.dirname(os.path.abspath(args.out))
     os.makedirs(directory, exist_ok=True)
     write_atomically(args.out, "\n".join(lines) + "\n")

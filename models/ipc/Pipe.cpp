@@ -29,22 +29,28 @@ double Pipe::wire_bytes(const Message& message) const {
   return header_bytes(pickled) + pickled;
 }
 
-void Pipe::send(int thread, const Message& message, const PipeBuffer::Copy& copy) {
+// One os.write per buffer_.write: a blocking write to a pipe returns once all of its bytes are in.
+void Pipe::send(int thread, const Message& message, const PipeBuffer::Copy& copy, const Syscall& syscall) {
   acquire(write_lock_, thread);
   in_flight_.push_back(message);  // its header is the next thing readers find
   const double pickled = pickled_bytes(message);
   const double header = header_bytes(pickled);
   if (pickled > kConcatenatedUpTo) {
+    syscall();
     buffer_.write(header, copy);
+    syscall();
     buffer_.write(pickled, copy);
   } else {
+    syscall();
     buffer_.write(header + pickled, copy);
   }
   write_lock_.release(thread);
 }
 
-bool Pipe::read_exactly(double bytes, const PipeBuffer::Copy& copy) {
+// Connection._recv: os.read until `bytes` have arrived, each read returning what the pipe holds.
+bool Pipe::read_exactly(double bytes, const PipeBuffer::Copy& copy, const Syscall& syscall) {
   while (bytes > 0) {
+    syscall();
     const double got = buffer_.read(bytes, copy);
     if (got == 0) return false;
     bytes -= got;
@@ -52,9 +58,9 @@ bool Pipe::read_exactly(double bytes, const PipeBuffer::Copy& copy) {
   return true;
 }
 
-bool Pipe::receive_header(int thread, Message& message, const PipeBuffer::Copy& copy) {
+bool Pipe::receive_header(int thread, Message& message, const PipeBuffer::Copy& copy, const Syscall& syscall) {
   acquire(read_lock_, thread);
-  if (!read_exactly(4, copy)) {  // end of file: every writer has finished and nothing is left
+  if (!read_exactly(4, copy, syscall)) {  // end of file: every writer has finished and nothing is left
     read_lock_.release(thread);
     return false;
   }
@@ -67,8 +73,8 @@ bool Pipe::receive_header(int thread, Message& message, const PipeBuffer::Copy& 
   return true;
 }
 
-void Pipe::receive_body(int thread, const PipeBuffer::Copy& copy) {
-  read_exactly(body_left_, copy);
+void Pipe::receive_body(int thread, const PipeBuffer::Copy& copy, const Syscall& syscall) {
+  read_exactly(body_left_, copy, syscall);
   body_left_ = 0;
   read_lock_.release(thread);
 }

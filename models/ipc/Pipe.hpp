@@ -1,5 +1,6 @@
 #pragma once
 #include <deque>
+#include <functional>
 #include <string>
 
 #include "models/ipc/Channel.hpp"
@@ -21,15 +22,19 @@ class Pipe {
   const std::string& name() const { return name_; }
   ChannelKind kind() const { return kind_; }
 
+  // A system call's own cost, run before each os.write and os.read (README "Per-call costs").
+  using Syscall = std::function<void()>;
+
   // Bytes a message puts in the pipe: its pickle (payload + pickle_overhead) and length header.
   double wire_bytes(const Message& message) const;
   // `with wlock: send_bytes(pickled)`: returns once every byte is in the pipe.
-  void send(int thread, const Message& message, const PipeBuffer::Copy& copy);
+  void send(int thread, const Message& message, const PipeBuffer::Copy& copy, const Syscall& syscall);
   // `with rlock: recv_bytes()`, up to the length header: blocks until a message starts, or
   // returns false (read lock released) once the pipe is closed.
-  bool receive_header(int thread, Message& message, const PipeBuffer::Copy& copy);
-  // The rest of recv_bytes: reads the message's bytes as they arrive, then releases the read lock.
-  void receive_body(int thread, const PipeBuffer::Copy& copy);
+  bool receive_header(int thread, Message& message, const PipeBuffer::Copy& copy, const Syscall& syscall);
+  // The rest of recv_bytes: reads the message's bytes as they arrive (one os.read per chunk the
+  // pipe holds), then releases the read lock.
+  void receive_body(int thread, const PipeBuffer::Copy& copy, const Syscall& syscall);
   // A writing thread has finished: once every one has and the pipe is empty, it is closed.
   void writer_finished() { buffer_.close_write_end(); }
 
@@ -37,7 +42,7 @@ class Pipe {
   double pickled_bytes(const Message& message) const { return message.bytes + pickle_overhead_; }
   static double header_bytes(double pickled);
   // Connection._recv: read() until `bytes` have arrived; false at end of file before any.
-  bool read_exactly(double bytes, const PipeBuffer::Copy& copy);
+  bool read_exactly(double bytes, const PipeBuffer::Copy& copy, const Syscall& syscall);
 
   std::string name_;
   ChannelKind kind_;

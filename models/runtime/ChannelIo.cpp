@@ -1,5 +1,7 @@
 #include "models/runtime/ChannelIo.hpp"
 
+#include <algorithm>
+
 #include "sim/scenario/WorkloadLayout.hpp"
 
 namespace gilsim {
@@ -9,16 +11,32 @@ namespace {
 // an exec that short is below what SimGrid times reliably.
 constexpr double kShortestCopy = 1e-9;  // s
 
+// Two regimes per byte: a payload's first `cache_size` bytes at the cached rate, the rest at the
+// large one (README "Per-call costs": pickling 64 MiB runs slower per byte than 64 KiB).
+double per_byte_time(double bytes, double cache_size, double cached_rate, double large_rate) {
+  const double cached = std::min(bytes, cache_size);
+  return cached / cached_rate + (bytes - cached) / large_rate;
+}
+
 }  // namespace
 
+// ForkingPickler.dumps: the call (a BytesIO and a Pickler made per call), then its bytes and
+// objects.
 double ChannelIo::pickle_cost(const Message& m) const {
   const IpcConfig& ipc = thread_.runtime().ipc;
-  return m.bytes / ipc.pickle_bandwidth + m.objects * ipc.pickle_per_object;
+  return ipc.pickle_call + per_byte_time(m.bytes, ipc.pickle_cache_size, ipc.pickle_bandwidth, ipc.pickle_large_bandwidth) +
+         m.objects * ipc.pickle_per_object;
 }
 
 double ChannelIo::unpickle_cost(const Message& m) const {
   const IpcConfig& ipc = thread_.runtime().ipc;
-  return m.bytes / ipc.unpickle_bandwidth + m.objects * ipc.unpickle_per_object;
+  return ipc.unpickle_call +
+         per_byte_time(m.bytes, ipc.pickle_cache_size, ipc.unpickle_bandwidth, ipc.unpickle_large_bandwidth) +
+         m.objects * ipc.unpickle_per_object;
+}
+
+void ChannelIo::run_syscall(double seconds) {
+  if (seconds >= kShortestCopy) thread_.machine().run(thread_.id(), seconds);
 }
 
 void ChannelIo::put(const PutStep& step) {
@@ -26,9 +44,10 @@ void ChannelIo::put(const PutStep& step) {
   const IpcConfig& ipc = thread_.runtime().ipc;
   PythonWorld& world = thread_.world();
   const Message message{step.bytes, step.objects};
+  thread_.run_python(pool_step_cost(thread_.runtime().mp_pool, step.pool_python));
   if (Pipe* pipe = world.pipe(step.channel)) {
     if (pipe->kind() == ChannelKind::MpQueue) {  // put() buffers; the feeder thread pickles and writes
-      thread_.run_python(ipc.queue_op);
+      thread_.run_python(ipc.mp_queue_put);
       world.feeder_buffer(process, step.channel).deliver(message);
     } else {  // SimpleQueue.put: pickles, then sends under the write lock
       thread_.run_python(pickle_cost(message));
@@ -50,11 +69,14 @@ PipeBuffer::Copy ChannelIo::copy_at(double bandwidth) {
   };
 }
 
-// Connection.send_bytes: os.write releases the GIL; the writer blocks while the pipe is full.
+// Connection.send_bytes: its Python (struct.pack, the concatenation, _send's loop) with the GIL
+// held, then os.write, which releases it; the writer blocks while the pipe is full.
 void ChannelIo::send(Pipe& pipe, const Message& message) {
+  const IpcConfig& ipc = thread_.runtime().ipc;
+  thread_.run_python(ipc.send_call);
   thread_.set_blocked_on("room in channel '" + pipe.name() + "', whose pipe is full (nothing reads it)");
   thread_.without_gil(ThreadState::Io, [&] {
-    pipe.send(thread_.id(), message, copy_at(thread_.runtime().ipc.pipe_write_bandwidth));
+    pipe.send(thread_.id(), message, copy_at(ipc.pipe_write_bandwidth), [&] { run_syscall(ipc.write_syscall); });
   });
   thread_.clear_blocked_on();
 }
@@ -74,22 +96,25 @@ bool ChannelIo::receive(Channel& channel, Message& message, const std::function<
 }
 
 // SimpleQueue.get / Queue.get: waits for a message (state wait), reads it as it arrives (io, the
-// GIL released around os.read), then unpickles it.
+// GIL released around each os.read: one for the header, then one per chunk of the body), then
+// runs recv_bytes' Python (and Queue.get's, for a multiprocessing.Queue) and unpickles it.
 bool ChannelIo::receive(Pipe& pipe, Message& message, const std::function<void()>& taken) {
-  const PipeBuffer::Copy copy = copy_at(thread_.runtime().ipc.pipe_read_bandwidth);
+  const IpcConfig& ipc = thread_.runtime().ipc;
+  const PipeBuffer::Copy copy = copy_at(ipc.pipe_read_bandwidth);
+  const Pipe::Syscall syscall = [&] { run_syscall(ipc.read_syscall); };
   bool open = true;
   if (thread_.blocked_on().empty()) thread_.set_blocked_on("channel '" + pipe.name() + "'");
   thread_.without_gil(ThreadState::Wait, [&] {
-    open = pipe.receive_header(thread_.id(), message, copy);
+    open = pipe.receive_header(thread_.id(), message, copy, syscall);
     if (!open) return;
     thread_.enter(ThreadState::Io);
-    pipe.receive_body(thread_.id(), copy);
+    pipe.receive_body(thread_.id(), copy, syscall);
   });
   thread_.clear_blocked_on();
   if (!open) return false;
   if (taken) taken();
   thread_.enter(ThreadState::Python);
-  thread_.run_python(unpickle_cost(message));
+  thread_.run_python(ipc.recv_call + (pipe.kind() == ChannelKind::MpQueue ? ipc.mp_queue_get : 0) + unpickle_cost(message));
   return true;
 }
 
@@ -98,9 +123,10 @@ bool ChannelIo::receive(const std::string& channel, Message& message) {
   return receive(thread_.world().channel(thread_.process_index(), channel), message);
 }
 
-void ChannelIo::get(const std::string& channel) {
+void ChannelIo::get(const GetStep& step) {
   Message message;
-  if (!receive(channel, message)) throw ChannelClosed{channel};
+  if (!receive(step.channel, message)) throw ChannelClosed{step.channel};
+  thread_.run_python(pool_step_cost(thread_.runtime().mp_pool, step.pool_python));
 }
 
 // Lib/multiprocessing/queues.py _feed: pickles each buffered object and sends it through the

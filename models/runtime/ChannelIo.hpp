@@ -28,7 +28,7 @@ class ChannelIo {
   bool receive(Channel& channel, Message& message, const std::function<void()>& taken = {});
   bool receive(Pipe& pipe, Message& message, const std::function<void()>& taken = {});
   // Throws ChannelClosed when nothing can ever be received.
-  void get(const std::string& channel);
+  void get(const GetStep& step);
   // Sends a pickled message through a pipe (GIL released, blocking while the pipe is full).
   void send(Pipe& pipe, const Message& message);
   // A multiprocessing.Queue's feeder thread: pickles what is buffered and sends it, until the
@@ -39,6 +39,8 @@ class ChannelIo {
 
   double pickle_cost(const Message& m) const;
   double unpickle_cost(const Message& m) const;
+  // A system call's own cost (os.write, os.read), on a core with the GIL released.
+  void run_syscall(double seconds);
 
  private:
   // Copies of pipe data at `bandwidth`, run on a core by this thread.

@@ -58,9 +58,11 @@ void ProcessPoolRoles::manage(const PoolManagerStep& step) {
     t.enter(ThreadState::Python);
     t.run_python(t.runtime().process_pool.manager_wakeup);
     if (future >= 0) {
-      // result_reader.recv() unpickles the _ResultItem; set_result() notifies the future's waiters.
+      // result_reader.recv() (recv_bytes' Python; its reads are not modelled on this pipe)
+      // unpickles the _ResultItem; set_result() notifies the future's waiters.
       const PoolCall call = pool.call(future);
-      t.run_python(ChannelIo(t).unpickle_cost({call.payload.output_bytes * call.count, call.payload.objects * call.count}));
+      t.run_python(ipc.recv_call +
+                   ChannelIo(t).unpickle_cost({call.payload.output_bytes * call.count, call.payload.objects * call.count}));
       t.run_python(ipc.queue_op);
       pool.set_result(future);
       pool.release_idle_worker();
@@ -145,9 +147,14 @@ void ProcessPoolRoles::work(const PoolWorkerStep& step, int index) {
     const Message result = call ? Message{call->payload.output_bytes * call->count, call->payload.objects * call->count}
                                 : Message{};
     t.enter(ThreadState::Python);
-    t.run_python(ChannelIo(t).pickle_cost(result));
-    // The manager reads results as they come, so the pipe never fills: the write is a copy in.
-    t.without_gil(ThreadState::Io, [&] { sg4::this_actor::sleep_for(result.bytes / ipc.pipe_write_bandwidth); });
+    ChannelIo io(t);
+    t.run_python(io.pickle_cost(result) + ipc.send_call);
+    // The manager reads results as they come, so the pipe never fills: the write is one os.write
+    // and a copy in.
+    t.without_gil(ThreadState::Io, [&] {
+      io.run_syscall(ipc.write_syscall);
+      sg4::this_actor::sleep_for(result.bytes / ipc.pipe_write_bandwidth);
+    });
     if (call) pool.deliver_result(message.task);
     t.end_step(started);
     if (!call) return;

@@ -61,8 +61,30 @@ void read_calibration(const ValueReader& values, const YAML::Node& node, HostDef
   auto rate = [&](const char* key, double& out) {
     if (node[key].IsDefined()) out = values.number(node[key], std::string("calibration.") + key, 1e3, 1e13);
   };
+  // pickle_bytes_per_s (a 32 MiB list of 64 KiB bytes) is one rate for every size; the per-call
+  // measurement's cached and large rates, when the profile has them, make two regimes.
   rate("pickle_bytes_per_s", host.ipc.pickle_bandwidth);
   rate("unpickle_bytes_per_s", host.ipc.unpickle_bandwidth);
+  if (node["pickle_bytes_per_s"].IsDefined()) host.ipc.pickle_large_bandwidth = host.ipc.pickle_bandwidth;
+  if (node["unpickle_bytes_per_s"].IsDefined()) host.ipc.unpickle_large_bandwidth = host.ipc.unpickle_bandwidth;
+  rate("pickle_cached_bytes_per_s", host.ipc.pickle_bandwidth);
+  rate("unpickle_cached_bytes_per_s", host.ipc.unpickle_bandwidth);
+  rate("pickle_large_bytes_per_s", host.ipc.pickle_large_bandwidth);
+  rate("unpickle_large_bytes_per_s", host.ipc.unpickle_large_bandwidth);
+  if (node["pickle_cache_bytes"].IsDefined())
+    host.ipc.pickle_cache_size = values.number(node["pickle_cache_bytes"], "calibration.pickle_cache_bytes", 0, limits::kMaxPipeBuffer);
+  for (auto [key, field] : {std::pair<const char*, double*>{"pickle_call", &host.ipc.pickle_call},
+                            {"unpickle_call", &host.ipc.unpickle_call},
+                            {"pipe_send_call", &host.ipc.send_call},
+                            {"pipe_recv_call", &host.ipc.recv_call},
+                            {"pipe_write_syscall", &host.ipc.write_syscall},
+                            {"pipe_read_syscall", &host.ipc.read_syscall},
+                            {"mp_queue_put", &host.ipc.mp_queue_put},
+                            {"mp_queue_get", &host.ipc.mp_queue_get},
+                            {"pool_task_handler", &host.mp_pool.task_handler},
+                            {"pool_result_handler", &host.mp_pool.result_handler},
+                            {"pool_worker_task", &host.mp_pool.worker_task}})
+    duration(node, key, "calibration", *field);
   rate("pipe_write_bytes_per_s", host.ipc.pipe_write_bandwidth);
   rate("pipe_read_bytes_per_s", host.ipc.pipe_read_bandwidth);
   if (node["pipe_wakeup"].IsDefined()) host.ipc.pipe_wakeup = read_wakeup(values, node["pipe_wakeup"], "calibration.pipe_wakeup");

@@ -18,6 +18,7 @@ struct HostDefaults {
   ProcessPoolConfig process_pool;
   LockConfig locks;
   PythonVersion python;  // host.python_version when gilsim models it, else 3.11
+  MpPoolConfig mp_pool;
 };
 
 // Reads GIL latency keys of `map` over `gil`.

@@ -83,12 +83,24 @@ void read_ipc(const ValueReader& values, const YAML::Node& node, IpcConfig& ipc)
   MapReader map(values.source, node, "runtime.ipc");
   for (auto [key, field] : {std::pair<const char*, double*>{"pickle_bandwidth", &ipc.pickle_bandwidth},
                             {"unpickle_bandwidth", &ipc.unpickle_bandwidth},
+                            {"pickle_large_bandwidth", &ipc.pickle_large_bandwidth},
+                            {"unpickle_large_bandwidth", &ipc.unpickle_large_bandwidth},
                             {"pipe_write_bandwidth", &ipc.pipe_write_bandwidth},
                             {"pipe_read_bandwidth", &ipc.pipe_read_bandwidth}})
     if (auto n = map.get(key); n.IsDefined()) *field = values.number(n, map.path_of(key), 1e3, 1e13);
   read_durations(values, map, {{"pickle_per_object", &ipc.pickle_per_object},
                                {"unpickle_per_object", &ipc.unpickle_per_object},
-                               {"queue_op", &ipc.queue_op}});
+                               {"queue_op", &ipc.queue_op},
+                               {"pickle_call", &ipc.pickle_call},
+                               {"unpickle_call", &ipc.unpickle_call},
+                               {"send_call", &ipc.send_call},
+                               {"recv_call", &ipc.recv_call},
+                               {"write_syscall", &ipc.write_syscall},
+                               {"read_syscall", &ipc.read_syscall},
+                               {"mp_queue_put", &ipc.mp_queue_put},
+                               {"mp_queue_get", &ipc.mp_queue_get}});
+  if (auto n = map.get("pickle_cache_size"); n.IsDefined())
+    ipc.pickle_cache_size = values.size(n, map.path_of("pickle_cache_size"), 0, limits::kMaxPipeBuffer, "from 0B to 1GiB");
   if (auto n = map.get("pipe_wakeup"); n.IsDefined()) ipc.pipe_wakeup = read_wakeup(values, n, map.path_of("pipe_wakeup"));
   if (auto n = map.get("pipe_buffer"); n.IsDefined())
     ipc.pipe_buffer = values.size(n, map.path_of("pipe_buffer"), limits::kMinPipeBuffer, limits::kMaxPipeBuffer,
@@ -108,6 +120,7 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   runtime.locks = host.locks;
   runtime.python = host.python;
   runtime.free_threaded_slowdown = runtime.python.free_threaded_slowdown();
+  runtime.mp_pool = host.mp_pool;
   if (!node.IsDefined()) return runtime;
   MapReader map(values.source, node, "runtime");
   GilConfig& gil = runtime.gil;
@@ -154,6 +167,11 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   if (auto n = map.get("process_pool"); n.IsDefined())
     read_cost_section(values, n, "runtime.process_pool",
                       {{"submit", &runtime.process_pool.submit}, {"manager_wakeup", &runtime.process_pool.manager_wakeup}});
+  if (auto n = map.get("mp_pool"); n.IsDefined())
+    read_cost_section(values, n, "runtime.mp_pool",
+                      {{"task_handler", &runtime.mp_pool.task_handler},
+                       {"result_handler", &runtime.mp_pool.result_handler},
+                       {"worker_task", &runtime.mp_pool.worker_task}});
   if (auto n = map.get("free_threaded_slowdown"); n.IsDefined())
     runtime.free_threaded_slowdown = values.number(n, "runtime.free_threaded_slowdown", 1.0, 10.0);
   if (auto g = map.get("gil"); g.IsDefined()) {

@@ -11,10 +11,12 @@ namespace {
 Step repeat(int64_t count, std::vector<Step> body) {
   return {RepeatStep{count, std::move(body)}, "repeat x" + std::to_string(count)};
 }
-Step put(const std::string& channel, double bytes, double objects) {
-  return {PutStep{channel, bytes, objects}, "put " + channel};
+Step put(const std::string& channel, double bytes, double objects, PoolStepCost pool = PoolStepCost::None) {
+  return {PutStep{channel, bytes, objects, pool}, "put " + channel};
 }
-Step get(const std::string& channel) { return {GetStep{channel}, "get " + channel}; }
+Step get(const std::string& channel, PoolStepCost pool = PoolStepCost::None) {
+  return {GetStep{channel, pool}, "get " + channel};
+}
 Step consume(const std::string& channel, std::vector<Step> body) {
   return {ConsumeStep{channel, std::move(body)}, "consume " + channel};
 }
@@ -201,17 +203,22 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
                                                                                   std::to_string(batch.tasks)}})})};
         break;
       }
+      // multiprocessing.Pool (Lib/multiprocessing/pool.py): a task is a chunk. The task handler
+      // makes each task tuple and sends it (_quick_put: pickle, send_bytes), the result handler
+      // receives each result and sets it (cache[job]._set), both in the parent under its GIL; a
+      // worker gets a task, calls the function on the chunk and puts the result.
       const int64_t chunks = batch.tasks / c;
       s.channels = {{"tasks", ChannelKind::Pipe}, {"results", ChannelKind::Pipe}};
       ProcessSpec parent = process(
           "main", 1,
-          {thread("task-handler", 1, {repeat(chunks, {put("tasks", input * c, objects * c)})}),
-           thread("result-handler", 1, {repeat(chunks, {get("results")})})});
+          {thread("task-handler", 1, {repeat(chunks, {put("tasks", input * c, objects * c, PoolStepCost::TaskHandler)})}),
+           thread("result-handler", 1, {repeat(chunks, {get("results", PoolStepCost::ResultHandler)})})});
       parent.is_parent = true;
       ProcessSpec workers = process(
           "worker", n,
           {thread("main", 1,
-                  {consume("tasks", {repeat(c, batch.program), put("results", output * c, objects * c)})})});
+                  {consume("tasks", {repeat(c, batch.program),
+                                     put("results", output * c, objects * c, PoolStepCost::WorkerTask)})})});
       workers.start_method = strategy.start_method;
       s.processes = {parent, workers};
       break;

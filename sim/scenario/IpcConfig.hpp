@@ -12,6 +12,25 @@ struct IpcConfig {
   double pickle_per_object = 50e-9;  // s per object in the payload (lists of small objects)
   double unpickle_per_object = 60e-9;
   double pickle_overhead = 22;       // bytes the pickle adds around a payload (opcodes, frame, length)
+  // Per call, whatever the size (README "Per-call costs"): ForkingPickler.dumps and pickle.loads
+  // (GIL held), and a payload's bytes beyond pickle_cache_size, pickled at the large rates (the
+  // copy no longer stays in the CPU's caches, and its buffer is fresh memory). Defaults: medians
+  // of 3 runs of scripts/calibrate_calls.py on the project's VM (CPython 3.11.2, 2026-12-03).
+  double pickle_call = 3.41e-6;             // s
+  double unpickle_call = 185e-9;            // s
+  double pickle_cache_size = 16777216;      // bytes
+  double pickle_large_bandwidth = 1.035e9;  // bytes/s
+  double unpickle_large_bandwidth = 9.783e8;  // bytes/s
+  // Connection.send_bytes / recv_bytes: their Python around the system calls (GIL held), and
+  // each os.write / os.read (GIL released, on a core). recv_bytes reads twice: header, body.
+  double send_call = 1.227e-6;              // s
+  double recv_call = 1.444e-6;              // s
+  double write_syscall = 333.9e-9;          // s
+  double read_syscall = 340.6e-9;           // s
+  // multiprocessing.Queue.put (semaphore, Condition, deque append, notify of the feeder) and
+  // the Python of Queue.get around recv_bytes and loads (read lock, semaphore release).
+  double mp_queue_put = 1.081e-6;           // s
+  double mp_queue_get = 1.204e-6;           // s
   // An OS pipe (models/ipc/PipeBuffer): its capacity, the copies in and out, and wake-ups.
   double pipe_buffer = 65536;             // bytes: pipe(7), 16 pages since Linux 2.6.11
   double pipe_write_bandwidth = 1.15e10;  // bytes/s: Connection.send_bytes copying into the buffer

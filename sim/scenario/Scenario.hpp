@@ -11,6 +11,7 @@
 #include "sim/scenario/IpcConfig.hpp"
 #include "sim/scenario/LockConfig.hpp"
 #include "sim/scenario/MachineConfig.hpp"
+#include "sim/scenario/MpPoolConfig.hpp"
 #include "sim/scenario/ProcessPoolConfig.hpp"
 #include "sim/scenario/ProcessPoolSpec.hpp"
 #include "sim/scenario/PythonVersion.hpp"
@@ -71,6 +72,7 @@ struct RuntimeConfig {
   ProcessCosts processes;
   IpcConfig ipc;
   ProcessPoolConfig process_pool;
+  MpPoolConfig mp_pool;
   AsyncioConfig asyncio;
   LockConfig locks;
 };

@@ -28,6 +28,22 @@ const std::vector<std::pair<const char*, Scaler>>& scalers() {
       {"runtime.ipc.queue_op", [](Scenario& s, double f) { s.runtime.ipc.queue_op *= f; }},
       {"runtime.locks.release_wake", [](Scenario& s, double f) { s.runtime.locks.release_wake *= f; }},
       {"runtime.locks.release_syscall", [](Scenario& s, double f) { s.runtime.locks.release_syscall *= f; }},
+      // Every per-message cost that does not depend on the size: the pickle and unpickle calls,
+      // send_bytes/recv_bytes' Python and system calls, multiprocessing.Queue's put and get.
+      {"runtime.ipc.per_call",
+       [](Scenario& s, double f) {
+         IpcConfig& ipc = s.runtime.ipc;
+         for (double* cost : {&ipc.pickle_call, &ipc.unpickle_call, &ipc.send_call, &ipc.recv_call, &ipc.write_syscall,
+                              &ipc.read_syscall, &ipc.mp_queue_put, &ipc.mp_queue_get})
+           *cost *= f;
+       }},
+      // multiprocessing.Pool's per-task Python in its handler threads and workers.
+      {"runtime.mp_pool.per_task",
+       [](Scenario& s, double f) {
+         s.runtime.mp_pool.task_handler *= f;
+         s.runtime.mp_pool.result_handler *= f;
+         s.runtime.mp_pool.worker_task *= f;
+       }},
   };
   return table;
 }

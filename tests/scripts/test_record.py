@@ -1056,7 +1056,15 @@ class CalibrateTest(TempDirTest):
                     "calibration.pipe_read_bytes_per_s", "calibration.pipe_wakeup",
                     "calibration.asyncio_task_step", "calibration.asyncio_lock_op",
                     "calibration.asyncio_queue_op", "calibration.process_pool_submit",
-                    "calibration.lock_release_wake", "calibration.lock_release_syscall"]
+                    "calibration.lock_release_wake", "calibration.lock_release_syscall",
+                    # scripts/calibrate_calls.py
+                    "calibration.pickle_call", "calibration.unpickle_call",
+                    "calibration.pickle_cached_bytes_per_s", "calibration.unpickle_cached_bytes_per_s",
+                    "calibration.pickle_large_bytes_per_s", "calibration.unpickle_large_bytes_per_s",
+                    "calibration.pickle_cache_bytes", "calibration.pipe_write_syscall",
+                    "calibration.pipe_read_syscall", "calibration.pipe_send_call", "calibration.pipe_recv_call",
+                    "calibration.mp_queue_put", "calibration.mp_queue_get", "calibration.pool_task_handler",
+                    "calibration.pool_result_handler", "calibration.pool_worker_task"]
         self.assertEqual(list(values), expected)
         self.assertEqual(values["profile"], "host")
         duration = r"\d+(\.\d+)?(ns|us|ms|s)"
@@ -1064,8 +1072,15 @@ class CalibrateTest(TempDirTest):
                     "calibration.gil_handover_period_overhead", "calibration.timed_wait_lateness",
                     "calibration.thread_start", "calibration.asyncio_task_step", "calibration.asyncio_lock_op",
                     "calibration.asyncio_queue_op", "calibration.process_pool_submit",
-                    "calibration.lock_release_wake", "calibration.lock_release_syscall"):
+                    "calibration.lock_release_wake", "calibration.lock_release_syscall",
+                    "calibration.pickle_call", "calibration.unpickle_call", "calibration.pipe_write_syscall",
+                    "calibration.pipe_read_syscall", "calibration.pipe_send_call", "calibration.pipe_recv_call",
+                    "calibration.mp_queue_put", "calibration.mp_queue_get", "calibration.pool_task_handler",
+                    "calibration.pool_result_handler", "calibration.pool_worker_task"):
             self.assertRegex(values[key], f"^{duration}$")
+        for key in ("pickle_cached", "unpickle_cached", "pickle_large", "unpickle_large"):
+            self.assertGreater(float(values[f"calibration.{key}_bytes_per_s"]), 1e6)
+        self.assertGreaterEqual(int(values["calibration.pickle_cache_bytes"]), 65536)
         self.assertRegex(values["calibration.process_start"],
                          f"^{{fork: {duration}, spawn: {duration}, forkserver_first: {duration}, "
                          f"forkserver: {duration}}}$")

@@ -243,6 +243,25 @@ TEST_CASE("fast and reference GIL engines agree on 60 random lock convoys, under
   }
 }
 
+TEST_CASE("fast and reference GIL engines agree on the per-call IPC and per-task Pool costs") {
+  // Issue 12: GIL-held per-call Python between pipe system calls (a Pool's two handler threads
+  // taking turns with the parent's GIL at every task; a Queue's feeder beside its producer), and
+  // the same with larger per-call costs, so that their hand-overs fall elsewhere.
+  for (const char* variant : {"processes-2-fork", "processes-2-fork-chunk1250"}) {
+    CAPTURE(variant);
+    check_engines_agree(load_variant("scenarios/seed/pool_chunksize.yaml", variant));
+    check_engines_agree(load_variant("scenarios/seed/pool_chunksize.yaml", variant,
+                                     {parse_override("runtime.mp_pool={task_handler: 7us, result_handler: 3us, worker_task: 5us}"),
+                                      parse_override("runtime.ipc.send_call=4us")}));
+  }
+  for (const char* variant : {"pipe", "mp-queue"}) {
+    CAPTURE(variant);
+    check_engines_agree(load_variant("scenarios/seed/small_messages.yaml", variant));
+    check_engines_agree(load_variant("scenarios/seed/small_messages.yaml", variant,
+                                     {parse_override("runtime.ipc={pickle_call: 9us, read_syscall: 2us, mp_queue_put: 4us}")}));
+  }
+}
+
 TEST_CASE("fast and reference GIL engines give identical timelines on 200 random workloads") {
   // GILSIM_RANDOM_WORKLOADS=N runs N instead (a longer hunt for divergences).
   const char* requested = std::getenv("GILSIM_RANDOM_WORKLOADS");

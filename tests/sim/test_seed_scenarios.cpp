@@ -333,25 +333,33 @@ TEST_CASE("queue vs pipe: a pipe costs the writer pickling and waiting for the r
   Summary pipe = simulate_summary(load_variant(file, "pipe"));
   Summary mp_queue = simulate_summary(load_variant(file, "mp-queue"));
   Summary threads = simulate_summary(load_variant(file, "threads-queue"));
-  // The default IPC costs (README "Processes and IPC"): pickling and unpickling at 4 GB/s, 22
-  // bytes of pickle framing, a 4-byte length header, a 64 KiB pipe, copies in at 1.15e10 B/s
-  // and out at 7.4e9 B/s, a wake-up of 12 us after a block of up to 100 us.
+  // The default IPC costs (README "Processes and IPC", "Per-call costs"): pickling and
+  // unpickling at 4 GB/s (cached regime) after a call of 3.41 us and 0.185 us, 22 bytes of pickle
+  // framing, a 4-byte length header, send_bytes' Python 1.227 us, recv_bytes' 1.444 us, an
+  // os.write 0.3339 us and an os.read 0.3406 us, a 64 KiB pipe, copies in at 1.15e10 B/s and out
+  // at 7.4e9 B/s, a wake-up of 12 us after a block of up to 100 us.
   const double C = 65536, W = 1.15e10, R = 7.4e9, wake = 12e-6;
-  const double pickle = 65536 / 4e9, unpickle = 65558 / 4e9;
+  const double pickle = 3.41e-6 + 65536 / 4e9, unpickle = 0.185e-6 + 65558 / 4e9;
+  const double send_call = 1.227e-6, recv_call = 1.444e-6, write_sys = 0.3339e-6, read_sys = 0.3406e-6;
   // On the pipe: 4 header bytes, then 65558 bytes of pickle: 26 bytes more than the pipe holds.
-  // The writer copies the header (under SimGrid's 1 ns accuracy: no time) and C - 4 bytes, and
-  // sleeps; the reader, woken by the header, reads the header and C - 4 bytes; the writer,
-  // woken, writes the last 26 bytes:
-  // put = pickle + reader's wake-up + (C - 4) / R + writer's wake-up + 26 / W = 49.24 us.
-  // The reader (woken by those 26 bytes, unpickling and 50 us of Python: 78.4 us) waits for the
-  // next header, which comes 100 + 16.4 us after the put: the producer sets the pace, and
-  // every block is under 100 us, except the reader's first (116.4 us: wake-up 14.17 us, by
-  // interpolation to 45 us after 1 ms).
-  const double put = pickle + wake + (C - 4) / R + wake + 26 / W;
-  const double first_wakeup = 12e-6 + (45e-6 - 12e-6) * std::log(116.384 / 100) / std::log(10.0);
-  const double last_message = wake + 26 / R + unpickle + 50e-6;
+  // The writer pickles, runs send_bytes' Python, writes the header (an os.write; the copy, under
+  // SimGrid's 1 ns accuracy, takes no time), then C - 4 bytes in a second os.write (6 us, done
+  // before the reader runs), and sleeps; the reader, woken by the header, reads it, then the
+  // C - 4 bytes (an os.read and the copy) and wakes the writer, which writes the last 26 bytes:
+  // put = pickle + send_call + write_sys + reader's wake-up + read_sys + (C - 4) / R
+  //       + writer's wake-up + 26 / W = 54.55 us.
+  // The reader (woken by those 26 bytes, recv_bytes' Python, unpickling and 50 us of Python,
+  // then the next header's os.read: 80.4 us) waits for the next header, which comes 100 us +
+  // pickle + send_call + write_sys = 121.35 us after the put: the producer sets the pace, and
+  // every block is under 100 us, except the reader's first (from its first os.read at 0.34 us to
+  // the first header at 121.35 us: 121.01 us, a wake-up of 14.73 us by interpolation to 45 us
+  // after 1 ms).
+  const double put = pickle + send_call + write_sys + wake + read_sys + (C - 4) / R + wake + 26 / W;
+  const double first_header = 100e-6 + pickle + send_call + write_sys;
+  const double first_wakeup = 12e-6 + (45e-6 - 12e-6) * std::log((first_header - read_sys) / 100e-6) / std::log(10.0);
+  const double last_message = wake + 26 / R + recv_call + unpickle + 50e-6;
   CHECK(pipe.makespan == doctest::Approx(2000 * (100e-6 + put) + (first_wakeup - wake) + last_message).epsilon(1e-6));
-  CHECK_ABS(pipe.makespan, 0.298564, 1e-6);  // the same figure to its 6 decimals
+  CHECK_ABS(pipe.makespan, 0.309190, 1e-6);  // the same figure to its 6 decimals
   CHECK(mp_queue.makespan > pipe.makespan);
   const ThreadSummary& feeder = mp_queue.threads[1];
   CHECK(feeder.name == "QueueFeederThread data");
@@ -383,8 +391,13 @@ TEST_CASE("strategy comparison, CPU-bound batch: threads stay at the sequential 
   // +-0.2% x (1 + makespan): +-2.6 ms here, +-4 ms for 2 workers.)
   CHECK_ABS(simulate_summary(load_variant(file, "processes-8-fork")).makespan, 0.2755, 0.0005);
   // spawn: 5 ms per start in the parent, then 135 ms of start-up in each child, 10 ms to exit;
-  // the last worker's task waits for it: 435 ms, plus under 1 us of pickling and copies.
-  CHECK_ABS(simulate_summary(load_variant(file, "processes-8-spawn")).makespan, 0.435, 1e-6);
+  // the last worker's task waits for it: 435 ms, plus its per-call costs (README "Per-call
+  // costs"): the task's two os.reads, recv_bytes and the unpickle call (2.31 us), then the
+  // worker's loop, the result's pickle call, send_bytes and os.write (6.94 us), and the os.read
+  // that finds the tasks pipe closed (0.34 us): 9.59 us, under 12 us with the copies.
+  const double spawned = simulate_summary(load_variant(file, "processes-8-spawn")).makespan;
+  CHECK(spawned > 0.435 + 9.59e-6);
+  CHECK(spawned < 0.435 + 12e-6);
   // 2 forks, 4 tasks of 250 ms each, 1 ms to exit: 1.007 s, and under 0.3 ms for the first
   // tasks to reach the workers (50 us + 2 pipe wake-ups of up to 120 us).
   CHECK_ABS(simulate_summary(load_variant(file, "processes-2-fork")).makespan, 1.00715, 0.00015);

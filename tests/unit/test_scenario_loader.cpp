@@ -172,6 +172,46 @@ TEST_CASE("a profile's calibration sets process start, exit, pickling, pipe, asy
   CHECK_REL(s.runtime.process_pool.manager_wakeup, 20e-6, kRounding);  // not measured: the default
 }
 
+TEST_CASE("a profile's per-call calibration sets the pickle calls, two pickling regimes, pipe calls, Queue and Pool costs") {
+  const Scenario s = load_scenarios("tests/fixtures/uses_profile_per_call.yaml", {})[0];
+  const IpcConfig& ipc = s.runtime.ipc;
+  CHECK_REL(ipc.pickle_call, 1.1e-6, kRounding);
+  CHECK_REL(ipc.unpickle_call, 700e-9, kRounding);
+  CHECK_REL(ipc.pickle_bandwidth, 8e9, kRounding);  // the cached rate wins over pickle_bytes_per_s
+  CHECK_REL(ipc.unpickle_bandwidth, 9e9, kRounding);
+  CHECK_REL(ipc.pickle_large_bandwidth, 1.5e9, kRounding);
+  CHECK_REL(ipc.unpickle_large_bandwidth, 1.6e9, kRounding);
+  CHECK(ipc.pickle_cache_size == 4194304);
+  CHECK_REL(ipc.write_syscall, 1.3e-6, kRounding);
+  CHECK_REL(ipc.read_syscall, 900e-9, kRounding);
+  CHECK_REL(ipc.send_call, 1.7e-6, kRounding);
+  CHECK_REL(ipc.recv_call, 2.9e-6, kRounding);
+  CHECK_REL(ipc.mp_queue_put, 3.1e-6, kRounding);
+  CHECK_REL(ipc.mp_queue_get, 1.9e-6, kRounding);
+  CHECK_REL(s.runtime.mp_pool.task_handler, 2.3e-6, kRounding);
+  CHECK_REL(s.runtime.mp_pool.result_handler, 1.2e-6, kRounding);
+  CHECK_REL(s.runtime.mp_pool.worker_task, 2.1e-6, kRounding);
+  // A profile with only the 32 MiB measurement has one regime: its rate for every size.
+  const Scenario old = load_scenarios("tests/fixtures/uses_profile.yaml", {})[0];
+  CHECK_REL(old.runtime.ipc.pickle_large_bandwidth, 2e9, kRounding);
+  CHECK_REL(old.runtime.ipc.pickle_bandwidth, 2e9, kRounding);
+  CHECK_REL(old.runtime.ipc.unpickle_large_bandwidth, IpcConfig{}.unpickle_large_bandwidth, kRounding);  // default
+}
+
+TEST_CASE("runtime.ipc and runtime.mp_pool set per-call and per-task costs over the profile's") {
+  const Scenario s = load_scenarios(
+      "tests/fixtures/uses_profile_per_call.yaml",
+      {parse_override("runtime.ipc={pickle_call: 0s, pickle_cache_size: 2MiB, read_syscall: 4us, pickle_large_bandwidth: 3e9}"),
+       parse_override("runtime.mp_pool={task_handler: 7us}")})[0];
+  CHECK(s.runtime.ipc.pickle_call == 0);
+  CHECK(s.runtime.ipc.pickle_cache_size == 2097152);
+  CHECK_REL(s.runtime.ipc.read_syscall, 4e-6, kRounding);
+  CHECK_REL(s.runtime.ipc.pickle_large_bandwidth, 3e9, kRounding);
+  CHECK_REL(s.runtime.ipc.write_syscall, 1.3e-6, kRounding);  // from the profile
+  CHECK_REL(s.runtime.mp_pool.task_handler, 7e-6, kRounding);
+  CHECK_REL(s.runtime.mp_pool.worker_task, 2.1e-6, kRounding);  // from the profile
+}
+
 TEST_CASE("runtime.ipc sets the pipe buffer with a unit, over the profile's") {
   const Scenario s = load_scenarios("tests/fixtures/uses_profile.yaml",
                                     {parse_override("runtime.ipc={pipe_buffer: 16KiB, pickle_overhead: 0B, pipe_wakeup: 0s}")})[0];

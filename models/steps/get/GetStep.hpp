@@ -2,6 +2,7 @@
 #include <iosfwd>
 #include <string>
 #include "models/steps/StepTraits.hpp"
+#include "sim/scenario/MpPoolConfig.hpp"
 
 namespace gilsim {
 
@@ -9,6 +10,8 @@ namespace gilsim {
 struct GetStep {
   static constexpr StepTraits kTraits{"get", true, true, kInThread | kInCoroutine};
   std::string channel;
+  // The Pool result handler Python this get stands for (the processes strategy only).
+  PoolStepCost pool_python = PoolStepCost::None;
 };
 
 Step read_step(StepTag<GetStep>, StepReading& reading, const YAML::Node& key, const YAML::Node& value,

@@ -2,6 +2,7 @@
 #include <iosfwd>
 #include <string>
 #include "models/steps/StepTraits.hpp"
+#include "sim/scenario/MpPoolConfig.hpp"
 
 namespace gilsim {
 
@@ -13,6 +14,8 @@ struct PutStep {
   std::string channel;
   double bytes = 0;
   double objects = 0;
+  // The Pool task handler or worker Python this put stands for (the processes strategy only).
+  PoolStepCost pool_python = PoolStepCost::None;
 };
 
 Step read_step(StepTag<PutStep>, StepReading& reading, const YAML::Node& key, const YAML::Node& value,
