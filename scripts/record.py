@@ -2840,20 +2840,9 @@ def measure_smt_yield(pair, seconds):
     return 2 * out[0] / max(out[1], out[2])
 
 
-def fmt_duration(seconds):
-    """A duration with a unit and up to 4 significant digits (e.g. 48.5us, 3.1ms)."""
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
-        if seconds >= scale:
-            return f"{float(f'{seconds / scale:.4g}'):g}{unit}"
-    return f"{float(f'{seconds * 1e9:.4g}'):g}ns"
-
-
-def fmt_rate(value):
-    """A large rate in scientific notation with 4 significant digits: 2.1e+9 (a YAML float)."""
-    mantissa, exponent = f"{value:.3e}".split("e")
-    mantissa = mantissa.rstrip("0")
-    mantissa += "0" if mantissa.endswith(".") else ""
-    return f"{mantissa}e{'+' if int(exponent) >= 0 else '-'}{abs(int(exponent))}"
+# Profile number formats: one definition, in calibrate_calls (which record.py imports).
+fmt_duration = calibrate_calls.fmt_duration
+fmt_rate = calibrate_calls.fmt_rate
 
 
 def fmt_number(value):
