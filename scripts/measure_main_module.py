@@ -30,6 +30,8 @@ import statistics
 import subprocess
 import sys
 
+from calibrate_calls import fmt_duration
+
 # The main module the profile's process start was measured with.
 BASELINE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "calibrate_start.py")
 
@@ -44,14 +46,6 @@ runpy.run_path(path, run_name="__mp_main__")
 t2 = time.perf_counter()
 print(json.dumps([t1 - t0, t2 - t1]))
 """
-
-
-def fmt_duration(seconds):
-    """A duration with a unit and up to 4 significant digits (e.g. 48.5us, 3.1ms)."""
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
-        if seconds >= scale:
-            return f"{float(f'{seconds / scale:.4g}'):g}{unit}"
-    return f"{float(f'{seconds * 1e9:.4g}'):g}ns"
 
 
 def measure(program, runs, python):

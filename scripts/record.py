@@ -155,6 +155,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import vtrace  # noqa: E402  (host facts, shared with the validation suite's programs)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import calibrate_calls  # noqa: E402  (per-call IPC and Pool costs, also runnable alone)
+from calibrate_start import stop_forkserver, trimmed_mean  # noqa: E402  (process start, a light module)
 
 PROG = "record.py"
 SCRIPT = os.path.abspath(__file__)
@@ -1992,19 +1993,6 @@ def read_child_result(process, instance, result_path):
     return {i: ThreadResult(*result) for i, result in message[1].items()}
 
 
-def stop_forkserver():
-    """Stops this interpreter's forkserver, so a run's first forkserver start pays for the server.
-
-    multiprocessing keeps one forkserver per interpreter, which a previous repetition (or the
-    pre-started processes) would otherwise have left running. Uses the method CPython's own
-    tests use; without it, later repetitions start with the server up.
-    """
-    from multiprocessing import forkserver
-    stop = getattr(forkserver._forkserver, "_stop", None)  # pylint: disable=protected-access
-    if stop is not None:
-        stop()
-
-
 class Children:
     """The child processes of a run with several process instances (or started processes)."""
 
@@ -2429,14 +2417,6 @@ def command_run(args, argv):
 
 # --------------------------------------------------------------------------------------------
 # `calibrate`
-
-def trimmed_mean(values, cut=0.1):
-    """Mean without the lowest and highest `cut` fraction: robust to a loaded machine."""
-    values = sorted(values)
-    k = int(len(values) * cut)
-    kept = values[k:len(values) - k] or values
-    return sum(kept) / len(kept)
-
 
 def timed_wait_lateness(samples):
     """Lateness (ns) of timed waits that time out, as the GIL's timed condition wait does."""
