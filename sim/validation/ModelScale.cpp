@@ -21,8 +21,11 @@ const std::vector<std::pair<const char*, Scaler>>& scalers() {
       {"machine.smt_yield", [](Scenario& s, double f) { s.machine.smt_yield *= f; }},
       {"runtime.ipc.pickling_speed",
        [](Scenario& s, double f) {
+         // Both regimes: a profile's large-object rates decide every message above the cache size.
          s.runtime.ipc.pickle_bandwidth *= f;
          s.runtime.ipc.unpickle_bandwidth *= f;
+         s.runtime.ipc.pickle_large_bandwidth *= f;
+         s.runtime.ipc.unpickle_large_bandwidth *= f;
          s.runtime.ipc.pickle_per_object /= f;
          s.runtime.ipc.unpickle_per_object /= f;
        }},
