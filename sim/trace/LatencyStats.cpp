@@ -42,7 +42,7 @@ void measure_clients(const std::vector<const RequestRecord*>& records, int64_t c
   for (double end : lifetime) lifetimes += end;
   const double n = static_cast<double>(records.size());
   stats.clients = clients;
-  stats.think_mean = think_seconds / n;
+  stats.think_mean = n > 0 ? think_seconds / n : 0;  // every request served had one think
   stats.clients_throughput = lifetimes > 0 ? static_cast<double>(clients) * n / lifetimes : 0;
   stats.saturated = false;  // at most N requests wait: a closed loop slows its clients down instead
 }
