@@ -20,7 +20,7 @@ const LoopLagStats& only_loop(const Summary& s) {
 
 }  // namespace
 
-TEST_CASE("a 5 ms callback makes a 1 ms timer's step 4 ms late; the selector's timer slack is lag too") {
+TEST_CASE("a 5 ms callback makes a 1 ms timer's step 4 ms late, and the selector's timer slack is lag too") {
   // No loop overhead, timer slack 100 us (tests/fixtures/loop_lag.yaml). Ready at 0: ticker,
   // then blocker.
   //   ticker's first step   ready 0      runs 0       lag 0      (awaits sleep(1 ms): due at 1 ms)
