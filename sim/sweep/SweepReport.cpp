@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/sweep/SweepExplanation.hpp"
+#include "sim/sweep/SweepSeeds.hpp"
 #include "sim/trace/ColumnUnit.hpp"
 #include "sim/trace/Summary.hpp"
 #include "sim/util/JsonWriter.hpp"
@@ -53,6 +54,8 @@ std::string error_summary(const std::string& text) {
   return one_line(errors.empty() ? last : errors);
 }
 
+}  // namespace
+
 RowMetrics metrics_of(const Summary& s) {
   RowMetrics m;
   m.makespan = s.makespan;
@@ -80,6 +83,8 @@ RowMetrics metrics_of(const Summary& s) {
   return m;
 }
 
+namespace {
+
 void read_row(SweepRow& row, const std::string& dir) {
   const SweepConfig& c = *row.config;
   if (!c.error.empty()) {
@@ -95,9 +100,13 @@ void read_row(SweepRow& row, const std::string& dir) {
                                  (doc["schema_version"] ? doc["schema_version"].as<std::string>() : std::string("1")) +
                                  ", expected " + std::to_string(kSummarySchemaVersion) + "); delete it to run it again");
       if (!doc["variants"] || doc["variants"].size() != 1) throw std::runtime_error("expected one variant");
-      const Summary summary = Summary::from_json(doc["variants"][0]);
-      row.metrics = metrics_of(summary);
-      row.latency = summary.latency;
+      if (doc["seeds"]) {
+        read_seeded_row(row, doc["variants"][0]);
+      } else {
+        const Summary summary = Summary::from_json(doc["variants"][0]);
+        row.metrics = metrics_of(summary);
+        row.latency = summary.latency;
+      }
       row.ok = true;
     } catch (const std::exception& e) {
       row.error = "runs/" + c.key + ".json: unreadable result: " + one_line(e.what());
@@ -203,6 +212,7 @@ SweepReport build_report(const SweepPlan& plan, const std::string& dir) {
     if (!b || row.metrics.makespan < b->metrics.makespan) b = &row;
   }
   for (auto& entry : best) entry.second->best = true;
+  if (plan.seeds > 0) mark_ties(report);
 
   // One sentence per series (rows are grouped by strategy and params, cores ascending).
   for (std::size_t i = 0; i < report.rows.size();) {
@@ -220,10 +230,10 @@ SweepReport build_report(const SweepPlan& plan, const std::string& dir) {
       const std::size_t params = entries[i].params;
       std::string line;
       while (i < entries.size() && entries[i].params == params) {
-        const std::string strategy = strategy_cell(report, *entries[i].row);
+        const std::string strategy = best_cell(report, *entries[i].row);
         std::vector<int> cores;
         // Consecutive swept core counts with the same winner form one range.
-        while (i < entries.size() && entries[i].params == params && strategy_cell(report, *entries[i].row) == strategy) {
+        while (i < entries.size() && entries[i].params == params && best_cell(report, *entries[i].row) == strategy) {
           const auto swept = std::find(plan.cores.begin(), plan.cores.end(), entries[i].cores);
           if (!cores.empty() && *(swept - 1) != cores.back()) break;
           cores.push_back(entries[i++].cores);
@@ -248,7 +258,9 @@ void write_csv(std::ostream& out, const SweepReport& report) {
   for (const SweepRow& row : report.rows) requests |= row.ok && !row.latency.empty();
   out << ",baseline_only,makespan_s,speedup,efficiency,cpu_utilisation,gil_wait_share,io_share,startup_share,"
          "transfer_ratio,bottleneck,best,error"
-      << (requests ? ",p50_s,p99_s,throughput_per_s,saturated" : "") << "\n";
+      << (requests ? ",p50_s,p99_s,throughput_per_s,saturated" : "")
+      << (plan.seeds > 0 ? ",seeds,makespan_ci_s,tied" : "") << (plan.seeds > 0 && requests ? ",p50_ci_s,p99_ci_s" : "")
+      << "\n";
   for (const SweepRow& row : report.rows) {
     const SweepConfig& c = *row.config;
     out << csv_field(strategy_cell(report, row)) << "," << c.cores << "," << c.smt << "," << csv_field(c.switch_interval);
@@ -271,6 +283,16 @@ void write_csv(std::ostream& out, const SweepReport& report) {
           << (l.saturated ? "true" : "false");
     } else if (requests) {
       out << ",,,,";
+    }
+    if (plan.seeds > 0) {  // the half widths of the 95% confidence intervals (README "Seeds")
+      const bool seeded = row.ok && row.seeds > 0;
+      out << "," << (seeded ? std::to_string(row.seeds) : "") << ","
+          << (seeded ? json::seconds(row.makespan_spread.half_width) : "") << "," << (row.tied ? "true" : "false");
+      if (requests && seeded && !row.latency_spread.empty())
+        out << "," << json::seconds(row.latency_spread[0].p50.half_width) << ","
+            << json::seconds(row.latency_spread[0].p99.half_width);
+      else if (requests)
+        out << ",,";
     }
     out << "\n";
   }
@@ -306,20 +328,44 @@ void write_json(std::ostream& out, const SweepReport& report) {
         write_latency_json(out, row.latency, "      ");
         out << "]";
       }
+      if (row.seeds > 0) {  // figures above are means over the seeds; these the half widths of their 95% CIs
+        out << ", \"seeds\": " << row.seeds << ", \"makespan_ci_s\": " << json::seconds(row.makespan_spread.half_width);
+        if (!row.latency_spread.empty()) {
+          out << ", \"latency_ci\": [";
+          for (std::size_t k = 0; k < row.latency_spread.size(); ++k) {
+            const LatencySpread& l = row.latency_spread[k];
+            out << (k ? ", " : "") << "{\"source\": " << quote(l.source) << ", \"mean_s\": " << json::seconds(l.mean.half_width)
+                << ", \"p50_s\": " << json::seconds(l.p50.half_width) << ", \"p99_s\": " << json::seconds(l.p99.half_width)
+                << ", \"throughput_per_s\": " << json::number(l.throughput.half_width)
+                << ", \"saturated_seeds\": " << l.saturated_seeds << "}";
+          }
+          out << "]";
+        }
+      }
     } else {
       out << ", \"makespan_s\": null, \"speedup\": null, \"efficiency\": null, \"cpu_utilisation\": null"
              ", \"gil_wait_share\": null, \"io_share\": null, \"startup_share\": null, \"transfer_ratio\": null"
              ", \"busy_threads\": null, \"hardware_threads\": null"
              ", \"bottleneck\": null";
     }
-    out << ", \"best\": " << (row.best ? "true" : "false") << ", \"error\": " << quote(row.error) << "}";
+    out << ", \"best\": " << (row.best ? "true" : "false");
+    if (plan.seeds > 0) out << ", \"tied\": " << (row.tied ? "true" : "false");
+    out << ", \"error\": " << quote(row.error) << "}";
   }
   out << "\n  ],\n  \"best\": [";
   const std::vector<BestEntry> entries = best_entries(report);
-  for (std::size_t i = 0; i < entries.size(); ++i)
+  for (std::size_t i = 0; i < entries.size(); ++i) {
     out << (i ? ",\n" : "\n") << "    {\"params\": " << quote(plan.params_label(entries[i].params))
         << ", \"cores\": " << entries[i].cores << ", \"strategy\": " << quote(strategy_cell(report, *entries[i].row))
-        << ", \"makespan_s\": " << json::seconds(entries[i].row->metrics.makespan) << "}";
+        << ", \"makespan_s\": " << json::seconds(entries[i].row->metrics.makespan);
+    if (plan.seeds > 0) {  // the strategies whose makespan interval overlaps the best one's
+      out << ", \"tied_with\": [";
+      const std::vector<const SweepRow*> tied = tied_with(report, *entries[i].row);
+      for (std::size_t k = 0; k < tied.size(); ++k) out << (k ? ", " : "") << quote(strategy_cell(report, *tied[k]));
+      out << "]";
+    }
+    out << "}";
+  }
   out << "\n  ],\n  \"explanation\": [";
   for (std::size_t i = 0; i < report.explanation.size(); ++i)
     out << (i ? ",\n" : "\n") << "    " << quote(report.explanation[i]);
@@ -356,19 +402,29 @@ void write_table(std::ostream& out, const SweepReport& report) {
     line.insert(line.end(), c.set_values.begin(), c.set_values.end());
     if (row.ok) {
       const RowMetrics& m = row.metrics;
-      line.insert(line.end(), {unit.format(m.makespan), row.speedup >= 0 ? formatted("%.2fx", row.speedup) : "-",
+      line.insert(line.end(), {with_spread(unit.format(m.makespan), unit.format(row.makespan_spread.half_width), row.seeds),
+                               row.speedup >= 0 ? formatted("%.2fx", row.speedup) : "-",
                                row.efficiency >= 0 ? percent(row.efficiency) : "-", formatted("%.1f%%", 100 * m.cpu_utilisation),
                                formatted("%.1f%%", 100 * m.gil_wait_share), formatted("%.1f%%", 100 * m.io_share)});
       if (processes_moved)
         line.insert(line.end(), {formatted("%.1f%%", 100 * m.startup_share), formatted("%.2f", m.transfer_ratio)});
       if (requests && !row.latency.empty()) {
         const LatencyStats& l = row.latency[0];
-        line.insert(line.end(), {short_latency(l.p50), short_latency(l.p99), formatted("%.1f", l.throughput),
-                                 l.saturated ? "saturated" : ""});
+        if (row.seeds > 0) {  // means over the seeds ± the half widths of their intervals
+          const LatencySpread& s = row.latency_spread[0];
+          line.insert(line.end(), {short_latency(l.p50) + " ± " + short_latency(s.p50.half_width),
+                                   short_latency(l.p99) + " ± " + short_latency(s.p99.half_width),
+                                   formatted("%.1f", l.throughput) + " ± " + formatted("%.1f", s.throughput.half_width),
+                                   s.saturated_seeds ? "saturated in " + std::to_string(s.saturated_seeds) + " of " +
+                                                           std::to_string(row.seeds) + " seeds" : ""});
+        } else {
+          line.insert(line.end(), {short_latency(l.p50), short_latency(l.p99), formatted("%.1f", l.throughput),
+                                   l.saturated ? "saturated" : ""});
+        }
       } else if (requests) {
         line.insert(line.end(), {"-", "-", "-", ""});
       }
-      line.insert(line.end(), {bottleneck_name(row.bottleneck), row.best ? "best" : "", ""});
+      line.insert(line.end(), {bottleneck_name(row.bottleneck), best_mark(report, row), ""});
     } else {
       for (int i = 0; i < (processes_moved ? 8 : 6) + (requests ? 4 : 0); ++i) line.push_back("-");  // makespan to load
       line.insert(line.end(), {"", "", row.error});                             // bottleneck, best, error
@@ -387,6 +443,10 @@ void write_table(std::ostream& out, const SweepReport& report) {
     out << "(p50, p99, served/s: request latency of the first request source and requests / last completion; load:\n"
            " saturated when the queue grows with the run, README \"Requests\"; latency.svg plots them against the load)\n";
   if (any_baseline) out << "* cores=1 is not in --cores: added as the speedup baseline\n";
+  if (plan.seeds > 0)
+    out << "(" << plan.seeds << " seeds per configuration: each figure is the mean over the seeds, ± the half width of its\n"
+           " 95% confidence interval (Student's t, " << plan.seeds - 1 << " degrees of freedom); tied: the makespan interval\n"
+           " overlaps the best one's at the same cores and parameters, so these seeds cannot tell them apart)\n";
 
   if (plan.strategies.size() > 1) {
     out << "\nbest strategy per core count (lowest makespan):\n";
@@ -397,8 +457,9 @@ void write_table(std::ostream& out, const SweepReport& report) {
     for (const BestEntry& e : best_entries(report)) {
       std::vector<std::string> line = {std::to_string(e.cores)};
       if (plan.param_count > 1) line.push_back(plan.params_label(e.params));
-      line.push_back(strategy_cell(report, *e.row));
-      line.push_back(unit.format(e.row->metrics.makespan));
+      line.push_back(best_cell(report, *e.row));
+      line.push_back(with_spread(unit.format(e.row->metrics.makespan), unit.format(e.row->makespan_spread.half_width),
+                                 e.row->seeds));
       best.push_back(line);
     }
     write_aligned(out, best);
