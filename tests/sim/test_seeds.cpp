@@ -54,8 +54,8 @@ TEST_CASE("run --seeds 5: each seed's makespan, their mean and 95% interval, and
   REQUIRE(base["makespan_s"]["values"].size() == 5);
   for (std::size_t i = 0; i < kBase.size(); ++i) CHECK_ABS(base["makespan_s"]["values"][i].as<double>(), kBase[i], 1e-9);
   // Mean (14.971717 + 10.913924 + 14.669663 + 13.971485 + 11.297628) / 5 = 65.824417 / 5 =
-  // 13.164883 ms. Deviations 1.806834, -2.250959, 1.504780, 0.806602, -1.867255 ms; squares
-  // 3.264649 + 5.066817 + 2.264363 + 0.650607 + 3.486642 = 14.733078; s^2 = 14.733078 / 4 =
+  // 13.164883 ms. Deviations 1.806834, -2.250960, 1.504780, 0.806602, -1.867256 ms; squares
+  // 3.264649 + 5.066820 + 2.264362 + 0.650606 + 3.486644 = 14.733081; s^2 = 14.733081 / 4 =
   // 3.683270, s = 1.919185 ms; half width 2.776445 x 1.919185 / sqrt(5) = 2.382983 ms.
   CHECK_ABS(base["makespan_s"]["mean"].as<double>(), 0.013164883, 1e-9);
   CHECK_ABS(base["makespan_s"]["half_width"].as<double>(), 0.002382983, 1e-9);
