@@ -77,19 +77,13 @@ PanelWindow read_window(const po::variables_map& vm, const char* option) {
 
 // --seeds N: an integer from kMinSeeds to kMaxSeeds, and no output that shows a single run.
 int read_seeds(const std::string& text, const RunOptions& o) {
-  const std::string where = "--seeds " + (text.empty() ? "''" : text);
-  const std::string expected = "expected the number of seeds, an integer from " + std::to_string(kMinSeeds) + " to " +
-                               std::to_string(kMaxSeeds) + " (an interval needs at least 2; each seed is a whole run)";
-  if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos)
-    throw ScenarioError(where, expected);
-  const int seeds = std::stoi(text);
-  if (seeds < kMinSeeds || seeds > kMaxSeeds) throw ScenarioError(where, expected);
+  const int seeds = parse_seed_count(text);
   const std::initializer_list<std::pair<bool, const char*>> single_run = {
       {!o.trace.empty(), "--trace"}, {!o.svg.empty(), "--svg"}, {!o.latency_svg.empty(), "--latency-svg"},
       {o.per_thread, "--threads"}};
   for (const auto& [given, option] : single_run)
     if (given)
-      throw ScenarioError(where, std::string(option) + " shows one run, and --seeds runs " + text +
+      throw ScenarioError("--seeds " + text, std::string(option) + " shows one run, and --seeds runs " + text +
                                      " per variant: leave out --seeds and choose the run with --seed S");
   return seeds;
 }

@@ -295,15 +295,7 @@ int sweep_command(const std::vector<std::string>& args) {
       if (vm.count("strategy")) request.strategies = parse_name_list("--strategy", vm["strategy"].as<std::string>());
       if (vm.count("set"))
         for (const std::string& text : vm["set"].as<std::vector<std::string>>()) request.sets.push_back(parse_set_axis(text));
-      if (vm.count("seeds")) {
-        const std::string text = vm["seeds"].as<std::string>();
-        if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos ||
-            std::stoi(text) < kMinSeeds || std::stoi(text) > kMaxSeeds)
-          throw ScenarioError("--seeds " + (text.empty() ? std::string("''") : text),
-                              "expected the number of seeds, an integer from " + std::to_string(kMinSeeds) + " to " +
-                                  std::to_string(kMaxSeeds) + " (an interval needs at least 2; each seed is a whole run)");
-        request.seeds = std::stoi(text);
-      }
+      if (vm.count("seeds")) request.seeds = parse_seed_count(vm["seeds"].as<std::string>());
       if (vm.count("jobs")) {
         const std::string text = vm["jobs"].as<std::string>();
         if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos ||

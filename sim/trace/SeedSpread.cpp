@@ -5,7 +5,21 @@
 // Header-only; the one use of Boost outside the command line (scripts/check_layers.py).
 #include <boost/math/distributions/students_t.hpp>
 
+#include "sim/util/ScenarioError.hpp"
+
 namespace gilsim {
+
+int parse_seed_count(const std::string& text) {
+  const std::string where = "--seeds " + (text.empty() ? std::string("''") : text);
+  const std::string expected = "expected the number of seeds, an integer from " + std::to_string(kMinSeeds) + " to " +
+                               std::to_string(kMaxSeeds) + " (an interval needs at least 2; each seed is a whole run)";
+  // At most 4 digits before std::stoi, so that it cannot overflow or throw.
+  if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos)
+    throw ScenarioError(where, expected);
+  const int seeds = std::stoi(text);
+  if (seeds < kMinSeeds || seeds > kMaxSeeds) throw ScenarioError(where, expected);
+  return seeds;
+}
 
 double student_t_quantile(double confidence, int degrees_of_freedom) {
   const boost::math::students_t t(static_cast<double>(degrees_of_freedom));

@@ -11,6 +11,10 @@ constexpr int kMinSeeds = 2;     // an interval needs a spread: at least two val
 constexpr int kMaxSeeds = 1000;  // every seed is a whole simulation
 constexpr double kConfidence = 0.95;
 
+// The N of `--seeds N` (gilsim run and gilsim sweep): an integer from kMinSeeds to kMaxSeeds, or a
+// ScenarioError "--seeds TEXT: error: expected the number of seeds, ...".
+int parse_seed_count(const std::string& text);
+
 // The two-sided `confidence` quantile of Student's t with `degrees_of_freedom`: t such that
 // P(|T| <= t) = confidence (2.262 for 95% and 9 degrees of freedom). Exact, from Boost.Math's
 // inverse of the t distribution (boost/math/distributions/students_t.hpp).

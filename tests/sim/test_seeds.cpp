@@ -150,7 +150,7 @@ TEST_CASE("--seeds refuses a count outside 2 to 1000 and outputs of a single run
   const std::string expected =
       "error: expected the number of seeds, an integer from 2 to 1000 (an interval needs at least 2; each seed is a "
       "whole run)";
-  for (const std::string& bad : {"0", "1", "1001", "abc", "2.5", "''"}) {
+  for (const std::string bad : {"0", "1", "1001", "abc", "2.5", "''"}) {
     CAPTURE(bad);
     CHECK(refusal_of(std::string("run ") + kUniform + " --seeds " + bad).find("--seeds " + bad + ": " + expected) !=
           std::string::npos);
@@ -177,7 +177,7 @@ TEST_CASE("sweep --seeds 5: one row per configuration with its interval; the bes
   const YAML::Node results = YAML::LoadFile(dir / "results.json");
   REQUIRE(results["rows"].size() == 3);  // 3 strategies x 1 core: the seeds are not rows
   std::map<std::string, YAML::Node> rows;
-  for (const auto& row : results["rows"]) rows[row["strategy"].as<std::string>()] = row;
+  for (const YAML::Node& row : results["rows"]) rows.emplace(row["strategy"].as<std::string>(), row);
   // The same figures as run --seeds 5 (hand-computed there): 13.164883 ms ± 2.382983 ms.
   CHECK(rows["base"]["seeds"].as<int>() == 5);
   CHECK_ABS(rows["base"]["makespan_s"].as<double>(), 0.013164883, 1e-9);
