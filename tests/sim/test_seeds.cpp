@@ -169,7 +169,7 @@ TEST_CASE("--seeds refuses a count outside 2 to 1000 and outputs of a single run
   CHECK(refusal_of("sweep --collect " + dir.path + " --seeds 3").find("leave out --seeds") != std::string::npos);
 }
 
-TEST_CASE("sweep --seeds 5: one row per configuration with its interval; the best chosen with a tie band") {
+TEST_CASE("sweep --seeds 5: one row per configuration with its interval, and the best chosen with a tie band") {
   TempDir dir("seeds_sweep");
   const CommandResult r =
       run_gilsim(std::string("sweep ") + kUniform + " --out " + dir.path + " --cores 1 --seeds 5 -j 2 --no-progress");

@@ -57,7 +57,7 @@ Spread interval(double mean, double half) {
 }
 }  // namespace
 
-TEST_CASE("the tie band: intervals that overlap the best one's are tied; the others are not") {
+TEST_CASE("the tie band: intervals that overlap the best one's are tied, the others are not") {
   // best 10 ± 1 = [9, 11]; 11.5 ± 1 = [10.5, 12.5] overlaps it (10.5 <= 11): tied;
   // 12.5 ± 1 = [11.5, 13.5] does not (11.5 > 11): apart, although it overlaps the tied one.
   const Spread best = interval(10, 1), close = interval(11.5, 1), far = interval(12.5, 1);
