@@ -284,16 +284,7 @@ void write_csv(std::ostream& out, const SweepReport& report) {
     } else if (requests) {
       out << ",,,,";
     }
-    if (plan.seeds > 0) {  // the half widths of the 95% confidence intervals (README "Seeds")
-      const bool seeded = row.ok && row.seeds > 0;
-      out << "," << (seeded ? std::to_string(row.seeds) : "") << ","
-          << (seeded ? json::seconds(row.makespan_spread.half_width) : "") << "," << (row.tied ? "true" : "false");
-      if (requests && seeded && !row.latency_spread.empty())
-        out << "," << json::seconds(row.latency_spread[0].p50.half_width) << ","
-            << json::seconds(row.latency_spread[0].p99.half_width);
-      else if (requests)
-        out << ",,";
-    }
+    if (plan.seeds > 0) write_seeded_csv_cells(out, row, requests);
     out << "\n";
   }
 }
@@ -328,20 +319,7 @@ void write_json(std::ostream& out, const SweepReport& report) {
         write_latency_json(out, row.latency, "      ");
         out << "]";
       }
-      if (row.seeds > 0) {  // figures above are means over the seeds; these the half widths of their 95% CIs
-        out << ", \"seeds\": " << row.seeds << ", \"makespan_ci_s\": " << json::seconds(row.makespan_spread.half_width);
-        if (!row.latency_spread.empty()) {
-          out << ", \"latency_ci\": [";
-          for (std::size_t k = 0; k < row.latency_spread.size(); ++k) {
-            const LatencySpread& l = row.latency_spread[k];
-            out << (k ? ", " : "") << "{\"source\": " << quote(l.source) << ", \"mean_s\": " << json::seconds(l.mean.half_width)
-                << ", \"p50_s\": " << json::seconds(l.p50.half_width) << ", \"p99_s\": " << json::seconds(l.p99.half_width)
-                << ", \"throughput_per_s\": " << json::number(l.throughput.half_width)
-                << ", \"saturated_seeds\": " << l.saturated_seeds << "}";
-          }
-          out << "]";
-        }
-      }
+      if (row.seeds > 0) write_seeded_row_json(out, row);
     } else {
       out << ", \"makespan_s\": null, \"speedup\": null, \"efficiency\": null, \"cpu_utilisation\": null"
              ", \"gil_wait_share\": null, \"io_share\": null, \"startup_share\": null, \"transfer_ratio\": null"
@@ -358,12 +336,7 @@ void write_json(std::ostream& out, const SweepReport& report) {
     out << (i ? ",\n" : "\n") << "    {\"params\": " << quote(plan.params_label(entries[i].params))
         << ", \"cores\": " << entries[i].cores << ", \"strategy\": " << quote(strategy_cell(report, *entries[i].row))
         << ", \"makespan_s\": " << json::seconds(entries[i].row->metrics.makespan);
-    if (plan.seeds > 0) {  // the strategies whose makespan interval overlaps the best one's
-      out << ", \"tied_with\": [";
-      const std::vector<const SweepRow*> tied = tied_with(report, *entries[i].row);
-      for (std::size_t k = 0; k < tied.size(); ++k) out << (k ? ", " : "") << quote(strategy_cell(report, *tied[k]));
-      out << "]";
-    }
+    if (plan.seeds > 0) write_tied_with_json(out, report, *entries[i].row);
     out << "}";
   }
   out << "\n  ],\n  \"explanation\": [";
@@ -410,13 +383,9 @@ void write_table(std::ostream& out, const SweepReport& report) {
         line.insert(line.end(), {formatted("%.1f%%", 100 * m.startup_share), formatted("%.2f", m.transfer_ratio)});
       if (requests && !row.latency.empty()) {
         const LatencyStats& l = row.latency[0];
-        if (row.seeds > 0) {  // means over the seeds ± the half widths of their intervals
-          const LatencySpread& s = row.latency_spread[0];
-          line.insert(line.end(), {short_latency(l.p50) + " ± " + short_latency(s.p50.half_width),
-                                   short_latency(l.p99) + " ± " + short_latency(s.p99.half_width),
-                                   formatted("%.1f", l.throughput) + " ± " + formatted("%.1f", s.throughput.half_width),
-                                   s.saturated_seeds ? "saturated in " + std::to_string(s.saturated_seeds) + " of " +
-                                                           std::to_string(row.seeds) + " seeds" : ""});
+        if (row.seeds > 0) {
+          const std::vector<std::string> seeded = seeded_latency_cells(row);
+          line.insert(line.end(), seeded.begin(), seeded.end());
         } else {
           line.insert(line.end(), {short_latency(l.p50), short_latency(l.p99), formatted("%.1f", l.throughput),
                                    l.saturated ? "saturated" : ""});
@@ -443,10 +412,7 @@ void write_table(std::ostream& out, const SweepReport& report) {
     out << "(p50, p99, served/s: request latency of the first request source and requests / last completion; load:\n"
            " saturated when the queue grows with the run, README \"Requests\"; latency.svg plots them against the load)\n";
   if (any_baseline) out << "* cores=1 is not in --cores: added as the speedup baseline\n";
-  if (plan.seeds > 0)
-    out << "(" << plan.seeds << " seeds per configuration: each figure is the mean over the seeds, ± the half width of its\n"
-           " 95% confidence interval (Student's t, " << plan.seeds - 1 << " degrees of freedom); tied: the makespan interval\n"
-           " overlaps the best one's at the same cores and parameters, so these seeds cannot tell them apart)\n";
+  if (plan.seeds > 0) write_seeds_note(out, plan.seeds);
 
   if (plan.strategies.size() > 1) {
     out << "\nbest strategy per core count (lowest makespan):\n";

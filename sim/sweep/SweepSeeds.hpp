@@ -1,4 +1,5 @@
 #pragma once
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,19 @@ std::vector<const SweepRow*> tied_with(const SweepReport& report, const SweepRow
 std::string best_cell(const SweepReport& report, const SweepRow& best);
 // The best column: "best", or "tied" for the best and those tied with it.
 std::string best_mark(const SweepReport& report, const SweepRow& row);
+// results.csv's last columns with --seeds: seeds, makespan_ci_s, tied (and p50_ci_s, p99_ci_s
+// with requests), each after a comma; empty cells for a row without a result.
+void write_seeded_csv_cells(std::ostream& out, const SweepRow& row, bool requests);
+// results.json, a row with a result: ", \"seeds\": N, \"makespan_ci_s\": ..." and, with requests,
+// ", \"latency_ci\": [...]": the half widths of the 95% intervals of the means above them.
+void write_seeded_row_json(std::ostream& out, const SweepRow& row);
+// results.json, a best entry: ", \"tied_with\": [strategies]".
+void write_tied_with_json(std::ostream& out, const SweepReport& report, const SweepRow& best);
+// results.txt, a row with requests: p50, p99 and served/s as mean ± half width, and the load
+// ("saturated in K of N seeds").
+std::vector<std::string> seeded_latency_cells(const SweepRow& row);
+// results.txt, under the table: what the ± and "tied" mean.
+void write_seeds_note(std::ostream& out, int seeds);
 // "1.234s ± 0.012s" with seeds, "1.234s" without.
 std::string with_spread(const std::string& mean, const std::string& half, int seeds);
 

@@ -206,6 +206,32 @@ TEST_CASE("sweep --seeds 5: one row per configuration with its interval, and the
   CHECK(line_starting(read_file(apart / "results.txt"), "slower ").find("tied") == std::string::npos);
 }
 
+TEST_CASE("sweep --seeds 3 with requests: p50, p99 and served/s with the intervals of run --seeds 3") {
+  TempDir dir("seeds_sweep_requests");
+  const CommandResult r = run_gilsim(std::string("sweep ") + kRequests + " --out " + dir.path +
+                                     " --cores 2 --seeds 3 --strategy one-thread -j 1 --no-progress");
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const CommandResult run = run_gilsim(std::string("run ") + kRequests + " --variant one-thread --seeds 3 --json");
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const YAML::Node latency = YAML::Load(run.out)["variants"][0]["latency"][0];
+  const YAML::Node row = YAML::LoadFile(dir / "results.json")["rows"][0];
+  // The row is the same three runs, aggregated the same way: its means and half widths are
+  // run --seeds 3's, printed with the same nanosecond resolution.
+  CHECK(row["seeds"].as<int>() == 3);
+  // (The row's mean is summed as value / 3 per seed, run's as the sum / 3: equal to 1 ns.)
+  CHECK_ABS(row["latency"][0]["p99_s"].as<double>(), latency["p99_s"]["mean"].as<double>(), 1e-9);
+  const YAML::Node ci = row["latency_ci"][0];
+  CHECK(ci["source"].as<std::string>() == "http");
+  CHECK(ci["p50_s"].as<double>() == latency["p50_s"]["half_width"].as<double>());
+  CHECK(ci["p99_s"].as<double>() == latency["p99_s"]["half_width"].as<double>());
+  CHECK(ci["p99_s"].as<double>() > 0);  // the seeds differ
+  // The table shows them as mean ± half width; the CSV has their half widths.
+  const std::string line = line_starting(read_file(dir / "results.txt"), "one-thread ");
+  CHECK(line.find(" ± ") != std::string::npos);
+  CHECK(line_starting(read_file(dir / "results.csv"), "strategy,").find(",seeds,makespan_ci_s,tied,p50_ci_s,p99_ci_s") !=
+        std::string::npos);
+}
+
 TEST_CASE("sweep without --seeds keeps its outputs: no seeds key, column or interval") {
   TempDir dir("seeds_sweep_none");
   const CommandResult r = run_gilsim(std::string("sweep ") + kUniform + " --out " + dir.path + " --cores 1 --no-progress");
