@@ -1,6 +1,7 @@
 #include "sim/cli/RunCommand.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <iostream>
 #include <sstream>
 
@@ -16,6 +17,7 @@
 #include "sim/trace/ActivityPanel.hpp"
 #include "sim/trace/ChromeTraceWriter.hpp"
 #include "sim/trace/LatencyHistogramSvg.hpp"
+#include "sim/trace/SeededReport.hpp"
 #include "sim/trace/SummaryReport.hpp"
 #include "sim/trace/SvgWriter.hpp"
 #include "sim/trace/TimelineWindow.hpp"
@@ -38,6 +40,7 @@ struct RunOptions {
   bool json = false;
   bool per_thread = false;
   bool stats = false;
+  int seeds = 0;  // --seeds N: N runs per variant (runtime.seed, seed+1, ...); 0: one run
 };
 
 po::options_description describe_options() {
@@ -57,7 +60,10 @@ po::options_description describe_options() {
        "write a histogram of request latencies (workload.requests), log scale; one file per variant")
       ("json", po::bool_switch(), "print the summary as JSON")
       ("threads", po::bool_switch(), "list every thread instead of thread groups")
-      ("stats", po::bool_switch(), "print simulation speed and memory to stderr");
+      ("stats", po::bool_switch(), "print simulation speed and memory to stderr")
+      ("seeds", po::value<std::string>()->value_name("N"),
+       "run every variant with N seeds (runtime.seed, seed+1, ...) and report means with 95% confidence "
+       "intervals; variants whose intervals overlap the best one's are marked tied (2 to 1000)");
   add_simgrid_options(options);
   return options;
 }
@@ -67,6 +73,19 @@ PanelWindow read_window(const po::variables_map& vm, const char* option) {
   if (!vm.count(option)) return window;
   const TimeWindow w = parse_time_window(std::string("--") + option, vm[option].as<std::string>());
   return {true, w.start, w.end};
+}
+
+// --seeds N: an integer from kMinSeeds to kMaxSeeds, and no output that shows a single run.
+int read_seeds(const std::string& text, const RunOptions& o) {
+  const int seeds = parse_seed_count(text);
+  const std::initializer_list<std::pair<bool, const char*>> single_run = {
+      {!o.trace.empty(), "--trace"}, {!o.svg.empty(), "--svg"}, {!o.latency_svg.empty(), "--latency-svg"},
+      {o.per_thread, "--threads"}};
+  for (const auto& [given, option] : single_run)
+    if (given)
+      throw ScenarioError("--seeds " + text, std::string(option) + " shows one run, and --seeds runs " + text +
+                                     " per variant: leave out --seeds and choose the run with --seed S");
+  return seeds;
 }
 
 RunOptions read_run_options(const po::variables_map& vm) {
@@ -83,6 +102,7 @@ RunOptions read_run_options(const po::variables_map& vm) {
   o.json = vm["json"].as<bool>();
   o.per_thread = vm["threads"].as<bool>();
   o.stats = vm["stats"].as<bool>();
+  if (vm.count("seeds")) o.seeds = read_seeds(vm["seeds"].as<std::string>(), o);
   return o;
 }
 
@@ -152,6 +172,52 @@ void write_plots(const RunOptions& o, const std::vector<Scenario>& scenarios, co
   }
 }
 
+// One run of `scenario` in a child process: its summary, or false after printing the error.
+bool run_one(const Scenario& scenario, const RunOptions& o, bool many, Summary& summary, std::string* panel) {
+  IsolatedResult r = run_isolated([&] { return simulate_variant(scenario, o, many); });
+  if (!r.ok) {
+    if (r.located) std::cerr << r.output << "\n";
+    else
+      std::cerr << o.file << ": error: " << (scenario.variant.empty() ? "" : "variant '" + scenario.variant + "': ")
+                << r.output << "\n";
+    return false;
+  }
+  const std::size_t newline = r.output.find('\n');
+  const std::size_t length = std::stoul(r.output.substr(0, newline));
+  summary = Summary::from_json(YAML::Load(r.output.substr(newline + 1, length)));
+  if (panel) *panel = r.output.substr(newline + 1 + length);
+  if (o.stats) print_stats(summary, r);
+  return true;
+}
+
+// The seeds of a variant must fit runtime.seed's range (0 to 2^64 - 1).
+void check_seed_range(const RunOptions& o, const std::vector<Scenario>& scenarios) {
+  for (const Scenario& s : scenarios)
+    if (s.runtime.seed > UINT64_MAX - static_cast<uint64_t>(o.seeds - 1))
+      throw ScenarioError("--seeds " + std::to_string(o.seeds),
+                          "runtime.seed " + std::to_string(s.runtime.seed) + " plus " + std::to_string(o.seeds - 1) +
+                              " passes the largest seed (2^64 - 1); choose a smaller --seed");
+}
+
+// --seeds N: every variant N times, runtime.seed to runtime.seed + N - 1, one run at a time.
+int run_seeds(const RunOptions& o, const std::vector<Scenario>& scenarios) {
+  std::vector<SeededVariant> variants;
+  for (const Scenario& scenario : scenarios) {
+    std::vector<Summary> runs;
+    for (int k = 0; k < o.seeds; ++k) {
+      Scenario seeded = scenario;
+      seeded.runtime.seed = scenario.runtime.seed + static_cast<uint64_t>(k);
+      runs.emplace_back();
+      if (!run_one(seeded, o, scenarios.size() > 1, runs.back(), nullptr)) return 1;
+    }
+    variants.push_back(aggregate_seeds(scenario.runtime.seed, std::move(runs)));
+  }
+  rank_variants(variants);
+  if (o.json) write_seeded_report_json(std::cout, o.file, variants);
+  else write_seeded_report(std::cout, o.file, variants);
+  return 0;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -167,6 +233,7 @@ int run_command(const std::vector<std::string>& args) {
     o = read_run_options(vm);
     scenarios = load_selected_scenarios(vm);
     check_outputs(o, scenarios);
+    if (o.seeds > 0) check_seed_range(o, scenarios);
   } catch (const po::error& e) {
     std::cerr << "gilsim run: error: " << e.what() << "\n(try 'gilsim run --help')\n";
     return 2;
@@ -175,23 +242,15 @@ int run_command(const std::vector<std::string>& args) {
     return 2;
   }
 
+  if (o.seeds > 0) return run_seeds(o, scenarios);
   const bool many = scenarios.size() > 1;
   std::vector<Summary> summaries;
   std::vector<std::string> panels;
   for (const Scenario& scenario : scenarios) {
-    IsolatedResult r = run_isolated([&] { return simulate_variant(scenario, o, many); });
-    if (!r.ok) {
-      if (r.located) std::cerr << r.output << "\n";
-      else
-        std::cerr << o.file << ": error: " << (scenario.variant.empty() ? "" : "variant '" + scenario.variant + "': ")
-                  << r.output << "\n";
-      return 1;
-    }
-    const std::size_t newline = r.output.find('\n');
-    const std::size_t length = std::stoul(r.output.substr(0, newline));
-    summaries.push_back(Summary::from_json(YAML::Load(r.output.substr(newline + 1, length))));
-    if (!o.svg.empty()) panels.push_back(r.output.substr(newline + 1 + length));
-    if (o.stats) print_stats(summaries.back(), r);
+    summaries.emplace_back();
+    std::string panel;
+    if (!run_one(scenario, o, many, summaries.back(), &panel)) return 1;
+    if (!o.svg.empty()) panels.push_back(panel);
   }
   try {
     if (!o.svg.empty()) write_plots(o, scenarios, panels);

@@ -21,6 +21,7 @@
 #include "sim/sweep/ScalingSvg.hpp"
 #include "sim/sweep/SweepPlan.hpp"
 #include "sim/sweep/SweepReport.hpp"
+#include "sim/trace/SeedSpread.hpp"
 #include "sim/util/CheckedOutput.hpp"
 #include "sim/util/ScenarioError.hpp"
 
@@ -44,6 +45,9 @@ po::options_description describe_options() {
       ("strategy", po::value<std::string>()->value_name("LIST"), "strategies to compare: variants of the scenario, e.g. threads,processes (default: all)")
       ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=V1,V2"),
        "sweep any scenario value: --set path=v1,v2 (repeatable; commas inside [] or {} do not split)")
+      ("seeds", po::value<std::string>()->value_name("N"),
+       "run each configuration with N seeds (runtime.seed, seed+1, ...): one row with means and 95% confidence "
+       "intervals, and strategies tied for best when their intervals overlap (2 to 1000)")
       ("jobs,j", po::value<std::string>()->value_name("N"), "simulations at once (default: the number of CPUs)")
       ("emit-jobs", po::bool_switch(), "print one shell command per configuration instead of running them")
       ("collect", po::value<std::string>()->value_name("DIR"), "build the outputs in DIR from its sweep.json and runs/, running nothing")
@@ -270,7 +274,7 @@ int sweep_command(const std::vector<std::string>& args) {
       return 0;
     }
     if (vm.count("collect")) {
-      for (const char* other : {"file", "out", "cores", "smt", "switch-interval", "strategy", "set", "jobs"})
+      for (const char* other : {"file", "out", "cores", "smt", "switch-interval", "strategy", "set", "seeds", "jobs"})
         if (vm.count(other))
           throw po::error(std::string("--collect DIR reads the sweep from DIR/sweep.json; leave out ") +
                           (std::string(other) == "file" ? "the SCENARIO" : std::string("--") + other));
@@ -291,6 +295,7 @@ int sweep_command(const std::vector<std::string>& args) {
       if (vm.count("strategy")) request.strategies = parse_name_list("--strategy", vm["strategy"].as<std::string>());
       if (vm.count("set"))
         for (const std::string& text : vm["set"].as<std::vector<std::string>>()) request.sets.push_back(parse_set_axis(text));
+      if (vm.count("seeds")) request.seeds = parse_seed_count(vm["seeds"].as<std::string>());
       if (vm.count("jobs")) {
         const std::string text = vm["jobs"].as<std::string>();
         if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos ||

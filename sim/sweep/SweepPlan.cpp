@@ -284,6 +284,7 @@ SweepPlan build_plan(const SweepRequest& request, const std::string& gilsim) {
     if (axis.values.empty()) throw ScenarioError("--set " + axis.key, "empty sweep: no value");
   }
   plan.sets = request.sets;
+  plan.seeds = request.seeds;
 
   // The size, before anything is expanded.
   std::vector<std::pair<std::size_t, std::string>> factors = {{plan.strategies.size(), "strategies"},
@@ -358,6 +359,7 @@ SweepPlan build_plan(const SweepRequest& request, const std::string& gilsim) {
           c.run_args.insert(c.run_args.end(), {"--switch-interval", params[p].switch_interval});
         for (std::size_t i = 0; i < plan.sets.size(); ++i)
           c.run_args.insert(c.run_args.end(), {"--set", plan.sets[i].key + "=" + params[p].set_values[i]});
+        if (plan.seeds > 0) c.run_args.insert(c.run_args.end(), {"--seeds", std::to_string(plan.seeds)});
         c.run_args.push_back("--json");
         c.key = make_key(scenario_text, c);
         plan.configs.push_back(std::move(c));

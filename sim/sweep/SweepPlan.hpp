@@ -26,6 +26,7 @@ struct SweepRequest {
   std::vector<int> smt;                  // --smt; empty: the scenario's own
   std::vector<std::string> switch_intervals;  // --switch-interval; empty: the scenario's own
   std::vector<SetAxis> sets;             // --set key=v1,v2 (one axis each)
+  int seeds = 0;                         // --seeds N: each row is N runs (gilsim run --seeds N); 0: one
 };
 
 // The list parsers behind --cores, --smt, --switch-interval, --strategy and --set. They throw
@@ -63,6 +64,7 @@ struct SweepPlan {
   std::vector<int> smt;       // empty: not swept
   std::vector<std::string> switch_intervals;  // empty: not swept
   std::vector<SetAxis> sets;
+  int seeds = 0;              // --seeds N (0: absent): each configuration runs N seeds and reports intervals
   std::size_t param_count = 1;
   std::vector<SweepConfig> configs;  // ordered by strategy, params, cores
 

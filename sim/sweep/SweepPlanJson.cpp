@@ -29,6 +29,7 @@ void write_plan_json(std::ostream& out, const SweepPlan& plan) {
   out << "  \"scenario\": " << quote(plan.scenario) << ",\n";
   out << "  \"scenario_name\": " << quote(plan.scenario_name) << ",\n";
   out << "  \"gilsim\": " << quote(plan.gilsim) << ",\n";
+  if (plan.seeds > 0) out << "  \"seeds\": " << plan.seeds << ",\n";  // absent without --seeds
   out << "  \"axes\": {\n";
   out << "    \"strategy\": " << string_list(plan.strategies) << ",\n";
   out << "    \"cores\": " << int_list(plan.cores) << ",\n";
@@ -67,6 +68,7 @@ SweepPlan read_plan_json(const std::string& path) {
     plan.scenario = root["scenario"].as<std::string>();
     plan.scenario_name = root["scenario_name"].as<std::string>();
     plan.gilsim = root["gilsim"].as<std::string>();
+    if (root["seeds"]) plan.seeds = root["seeds"].as<int>();
     const YAML::Node axes = root["axes"];
     plan.strategies = axes["strategy"].as<std::vector<std::string>>();
     plan.cores = axes["cores"].as<std::vector<int>>();

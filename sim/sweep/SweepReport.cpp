@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/sweep/SweepExplanation.hpp"
+#include "sim/sweep/SweepSeeds.hpp"
 #include "sim/trace/ColumnUnit.hpp"
 #include "sim/trace/Summary.hpp"
 #include "sim/util/JsonWriter.hpp"
@@ -53,6 +54,8 @@ std::string error_summary(const std::string& text) {
   return one_line(errors.empty() ? last : errors);
 }
 
+}  // namespace
+
 RowMetrics metrics_of(const Summary& s) {
   RowMetrics m;
   m.makespan = s.makespan;
@@ -80,6 +83,8 @@ RowMetrics metrics_of(const Summary& s) {
   return m;
 }
 
+namespace {
+
 void read_row(SweepRow& row, const std::string& dir) {
   const SweepConfig& c = *row.config;
   if (!c.error.empty()) {
@@ -95,9 +100,13 @@ void read_row(SweepRow& row, const std::string& dir) {
                                  (doc["schema_version"] ? doc["schema_version"].as<std::string>() : std::string("1")) +
                                  ", expected " + std::to_string(kSummarySchemaVersion) + "); delete it to run it again");
       if (!doc["variants"] || doc["variants"].size() != 1) throw std::runtime_error("expected one variant");
-      const Summary summary = Summary::from_json(doc["variants"][0]);
-      row.metrics = metrics_of(summary);
-      row.latency = summary.latency;
+      if (doc["seeds"]) {
+        read_seeded_row(row, doc["variants"][0]);
+      } else {
+        const Summary summary = Summary::from_json(doc["variants"][0]);
+        row.metrics = metrics_of(summary);
+        row.latency = summary.latency;
+      }
       row.ok = true;
     } catch (const std::exception& e) {
       row.error = "runs/" + c.key + ".json: unreadable result: " + one_line(e.what());
@@ -203,6 +212,7 @@ SweepReport build_report(const SweepPlan& plan, const std::string& dir) {
     if (!b || row.metrics.makespan < b->metrics.makespan) b = &row;
   }
   for (auto& entry : best) entry.second->best = true;
+  if (plan.seeds > 0) mark_ties(report);
 
   // One sentence per series (rows are grouped by strategy and params, cores ascending).
   for (std::size_t i = 0; i < report.rows.size();) {
@@ -220,10 +230,10 @@ SweepReport build_report(const SweepPlan& plan, const std::string& dir) {
       const std::size_t params = entries[i].params;
       std::string line;
       while (i < entries.size() && entries[i].params == params) {
-        const std::string strategy = strategy_cell(report, *entries[i].row);
+        const std::string strategy = best_cell(report, *entries[i].row);
         std::vector<int> cores;
         // Consecutive swept core counts with the same winner form one range.
-        while (i < entries.size() && entries[i].params == params && strategy_cell(report, *entries[i].row) == strategy) {
+        while (i < entries.size() && entries[i].params == params && best_cell(report, *entries[i].row) == strategy) {
           const auto swept = std::find(plan.cores.begin(), plan.cores.end(), entries[i].cores);
           if (!cores.empty() && *(swept - 1) != cores.back()) break;
           cores.push_back(entries[i++].cores);
@@ -248,7 +258,9 @@ void write_csv(std::ostream& out, const SweepReport& report) {
   for (const SweepRow& row : report.rows) requests |= row.ok && !row.latency.empty();
   out << ",baseline_only,makespan_s,speedup,efficiency,cpu_utilisation,gil_wait_share,io_share,startup_share,"
          "transfer_ratio,bottleneck,best,error"
-      << (requests ? ",p50_s,p99_s,throughput_per_s,saturated" : "") << "\n";
+      << (requests ? ",p50_s,p99_s,throughput_per_s,saturated" : "")
+      << (plan.seeds > 0 ? ",seeds,makespan_ci_s,tied" : "") << (plan.seeds > 0 && requests ? ",p50_ci_s,p99_ci_s" : "")
+      << "\n";
   for (const SweepRow& row : report.rows) {
     const SweepConfig& c = *row.config;
     out << csv_field(strategy_cell(report, row)) << "," << c.cores << "," << c.smt << "," << csv_field(c.switch_interval);
@@ -272,6 +284,7 @@ void write_csv(std::ostream& out, const SweepReport& report) {
     } else if (requests) {
       out << ",,,,";
     }
+    if (plan.seeds > 0) write_seeded_csv_cells(out, row, requests);
     out << "\n";
   }
 }
@@ -306,20 +319,26 @@ void write_json(std::ostream& out, const SweepReport& report) {
         write_latency_json(out, row.latency, "      ");
         out << "]";
       }
+      if (row.seeds > 0) write_seeded_row_json(out, row);
     } else {
       out << ", \"makespan_s\": null, \"speedup\": null, \"efficiency\": null, \"cpu_utilisation\": null"
              ", \"gil_wait_share\": null, \"io_share\": null, \"startup_share\": null, \"transfer_ratio\": null"
              ", \"busy_threads\": null, \"hardware_threads\": null"
              ", \"bottleneck\": null";
     }
-    out << ", \"best\": " << (row.best ? "true" : "false") << ", \"error\": " << quote(row.error) << "}";
+    out << ", \"best\": " << (row.best ? "true" : "false");
+    if (plan.seeds > 0) out << ", \"tied\": " << (row.tied ? "true" : "false");
+    out << ", \"error\": " << quote(row.error) << "}";
   }
   out << "\n  ],\n  \"best\": [";
   const std::vector<BestEntry> entries = best_entries(report);
-  for (std::size_t i = 0; i < entries.size(); ++i)
+  for (std::size_t i = 0; i < entries.size(); ++i) {
     out << (i ? ",\n" : "\n") << "    {\"params\": " << quote(plan.params_label(entries[i].params))
         << ", \"cores\": " << entries[i].cores << ", \"strategy\": " << quote(strategy_cell(report, *entries[i].row))
-        << ", \"makespan_s\": " << json::seconds(entries[i].row->metrics.makespan) << "}";
+        << ", \"makespan_s\": " << json::seconds(entries[i].row->metrics.makespan);
+    if (plan.seeds > 0) write_tied_with_json(out, report, *entries[i].row);
+    out << "}";
+  }
   out << "\n  ],\n  \"explanation\": [";
   for (std::size_t i = 0; i < report.explanation.size(); ++i)
     out << (i ? ",\n" : "\n") << "    " << quote(report.explanation[i]);
@@ -356,19 +375,25 @@ void write_table(std::ostream& out, const SweepReport& report) {
     line.insert(line.end(), c.set_values.begin(), c.set_values.end());
     if (row.ok) {
       const RowMetrics& m = row.metrics;
-      line.insert(line.end(), {unit.format(m.makespan), row.speedup >= 0 ? formatted("%.2fx", row.speedup) : "-",
+      line.insert(line.end(), {with_spread(unit.format(m.makespan), unit.format(row.makespan_spread.half_width), row.seeds),
+                               row.speedup >= 0 ? formatted("%.2fx", row.speedup) : "-",
                                row.efficiency >= 0 ? percent(row.efficiency) : "-", formatted("%.1f%%", 100 * m.cpu_utilisation),
                                formatted("%.1f%%", 100 * m.gil_wait_share), formatted("%.1f%%", 100 * m.io_share)});
       if (processes_moved)
         line.insert(line.end(), {formatted("%.1f%%", 100 * m.startup_share), formatted("%.2f", m.transfer_ratio)});
       if (requests && !row.latency.empty()) {
         const LatencyStats& l = row.latency[0];
-        line.insert(line.end(), {short_latency(l.p50), short_latency(l.p99), formatted("%.1f", l.throughput),
-                                 l.saturated ? "saturated" : ""});
+        if (row.seeds > 0) {
+          const std::vector<std::string> seeded = seeded_latency_cells(row);
+          line.insert(line.end(), seeded.begin(), seeded.end());
+        } else {
+          line.insert(line.end(), {short_latency(l.p50), short_latency(l.p99), formatted("%.1f", l.throughput),
+                                   l.saturated ? "saturated" : ""});
+        }
       } else if (requests) {
         line.insert(line.end(), {"-", "-", "-", ""});
       }
-      line.insert(line.end(), {bottleneck_name(row.bottleneck), row.best ? "best" : "", ""});
+      line.insert(line.end(), {bottleneck_name(row.bottleneck), best_mark(report, row), ""});
     } else {
       for (int i = 0; i < (processes_moved ? 8 : 6) + (requests ? 4 : 0); ++i) line.push_back("-");  // makespan to load
       line.insert(line.end(), {"", "", row.error});                             // bottleneck, best, error
@@ -387,6 +412,7 @@ void write_table(std::ostream& out, const SweepReport& report) {
     out << "(p50, p99, served/s: request latency of the first request source and requests / last completion; load:\n"
            " saturated when the queue grows with the run, README \"Requests\"; latency.svg plots them against the load)\n";
   if (any_baseline) out << "* cores=1 is not in --cores: added as the speedup baseline\n";
+  if (plan.seeds > 0) write_seeds_note(out, plan.seeds);
 
   if (plan.strategies.size() > 1) {
     out << "\nbest strategy per core count (lowest makespan):\n";
@@ -397,8 +423,9 @@ void write_table(std::ostream& out, const SweepReport& report) {
     for (const BestEntry& e : best_entries(report)) {
       std::vector<std::string> line = {std::to_string(e.cores)};
       if (plan.param_count > 1) line.push_back(plan.params_label(e.params));
-      line.push_back(strategy_cell(report, *e.row));
-      line.push_back(unit.format(e.row->metrics.makespan));
+      line.push_back(best_cell(report, *e.row));
+      line.push_back(with_spread(unit.format(e.row->metrics.makespan), unit.format(e.row->makespan_spread.half_width),
+                                 e.row->seeds));
       best.push_back(line);
     }
     write_aligned(out, best);

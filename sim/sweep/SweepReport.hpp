@@ -6,6 +6,7 @@
 
 #include "sim/sweep/SweepPlan.hpp"
 #include "sim/trace/LatencyStats.hpp"
+#include "sim/trace/SeededSummary.hpp"
 
 namespace gilsim::sweep {
 
@@ -52,6 +53,8 @@ struct RowMetrics {
 //  7. parallelism: none of these: hardware threads sit idle and nothing waits, so the workload
 //                  has too few runnable threads (or too unequal ones) to use more cores.
 Bottleneck classify(const RowMetrics& m);
+// The classification's inputs from one run's summary.
+RowMetrics metrics_of(const Summary& s);
 
 struct SweepRow {
   const SweepConfig* config = nullptr;
@@ -63,6 +66,11 @@ struct SweepRow {
   Bottleneck bottleneck = Bottleneck::None;
   bool best = false;        // lowest makespan among the strategies at these params and cores
   std::vector<LatencyStats> latency;  // per request source, when the scenario has workload.requests
+  // With --seeds N: metrics and latency above are means over the N seeds, and these their spread.
+  int seeds = 0;
+  Spread makespan_spread;
+  std::vector<LatencySpread> latency_spread;
+  bool tied = false;        // the makespan interval overlaps the best one's at these params and cores
 };
 
 struct SweepReport {
