@@ -102,3 +102,35 @@ TEST_CASE("validate --case rejects bad options and an empty selection") {
   CHECK(none.exit_code == 2);
   CHECK(contains(none.err, "no run of tests/fixtures/cases/good/case.yaml matches"));
 }
+
+TEST_CASE("validate --case compares request latencies: the trace's request spans against gilsim's requests") {
+  // tests/fixtures/cases/requests: one thread serving 4 requests of 10 ms arriving every 5 ms.
+  // Simulated: served 5-15, 15-25, 25-35, 35-45 ms: latencies 10, 15, 20, 25 ms, median (the 2nd
+  // of 4) 15 ms, p99 (the 4th) 25 ms. Measured (by hand): 10.5, 15, 20, 26 ms: 15 and 26 ms.
+  const std::string requests = "tests/fixtures/cases/requests/case.yaml";
+  const auto r = run_gilsim("validate --case " + requests + " --run served");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "p50 (sockets, latency median): simulated 15ms, measured 15ms (15ms..15ms), error +0.0%"));
+  // 25 / 26 - 1 = -3.8%, within 10%.
+  CHECK(contains(r.out, "p99 (gil, latency p99): simulated 25ms, measured 26ms (26ms..26ms), error -3.8%, target 10.0% (within): ok"));
+  // Negative control: 5 ms of Python per request is never queued: every latency is 5 ms
+  // (5 / 15 - 1 = -66.7%, 5 / 26 - 1 = -80.8%).
+  const auto wrong = run_gilsim("validate --case " + requests + " --run served --set "
+                                "workload.processes[0].threads[0].program[0].serve.steps[0].cpu=5ms");
+  CHECK(wrong.exit_code == 1);
+  CHECK(contains(wrong.out, "p50 (sockets, latency median): simulated 5ms, measured 15ms (15ms..15ms), error -66.7%"));
+  CHECK(contains(wrong.out, "error -80.8%"));
+}
+
+TEST_CASE("a latency metric of a run without requests fails with what is missing") {
+  const auto r = run_gilsim("validate --case tests/fixtures/cases/requests/case.yaml --run none");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.out, "p50 (sockets, latency median): ERROR measured (tests/fixtures/cases/requests/traces/none.rep0.trace.json): "
+                        "a latency metric needs request spans, and the trace has none"));
+  const auto unserved = run_gilsim("validate --case tests/fixtures/cases/requests/case.yaml --run unserved");
+  CHECK(unserved.exit_code == 1);
+  CHECK(contains(unserved.out, "p99 (gil, latency p99): ERROR simulated: a latency metric needs requests, and the scenario has "
+                               "none (workload.requests)"));
+}
