@@ -131,8 +131,12 @@ TEST_CASE("a latency metric of a run without requests fails with what is missing
   CHECK(r.exit_code == 1);
   CHECK(contains(r.out, "p50 (sockets, latency median): ERROR measured (tests/fixtures/cases/requests/traces/none.rep0.trace.json): "
                         "a latency metric needs request spans, and the trace has none"));
+  // The trace has requests but the run's scenario has none: the case file's mistake, named at
+  // the metric (case.yaml line 26, "  - name: p99": its map starts at column 5).
   const auto unserved = run_gilsim("validate --case tests/fixtures/cases/requests/case.yaml --run unserved");
+  INFO(unserved.out << unserved.err);
   CHECK(unserved.exit_code == 1);
-  CHECK(contains(unserved.out, "p99 (gil, latency p99): ERROR simulated: a latency metric needs requests, and the scenario has "
-                               "none (workload.requests)"));
+  CHECK(contains(unserved.out, "p99 (gil, latency p99): ERROR simulated: tests/fixtures/cases/requests/case.yaml:26:5: a latency "
+                               "metric needs requests, and the scenario has none (workload.requests): run 'unserved' simulates "
+                               "tests/fixtures/cases/requests/no_requests.yaml\n"));
 }
