@@ -242,6 +242,12 @@ class Span:
         self.trace.spans.append((self.trace.process, threading.current_thread().name, self.name, self.begin, now()))
 
 
+def nearest_rank(ordered, p):
+    """The smallest of the sorted values that a share p of them do not exceed, as gilsim's request
+    summary and latency metrics compute percentiles (0.99 x 100 is 99.00000000000001 in binary)."""
+    return ordered[max(0, math.ceil(p * len(ordered) - 1e-9) - 1)]
+
+
 class Trace:
     """Spans and GIL runs of one run of a program, written as one trace file."""
 
@@ -415,6 +421,6 @@ class Trace:
             latencies.setdefault(f"{p}/{t} {name}", []).append((e - b) / 1e6)
         for key, values in sorted(latencies.items()):
             values.sort()
-            p99 = values[max(0, math.ceil(0.99 * len(values) - 1e-9) - 1)]
-            print(f"{key}: {len(values)} request(s), p50 {statistics.median(values):.3f} ms, p99 {p99:.3f} ms")
+            print(f"{key}: {len(values)} request(s), p50 {nearest_rank(values, 0.5):.3f} ms, "
+                  f"p99 {nearest_rank(values, 0.99):.3f} ms")
         print(f"noise: {self.noise}")
