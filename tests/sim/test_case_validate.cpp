@@ -91,7 +91,7 @@ TEST_CASE("validate --case reports bad case files with file:line:col and what is
     CHECK(r.err.substr(0, r.err.find('\n')) == first.substr(2));  // the file's first line, less "# "
     ++checked;
   }
-  CHECK(checked >= 13);
+  CHECK(checked >= 15);
 }
 
 TEST_CASE("validate --case rejects bad options and an empty selection") {
