@@ -198,7 +198,14 @@ RunReport validate_run(const CaseFile& file, const CaseRun& run, const std::map<
     if (std::fabs(scenario.runtime.gil.switch_interval - quiet.front().switch_interval) > 1e-9)
       report.notes.push_back("simulated with a switch interval of " + number_text(scenario.runtime.gil.switch_interval) +
                              " s, measured with " + number_text(quiet.front().switch_interval) + " s");
-    const std::vector<std::string> simulated = simulate_metrics(scenario, metrics, min_pause, options, run.name, quiet.front());
+    std::vector<std::string> simulated = simulate_metrics(scenario, metrics, min_pause, options, run.name, quiet.front());
+    // A latency metric of a run whose scenario has no requests is the case file's mistake: name
+    // the metric's place in it, and the scenario that lacks them.
+    for (std::size_t i = 0; i < metrics.size() && i < simulated.size(); ++i)
+      if (metrics[i]->kind == MetricKind::Latency && scenario.requests.empty())
+        simulated[i] = "error " + metrics[i]->where + ": a latency metric needs requests, and the scenario has none " +
+                       "(workload.requests): run '" + run.name + "' simulates " + run.scenario +
+                       (run.variant.empty() ? "" : " (variant '" + run.variant + "')");
     for (std::size_t i = 0; i < metrics.size(); ++i)
       report.comparisons.push_back(compare_metric(*metrics[i], run.name, quiet, min_pause, i < simulated.size() ? simulated[i] : ""));
   } catch (const std::exception& e) {

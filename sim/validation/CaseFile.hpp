@@ -22,12 +22,14 @@ enum class MetricKind {
   RunLength,     // a statistic of the lengths of the selected GIL runs
   HandoverGap,   // a statistic of the gaps at hand-overs (one run's end to the next thread's start)
   PythonShare,   // time of the selected spans covered by GIL runs, over their total time
+  Latency,       // a statistic of the selected requests' latencies (SpanTrace::requests)
 };
 const char* metric_kind_name(MetricKind kind);
 bool is_rate(MetricKind kind);  // per second (tolerance target 10%) rather than seconds (5%)
 
-enum class Statistic { Median, P90, P95, Mean, Min, Max, Sum };
+enum class Statistic { Median, P90, P95, P99, Mean, Min, Max, Sum };
 const char* statistic_name(Statistic statistic);
+bool takes_statistic(MetricKind kind);  // duration, run_length, handover_gap, latency
 
 // A known gap: the comparison passes while its signed error stays inside [low, high].
 struct PinnedBand {

@@ -16,7 +16,7 @@ std::string value_text(MetricKind kind, double value) {
 
 std::string what_text(const MetricSpec* spec, const Comparison& c) {
   std::string what = metric_kind_name(c.kind);
-  if (spec && (c.kind == MetricKind::Duration || c.kind == MetricKind::RunLength || c.kind == MetricKind::HandoverGap))
+  if (spec && takes_statistic(c.kind))
     what += std::string(" ") + statistic_name(spec->statistic);
   return what;
 }

@@ -14,15 +14,15 @@ struct KindName {
 constexpr KindName kKinds[] = {{"makespan", MetricKind::Makespan},       {"duration", MetricKind::Duration},
                                {"rate", MetricKind::Rate},               {"handover_rate", MetricKind::HandoverRate},
                                {"run_length", MetricKind::RunLength},    {"handover_gap", MetricKind::HandoverGap},
-                               {"python_share", MetricKind::PythonShare}};
+                               {"python_share", MetricKind::PythonShare}, {"latency", MetricKind::Latency}};
 
 struct StatisticName {
   const char* name;
   Statistic statistic;
 };
 constexpr StatisticName kStatistics[] = {{"median", Statistic::Median}, {"p90", Statistic::P90}, {"p95", Statistic::P95},
-                                         {"mean", Statistic::Mean},     {"min", Statistic::Min}, {"max", Statistic::Max},
-                                         {"sum", Statistic::Sum}};
+                                         {"p99", Statistic::P99},       {"mean", Statistic::Mean}, {"min", Statistic::Min},
+                                         {"max", Statistic::Max},       {"sum", Statistic::Sum}};
 
 // The models a comparison can validate (README "The validation suite").
 const char* const kModels[] = {"gil", "scheduler", "call-costs", "ipc", "start-methods", "io", "asyncio",
@@ -51,7 +51,7 @@ Selector read_selector(const ValueReader& values, const YAML::Node& node, const 
 
 bool measures_time(MetricKind kind) {
   return kind == MetricKind::Makespan || kind == MetricKind::Duration || kind == MetricKind::RunLength ||
-         kind == MetricKind::HandoverGap;
+         kind == MetricKind::HandoverGap || kind == MetricKind::Latency;
 }
 
 void read_gaps(const ValueReader& values, const YAML::Node& node, const std::string& path, const CaseFile& file,
@@ -95,6 +95,11 @@ const char* metric_kind_name(MetricKind kind) {
 }
 
 bool is_rate(MetricKind kind) { return kind == MetricKind::Rate || kind == MetricKind::HandoverRate; }
+
+bool takes_statistic(MetricKind kind) {
+  return kind == MetricKind::Duration || kind == MetricKind::RunLength || kind == MetricKind::HandoverGap ||
+         kind == MetricKind::Latency;
+}
 
 const char* statistic_name(Statistic statistic) {
   for (const StatisticName& s : kStatistics)
@@ -159,8 +164,8 @@ std::vector<MetricSpec> read_metrics(const ValueReader& values, const YAML::Node
           found = true;
         }
       if (!found) values.source.fail(stat, map.path_of("stat"), "unknown statistic; expected one of: " + names_of(kStatistics));
-      if (m.kind != MetricKind::Duration && m.kind != MetricKind::RunLength && m.kind != MetricKind::HandoverGap)
-        values.source.fail(stat, map.path_of("stat"), "only duration, run_length and handover_gap metrics take a statistic");
+      if (!takes_statistic(m.kind))
+        values.source.fail(stat, map.path_of("stat"), "only duration, run_length, handover_gap and latency metrics take a statistic");
     }
     m.measured = read_selector(values, map.require("measured"), map.path_of("measured"));
     m.simulated = read_selector(values, map.require("simulated"), map.path_of("simulated"));

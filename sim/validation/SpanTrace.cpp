@@ -162,9 +162,15 @@ SpanTrace read_span_trace(const std::string& file) {
           s.name = s.kind = member_text(event, "name");
           if (s.name.empty()) bad_trace(file, where(i) + ": a span without a name");
           trace.spans.push_back(std::move(s));
+        } else if (category == "request") {
+          NamedSpan r;
+          read_common(file, event, i, r.process, r.thread, r.start, r.end);
+          r.name = r.kind = member_text(event, "name");
+          if (r.name.empty()) bad_trace(file, where(i) + ": a request without a name");
+          trace.requests.push_back(std::move(r));
         }
-        if (trace.spans.size() + runs.size() > kMaxTraceSteps)
-          bad_trace(file, "more than " + std::to_string(kMaxTraceSteps) + " spans and runs (the limit)");
+        if (trace.spans.size() + runs.size() + trace.requests.size() > kMaxTraceSteps)
+          bad_trace(file, "more than " + std::to_string(kMaxTraceSteps) + " spans, runs and requests (the limit)");
       }
     } else if (key == "otherData" && !has_other) {
       has_other = true;
@@ -195,6 +201,10 @@ SpanTrace span_trace_of(const Timeline& timeline) {
     trace.runs.push_back({timeline.processes[thread.process].name, thread.name,
                           start ? "start" : thread.step_labels[span.step], start ? "start" : thread.step_kinds[span.step],
                           span.start, span.end});
+  }
+  for (const RequestRecord& r : timeline.requests) {
+    const std::string& source = timeline.request_sources[static_cast<std::size_t>(r.source)];
+    trace.requests.push_back({"requests", source, source, source, r.arrival, r.end});
   }
   return trace;
 }

@@ -42,6 +42,11 @@ struct SpanTrace {
   double min_pause = 0;     // seconds: pauses up to this are inside a run, on both sides
   std::vector<NamedSpan> spans;
   std::vector<ThreadRun> runs;
+  // One span per request, from its arrival to its completion: on the measured side the events a
+  // program stamped with "cat": "request" (a load generator's send to its reply), on the
+  // simulated side gilsim's requests (name = kind = the source's name, process "requests",
+  // thread the source). Latency metrics read these; no other metric does.
+  std::vector<NamedSpan> requests;
 };
 
 // Reads a program trace (otherData.format "spans"); throws ScenarioError naming the file, the

@@ -91,7 +91,7 @@ TEST_CASE("validate --case reports bad case files with file:line:col and what is
     CHECK(r.err.substr(0, r.err.find('\n')) == first.substr(2));  // the file's first line, less "# "
     ++checked;
   }
-  CHECK(checked >= 13);
+  CHECK(checked >= 15);
 }
 
 TEST_CASE("validate --case rejects bad options and an empty selection") {
@@ -101,4 +101,42 @@ TEST_CASE("validate --case rejects bad options and an empty selection") {
   const auto none = run_gilsim("validate --case " + kGood + " --run nothing");
   CHECK(none.exit_code == 2);
   CHECK(contains(none.err, "no run of tests/fixtures/cases/good/case.yaml matches"));
+}
+
+TEST_CASE("validate --case compares request latencies: the trace's request spans against gilsim's requests") {
+  // tests/fixtures/cases/requests: one thread serving 4 requests of 10 ms arriving every 5 ms.
+  // Simulated: served 5-15, 15-25, 25-35, 35-45 ms: latencies 10, 15, 20, 25 ms, median (the 2nd
+  // of 4) 15 ms, p99 (the 4th) 25 ms. Measured (by hand): 10.5, 15, 20, 26 ms: 15 and 26 ms.
+  const std::string requests = "tests/fixtures/cases/requests/case.yaml";
+  const auto r = run_gilsim("validate --case " + requests + " --run served");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  // (The error's sign at 0 depends on the last bit of two 15 ms sums: it is not checked.)
+  CHECK(contains(r.out, "p50 (sockets, latency median): simulated 15ms, measured 15ms (15ms..15ms), error "));
+  CHECK(contains(r.out, "0.0%, target 5.0% (within): ok"));
+  // 25 / 26 - 1 = -3.8%, within 10%.
+  CHECK(contains(r.out, "p99 (gil, latency p99): simulated 25ms, measured 26ms (26ms..26ms), error -3.8%, target 10.0% (within): ok"));
+  // Negative control: 5 ms of Python per request is never queued: every latency is 5 ms
+  // (5 / 15 - 1 = -66.7%, 5 / 26 - 1 = -80.8%).
+  const auto wrong = run_gilsim("validate --case " + requests + " --run served --set "
+                                "workload.processes[0].threads[0].program[0].serve.steps[0].cpu=5ms");
+  CHECK(wrong.exit_code == 1);
+  CHECK(contains(wrong.out, "p50 (sockets, latency median): simulated 5ms, measured 15ms (15ms..15ms), error -66.7%"));
+  CHECK(contains(wrong.out, "error -80.8%"));
+}
+
+TEST_CASE("a latency metric of a run without requests fails with what is missing") {
+  const auto r = run_gilsim("validate --case tests/fixtures/cases/requests/case.yaml --run none");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.out, "p50 (sockets, latency median): ERROR measured (tests/fixtures/cases/requests/traces/none.rep0.trace.json): "
+                        "a latency metric needs request spans, and the trace has none"));
+  // The trace has requests but the run's scenario has none: the case file's mistake, named at
+  // the metric (case.yaml line 26, "  - name: p99": its map starts at column 5).
+  const auto unserved = run_gilsim("validate --case tests/fixtures/cases/requests/case.yaml --run unserved");
+  INFO(unserved.out << unserved.err);
+  CHECK(unserved.exit_code == 1);
+  CHECK(contains(unserved.out, "p99 (gil, latency p99): ERROR simulated: tests/fixtures/cases/requests/case.yaml:26:5: a latency "
+                               "metric needs requests, and the scenario has none (workload.requests): run 'unserved' simulates "
+                               "tests/fixtures/cases/requests/no_requests.yaml\n"));
 }

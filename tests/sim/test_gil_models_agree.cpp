@@ -57,6 +57,14 @@ std::string fingerprint(const Timeline& t) {
     records.emplace_back(2, s.core, s.slot, s.start,
                          "core " + std::to_string(s.core) + " " + number(s.start) + " " + number(s.end) + " " +
                              std::to_string(s.slot) + " " + std::to_string(s.thread));
+  // Requests (README "Requests"): latency metrics and the request summary read these, with the
+  // parts of each latency, so the engines must agree on every request, not only on the spans.
+  for (const RequestRecord& r : t.requests) {
+    std::string text = "request " + std::to_string(r.source) + " " + std::to_string(r.index) + " " + number(r.arrival) + " " +
+                       number(r.start) + " " + number(r.end);
+    for (double part : r.parts) text += " " + number(part);
+    records.emplace_back(3, r.source, 0, r.arrival, text);
+  }
   std::sort(records.begin(), records.end());
   std::vector<std::string> lines;
   for (const Record& r : records) lines.push_back(std::get<4>(r));

@@ -101,3 +101,52 @@ TEST_CASE("a metric whose selector matches nothing has no value and says why") {
   const MetricValue single = metric_value(metric(MetricKind::HandoverGap, {"", "w[1]", "", ""}), Side::Measured, t, 50 * us);
   CHECK(single.error == "the GIL never changes hands between the selected runs");
 }
+
+namespace {
+
+// Five requests of "http" from a load generator, latencies 4, 1, 3, 2 and 10 ms (sent at 0, 10,
+// 20, 30, 40 ms), and one of another source; a "handle" span of the server.
+SpanTrace five_requests() {
+  SpanTrace t;
+  t.spans = {{"main", "MainThread", "handle", "handle", 0, 1 * ms}};
+  t.requests = {{"client", "load", "http", "http", 0, 4 * ms},          {"client", "load", "http", "http", 10 * ms, 11 * ms},
+                {"client", "load", "http", "http", 20 * ms, 23 * ms},   {"client", "load", "http", "http", 30 * ms, 32 * ms},
+                {"client", "load", "http", "http", 40 * ms, 50 * ms},   {"client", "load", "admin", "admin", 0, 100 * ms}};
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("latency metrics read the requests' spans: nearest-rank percentiles, as gilsim's request summary") {
+  const SpanTrace t = five_requests();
+  const Selector http{"", "", "http", ""};
+  // Sorted latencies 1, 2, 3, 4, 10 ms: median = the ceil(0.5 x 5) = 3rd = 3 ms; p99 = the
+  // ceil(4.95) = 5th = 10 ms; p90 = the ceil(4.5) = 5th = 10 ms; mean 20 / 5 = 4 ms.
+  CHECK(value(metric(MetricKind::Latency, http), t) == doctest::Approx(3 * ms).epsilon(1e-12));
+  CHECK(value(metric(MetricKind::Latency, http, Statistic::P99), t) == doctest::Approx(10 * ms).epsilon(1e-12));
+  CHECK(value(metric(MetricKind::Latency, http, Statistic::Mean), t) == doctest::Approx(4 * ms).epsilon(1e-12));
+  // Negative control: every source (the 100 ms "admin" request too): 6 latencies, median the
+  // 3rd = 3 ms, but p99 = the 6th = 100 ms, and the server's own spans are never requests.
+  CHECK(value(metric(MetricKind::Latency, {}, Statistic::P99), t) == doctest::Approx(100 * ms).epsilon(1e-12));
+  const MetricValue spans = metric_value(metric(MetricKind::Latency, {"", "", "handle", ""}), Side::Measured, t, 50 * us);
+  CHECK(spans.error == "no request matches {span: handle}");
+}
+
+TEST_CASE("p99 is nearest-rank with the summary's rounding: of 100 latencies 1..100 ms it is the 99th") {
+  SpanTrace t;
+  for (int i = 1; i <= 100; ++i) t.requests.push_back({"client", "load", "http", "http", 0, i * ms});
+  // 0.99 x 100 is 99.00000000000001 in binary: a plain ceil would take the 100th (100 ms).
+  CHECK(value(metric(MetricKind::Latency, {}, Statistic::P99), t) == doctest::Approx(99 * ms).epsilon(1e-12));
+}
+
+TEST_CASE("a latency metric asked of a trace without requests says so, on either side") {
+  const SpanTrace t = two_workers();
+  const MetricValue measured = metric_value(metric(MetricKind::Latency, {}), Side::Measured, t, 50 * us);
+  CHECK_FALSE(measured.ok);
+  CHECK(measured.error == "a latency metric needs request spans, and the trace has none (events with \"cat\": \"request\", "
+                          "which vtrace's Trace.request() writes)");
+  const MetricValue simulated = metric_value(metric(MetricKind::Latency, {}), Side::Simulated, t, 50 * us);
+  CHECK(simulated.error == "a latency metric needs requests, and the scenario has none (workload.requests)");
+  const MetricValue other = metric_value(metric(MetricKind::Latency, {"", "", "grpc", ""}), Side::Measured, five_requests(), 50 * us);
+  CHECK(other.error == "no request matches {span: grpc}");
+}

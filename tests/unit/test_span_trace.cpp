@@ -79,3 +79,18 @@ TEST_CASE("malformed program traces are refused with the file, the event and wha
   path = write(cpu, R"("otherData": {"format": "spans", "switch_interval_s": "fast"})");
   CHECK(error_of(path).find("otherData needs switch_interval_s, noise") != std::string::npos);
 }
+
+TEST_CASE("a program trace's request events are its requests, apart from its spans, and need no GIL run") {
+  const std::string request =
+      R"({"ph": "X", "cat": "request", "name": "http", "ts": 5000, "dur": 10500, "args": {"process": "client", "thread": "load"}})";
+  const SpanTrace t = read_span_trace(write(span("w", "handle", 5000, 10000) + "," + request));
+  REQUIRE(t.requests.size() == 1);
+  CHECK(t.spans.size() == 1);
+  CHECK(t.requests[0].name == "http");
+  CHECK(t.requests[0].process == "client");
+  CHECK(t.requests[0].start == doctest::Approx(5e-3).epsilon(1e-12));
+  CHECK(t.requests[0].end == doctest::Approx(15.5e-3).epsilon(1e-12));
+  const std::string path = write(span("w", "handle", 0, 1000) + "," +
+                                 R"({"ph": "X", "cat": "request", "name": "", "ts": 0, "dur": 1, "args": {"process": "c", "thread": "l"}})");
+  CHECK(error_of(path) == path + ": error: not a valid program trace: traceEvents[1]: a request without a name");
+}

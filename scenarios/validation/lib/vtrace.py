@@ -10,6 +10,7 @@ they measure and to write it in gilsim's trace format (docs/trace-format.md, "Pr
     with trace.span("echo"):                    # one span of the current thread
         sock.send(b"x"); sock.recv(1)
     trace.cpu(iterations)                       # a CPU-bound loop, with its GIL runs
+    trace.request("http", sent, replied)        # one request's latency (a load generator's)
     trace.finish()                              # after every thread and child has ended
     trace.write()
 
@@ -241,6 +242,12 @@ class Span:
         self.trace.spans.append((self.trace.process, threading.current_thread().name, self.name, self.begin, now()))
 
 
+def nearest_rank(ordered, p):
+    """The smallest of the sorted values that a share p of them do not exceed, as gilsim's request
+    summary and latency metrics compute percentiles (0.99 x 100 is 99.00000000000001 in binary)."""
+    return ordered[max(0, math.ceil(p * len(ordered) - 1e-9) - 1)]
+
+
 class Trace:
     """Spans and GIL runs of one run of a program, written as one trace file."""
 
@@ -248,6 +255,7 @@ class Trace:
         self.case, self.args, self.process = case, args, process
         self.path = getattr(args, "trace", None)
         self.spans, self.runs, self.work, self.threads = [], [], {}, {}
+        self.requests = []  # (process, thread, source, sent ns, replied ns)
         self.t0 = None
         # From here, so that the program's own measurements before the run (otherData.work) are
         # as quiet as the run itself.
@@ -259,7 +267,7 @@ class Trace:
         self.cpu_unit_ns = calibrate_cpu()
 
     def __getstate__(self):  # children get an empty trace (spawn pickles it), never re-calibrated
-        state = dict(self.__dict__, spans=[], runs=[], threads={}, noise=None)
+        state = dict(self.__dict__, spans=[], runs=[], requests=[], threads={}, noise=None)
         return state
 
     # -- recording
@@ -272,6 +280,12 @@ class Trace:
 
     def add(self, name, begin, end, thread=None):
         self.spans.append((self.process, thread or threading.current_thread().name, name, begin, end))
+
+    def request(self, source, begin, end, thread=None, process=None):
+        """One request of `source`, from its arrival (the client's send) to its completion (the
+        reply read), in perf_counter_ns: what latency metrics read. `process` and `thread` name
+        where it was measured (a load generator's times, handed to the parent)."""
+        self.requests.append((process or self.process, thread or threading.current_thread().name, source, begin, end))
 
     def cpu(self, n, name="cpu", stop=None):
         """n iterations of the countdown (or until stop is set, with n = math.inf) as one span,
@@ -313,7 +327,7 @@ class Trace:
     def child(self, process):
         """Call first thing in a child process: it records its own spans under this name."""
         self.process = process
-        self.spans, self.runs, self.threads = [], [], {"MainThread": _schedstat()}
+        self.spans, self.runs, self.requests, self.threads = [], [], [], {"MainThread": _schedstat()}
 
     def save_part(self):
         """Call last thing in a child process: leaves its spans for the parent's write()."""
@@ -322,7 +336,7 @@ class Trace:
         after = _schedstat()
         before = self.threads.get("MainThread", (0, 0))
         self.threads["MainThread"] = (after[0] - before[0], after[1] - before[1])
-        part = {"spans": self.spans, "runs": self.runs,
+        part = {"spans": self.spans, "runs": self.runs, "requests": self.requests,
                 "threads": {f"{self.process}/{k}": v for k, v in self.threads.items()}}
         with open(f"{self.path}.part.{os.getpid()}", "w", encoding="utf-8") as f:
             json.dump(part, f)
@@ -348,6 +362,7 @@ class Trace:
                 data = json.load(f)
             self.spans += [tuple(s) for s in data["spans"]]
             self.runs += [tuple(r) for r in data["runs"]]
+            self.requests += [tuple(r) for r in data.get("requests", [])]
             threads.update({k: tuple(v) for k, v in data["threads"].items()})
             os.unlink(part)
         if not self.path:
@@ -370,7 +385,7 @@ class Trace:
 
     def _events(self):
         tracks = {}
-        for process, thread, *_ in self.spans + [(r[0], r[1]) for r in self.runs]:
+        for process, thread, *_ in self.spans + self.requests + [(r[0], r[1]) for r in self.runs]:
             tracks.setdefault((process, thread), None)
         processes = sorted({p for p, _ in tracks}, key=lambda p: (p != "main", p))
         pid = {p: i + 1 for i, p in enumerate(processes)}
@@ -387,6 +402,9 @@ class Trace:
         for p, t, name, b, e in sorted(self.spans, key=lambda s: (s[3], s[4])):
             body.append(f'{{"ph":"X","cat":"span","name":{json.dumps(name)},"pid":{pid[p]},"tid":{STEP_TID + tid[(p, t)]},'
                         f'"ts":{us(b)},"dur":{(e - b) / 1000:.3f},"args":{{"process":{json.dumps(p)},"thread":{json.dumps(t)}}}}}')
+        for p, t, name, b, e in sorted(self.requests, key=lambda s: (s[3], s[4])):
+            body.append(f'{{"ph":"X","cat":"request","name":{json.dumps(name)},"pid":{pid[p]},"tid":{STEP_TID + tid[(p, t)]},'
+                        f'"ts":{us(b)},"dur":{(e - b) / 1000:.3f},"args":{{"process":{json.dumps(p)},"thread":{json.dumps(t)}}}}}')
         for p, t, b, e in sorted(self.runs, key=lambda r: (r[2], r[3])):
             body.append(f'{{"ph":"X","cat":"state","name":"python","pid":{pid[p]},"tid":{tid[(p, t)]},'
                         f'"ts":{us(b)},"dur":{(e - b) / 1000:.3f},"args":{{"process":{json.dumps(p)},"thread":{json.dumps(t)}}}}}')
@@ -398,4 +416,11 @@ class Trace:
             by_name.setdefault(f"{p}/{t} {name}", []).append((e - b) / 1e6)
         for key, values in sorted(by_name.items()):
             print(f"{key}: {len(values)} span(s), median {statistics.median(values):.3f} ms, total {sum(values):.1f} ms")
+        latencies = {}
+        for p, t, name, b, e in self.requests:
+            latencies.setdefault(f"{p}/{t} {name}", []).append((e - b) / 1e6)
+        for key, values in sorted(latencies.items()):
+            values.sort()
+            print(f"{key}: {len(values)} request(s), p50 {nearest_rank(values, 0.5):.3f} ms, "
+                  f"p99 {nearest_rank(values, 0.99):.3f} ms")
         print(f"noise: {self.noise}")
