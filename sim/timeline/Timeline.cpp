@@ -7,6 +7,7 @@ namespace gilsim {
 void Timeline::prepare_totals() {
   state_seconds.assign(threads.size(), {});
   python_seconds.assign(processes.size(), 0);
+  process_handovers.assign(processes.size(), {});
   core_occupancy.assign(static_cast<std::size_t>(std::max(cores, 0)), {});
 }
 
@@ -34,6 +35,7 @@ void Timeline::drop_processes(const std::vector<bool>& dropped) {
   for (ThreadInfo& t : threads) t.process = process_index[t.process];
   compact(processes, process_index);
   compact(process_gil_switches, process_index);
+  compact(process_handovers, process_index);
   compact(python_seconds, process_index);
   compact(process_ready, process_index);
   compact(threads, thread_index);
@@ -45,6 +47,10 @@ void Timeline::drop_processes(const std::vector<bool>& dropped) {
   for (StateSpan& s : spans) s.thread = thread_index[s.thread];
   for (StepSpan& s : step_spans) s.thread = thread_index[s.thread];
   for (CoreSpan& s : core_spans) s.thread = thread_index[s.thread];
+  for (GilHandover& h : gil_handovers) {
+    h.from = thread_index[h.from];
+    h.to = thread_index[h.to];
+  }
 }
 
 void Timeline::add_span(const StateSpan& span) {
@@ -65,6 +71,12 @@ void Timeline::add_span(const StateSpan& span) {
 void Timeline::add_core_span(const CoreSpan& span) {
   busy_slot_seconds += span.end - span.start;
   if (keep_spans) core_spans.push_back(span);
+}
+
+void Timeline::add_handover(int process, const GilHandover& handover) {
+  HandoverCounts& counts = process_handovers[process];
+  ++(handover.forced ? counts.forced : counts.voluntary);
+  if (keep_spans) gil_handovers.push_back(handover);
 }
 
 void Timeline::set_core_load(int core, int running, double now) {

@@ -1,6 +1,7 @@
 // The differential suite of the two GIL engines (DESIGN.md section 4): the event-driven FastGil
 // must reproduce the literal ReferenceGil exactly, on every seed and validation scenario and on
-// randomized programs: the same spans, step spans, core spans and counters, times to 1 ns.
+// randomized programs: the same spans, step spans, core spans, GIL hand-overs (who, when, forced
+// or voluntary, the taker's wait) and counters, times to 1 ns.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -57,6 +58,11 @@ std::string fingerprint(const Timeline& t) {
     records.emplace_back(2, s.core, s.slot, s.start,
                          "core " + std::to_string(s.core) + " " + number(s.start) + " " + number(s.end) + " " +
                              std::to_string(s.slot) + " " + std::to_string(s.thread));
+  for (const GilHandover& h : t.gil_handovers)
+    records.emplace_back(3, h.to, 0, h.taken,
+                         "handover " + std::to_string(h.from) + " " + std::to_string(h.to) + " " +
+                             (h.forced ? "forced " : "voluntary ") + number(h.dropped) + " " + number(h.taken) + " " +
+                             number(h.waited));
   std::sort(records.begin(), records.end());
   std::vector<std::string> lines;
   for (const Record& r : records) lines.push_back(std::get<4>(r));
@@ -64,7 +70,8 @@ std::string fingerprint(const Timeline& t) {
     lines.push_back("thread " + std::to_string(i) + " " + std::to_string(t.gil_switches_in[i]) + " " +
                     number(t.finish_time[i]));
   for (std::size_t p = 0; p < t.processes.size(); ++p)
-    lines.push_back("process " + std::to_string(p) + " " + std::to_string(t.process_gil_switches[p]));
+    lines.push_back("process " + std::to_string(p) + " " + std::to_string(t.process_gil_switches[p]) + " " +
+                    std::to_string(t.process_handovers[p].forced) + " " + std::to_string(t.process_handovers[p].voluntary));
   lines.push_back("end " + number(t.end_time));
   std::string text;
   for (const std::string& line : lines) text += line + "\n";
