@@ -47,6 +47,7 @@ void Timeline::drop_processes(const std::vector<bool>& dropped) {
   for (StateSpan& s : spans) s.thread = thread_index[s.thread];
   for (StepSpan& s : step_spans) s.thread = thread_index[s.thread];
   for (CoreSpan& s : core_spans) s.thread = thread_index[s.thread];
+  for (TaskSpan& s : task_spans) s.thread = thread_index[s.thread];
   for (GilHandover& h : gil_handovers) {
     h.from = thread_index[h.from];
     h.to = thread_index[h.to];
@@ -71,6 +72,14 @@ void Timeline::add_span(const StateSpan& span) {
 void Timeline::add_core_span(const CoreSpan& span) {
   busy_slot_seconds += span.end - span.start;
   if (keep_spans) core_spans.push_back(span);
+}
+
+int Timeline::coroutine_name(const std::string& name) {
+  // A few coroutine kinds per scenario: a linear search.
+  const auto found = std::find(coroutine_names.begin(), coroutine_names.end(), name);
+  if (found != coroutine_names.end()) return static_cast<int>(found - coroutine_names.begin());
+  coroutine_names.push_back(name);
+  return static_cast<int>(coroutine_names.size()) - 1;
 }
 
 void Timeline::add_handover(int process, const GilHandover& handover) {

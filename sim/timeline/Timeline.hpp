@@ -57,6 +57,17 @@ struct CoreSpan {
   double end;
 };
 
+// An asyncio task of an event loop, from its creation with the loop (asyncio.run(gather(...)))
+// to its return; tasks that serve requests are RequestRecords instead.
+struct TaskSpan {
+  int thread;     // the loop's thread
+  int coroutine;  // index in Timeline::coroutine_names
+  int64_t index;  // among its coroutine's count
+  int64_t count;  // that count: the task is named name[index] when it is above 1
+  double start;
+  double end;
+};
+
 // Time a core spent with at least one busy hardware thread, and with all of them busy.
 struct CoreOccupancy {
   int running = 0;        // busy hardware threads now
@@ -97,6 +108,8 @@ struct Timeline {
   double busy_slot_seconds = 0;
   std::vector<CoreOccupancy> core_occupancy;  // per core
   std::vector<GilHandover> gil_handovers;     // every hand-over of every GIL, kept with the spans
+  std::vector<std::string> coroutine_names;   // indexed by TaskSpan::coroutine
+  std::vector<TaskSpan> task_spans;           // every asyncio task that serves no request, kept with the spans
 
   // Sizes the per-thread, per-process and per-core tables from threads, processes and cores.
   void prepare_totals();
@@ -105,6 +118,8 @@ struct Timeline {
   void drop_processes(const std::vector<bool>& dropped);
   void add_span(const StateSpan& span);
   void add_core_span(const CoreSpan& span);
+  // The index of a coroutine name in coroutine_names (added at its first use).
+  int coroutine_name(const std::string& name);
   // Counts a hand-over of `process`'s GIL (and keeps it with the spans).
   void add_handover(int process, const GilHandover& handover);
   // A core's number of busy hardware threads changed at `now`.

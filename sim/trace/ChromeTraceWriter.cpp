@@ -2,6 +2,7 @@
 
 #include "sim/trace/ChromeGilFlows.hpp"
 #include "sim/trace/ChromeRequestEvents.hpp"
+#include "sim/trace/ChromeTaskEvents.hpp"
 #include "sim/trace/ChromeTrackIds.hpp"
 #include "sim/trace/TraceEventWriter.hpp"
 
@@ -367,6 +368,7 @@ chrome::HandoverFlows write_chrome_trace(const Timeline& timeline, std::ostream&
   write_step_spans(timeline, events);
   write_core_spans(timeline, events);
   chrome::write_requests(timeline, events);
+  chrome::write_tasks(timeline, events);
   // Last, so that a trace near its size limit loses only its latest arrows: what follows them
   // is the closing bracket and otherData (its names escaped at worst, 6 bytes per byte).
   const std::size_t tail = 1024 + 6 * (timeline.scenario.size() + timeline.variant.size());

@@ -16,6 +16,7 @@ namespace gilsim {
 //    carries the process-scoped counters "GIL waiters" and "runnable";
 //  - pid 1000000 "machine": tid = core * 64 + slot + 1 per hardware thread, named "core N.slot"
 //    (cat "core");
+//  - each asyncio task that serves no request as an async slice of its process (ChromeTaskEvents.hpp);
 //  - each GIL hand-over as a flow arrow between two thread tracks (ChromeGilFlows.hpp).
 // Times are whole nanoseconds written as microseconds with three decimals. The output is
 // streamed and byte-identical for equal timelines, whatever the order of their spans. The

@@ -11,6 +11,7 @@
 
 #include "sim/trace/ChromeTraceWriter.hpp"
 #include "tests/sim/SimTestSupport.hpp"
+#include "tests/support/Tolerance.hpp"
 
 using namespace gilsim;
 using namespace gilsim::testing;
@@ -142,7 +143,7 @@ TEST_CASE("an I/O thread beside a CPU thread: voluntary at each blocking call, f
         // cpu re-entered take_gil() one wake-up latency after io took the GIL; io dropped it 100
         // us after taking it, and cpu ran one wake-up latency (the same, its own) after that:
         // it waited io's 100 us of Python.
-        CHECK(x.waited == doctest::Approx(100e-6).epsilon(1e-6));
+        CHECK_ABS(x.waited, 100e-6, 1e-9);
       }
     }
   }
