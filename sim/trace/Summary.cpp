@@ -60,8 +60,9 @@ Summary Summary::from_timeline(const Timeline& timeline) {
   s.pickling = timeline.pickling_seconds;
   s.transfer = timeline.transfer_seconds;
   for (std::size_t p = 0; p < timeline.processes.size(); ++p) {
-    s.processes.push_back({timeline.processes[p].name, timeline.process_gil_switches[p], timeline.python_seconds[p]});
-    if (p < timeline.process_handovers.size()) s.processes.back().handovers = timeline.process_handovers[p];
+    // A timeline built without prepare_totals() (a unit test's) has no hand-over counts.
+    const HandoverCounts handovers = p < timeline.process_handovers.size() ? timeline.process_handovers[p] : HandoverCounts{};
+    s.processes.push_back({timeline.processes[p].name, timeline.process_gil_switches[p], timeline.python_seconds[p], handovers});
     s.gil_switches += timeline.process_gil_switches[p];
   }
 
@@ -139,9 +140,9 @@ Summary Summary::from_json(const YAML::Node& node) {
   s.transfer = node["transfer_s"].as<double>();
   for (const auto& c : node["per_core"]) s.per_core.push_back({c["busy"].as<double>(), c["siblings_busy"].as<double>()});
   for (const auto& p : node["processes"]) {
-    s.processes.push_back({p["name"].as<std::string>(), p["gil_switches"].as<int64_t>(), p["python_s"].as<double>()});
-    if (const YAML::Node h = p["gil_handovers"])
-      s.processes.back().handovers = {h["forced"].as<int64_t>(), h["voluntary"].as<int64_t>()};
+    HandoverCounts handovers;  // absent from summaries written before hand-overs were counted
+    if (const YAML::Node h = p["gil_handovers"]) handovers = {h["forced"].as<int64_t>(), h["voluntary"].as<int64_t>()};
+    s.processes.push_back({p["name"].as<std::string>(), p["gil_switches"].as<int64_t>(), p["python_s"].as<double>(), handovers});
   }
   for (const auto& t : node["threads"]) {
     ThreadSummary ts;
