@@ -21,8 +21,8 @@
 #include "sim/trace/TimelineWindow.hpp"
 #include "sim/util/CheckedOutput.hpp"
 #include "sim/util/InputFile.hpp"
-#include "sim/util/Units.hpp"
 #include "sim/util/ScenarioError.hpp"
+#include "sim/util/Units.hpp"
 
 namespace po = boost::program_options;
 

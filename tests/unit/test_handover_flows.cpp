@@ -124,5 +124,10 @@ TEST_CASE("--trace-window keeps the hand-overs whose drop and take are both in t
   // A window that cuts the first between its drop (5 ms) and take (5.05 ms) leaves it out.
   Timeline cut = handover_timeline();
   keep_spans_in_window(cut, 0.00502, 0.010);
-  CHECK(cut.gil_handovers.size() == 1);
+  REQUIRE(cut.gil_handovers.size() == 1);
+  CHECK(cut.gil_handovers[0].dropped == 0.0075);
+  // ... and so does one that cuts it between its drop and its take at the end (5.02 ms < 5.05 ms).
+  Timeline cut_end = handover_timeline();
+  keep_spans_in_window(cut_end, 0, 0.00502);
+  CHECK(cut_end.gil_handovers.empty());
 }
