@@ -124,7 +124,7 @@ void FastGil::grant(int thread, double at) {
     close_epoch(at);
     last_holder_ = thread;
     ++switch_number_;
-    count_switch(thread);
+    count_switch(thread, at);
     epoch_start_ = at;
     epoch_requested_ = false;
     new_waiters_.move_all_to(old_waiters_);
@@ -136,6 +136,7 @@ void FastGil::grant(int thread, double at) {
     if (dropper.yields) {
       dropper.status = Status::Pending;
       pending_.push_back({switch_waiter_, at + dropper.wakeup_latency});
+      take_begins(switch_waiter_, at + dropper.wakeup_latency);  // its take_gil() call
     } else {
       dropper.status = Status::Released;
       resume_later(switch_waiter_);
@@ -278,6 +279,7 @@ void FastGil::wait_for_grant(int thread) {
 void FastGil::take(int thread) {
   ThreadSlot& s = slot(thread);
   const double now = clock_now();
+  take_begins(thread, now);
   advance(now);
   s.requested = false;
   if (!locked_) {
@@ -293,6 +295,7 @@ void FastGil::drop(int thread, bool final_release) {
   const double now = clock_now();
   advance(now);
   const bool forced = !final_release && drop_request_ && last_holder_ == thread;
+  dropped(thread, now, false);
   unlock_and_signal(now);
   ThreadSlot& s = slot(thread);
   s.status = Status::Outside;
@@ -318,6 +321,7 @@ void FastGil::yield(int thread) {
   const double now = clock_now();
   advance(now);
   const bool forced = drop_request_ && last_holder_ == thread;
+  dropped(thread, now, true);  // the eval breaker answering a drop request
   unlock_and_signal(now);
   ThreadSlot& s = slot(thread);
   s.status = Status::Outside;

@@ -14,9 +14,13 @@ double Gil::wakeup_latency(int thread) const {
   return config_.wakeup_latency + config_.tie_jitter * offset.uniform();
 }
 
-void Gil::count_switch(int thread) {
+void Gil::count_switch(int thread, double at) {
   ++timeline_.gil_switches_in[thread];
   ++timeline_.process_gil_switches[process_];
+  if (dropper_ < 0) return;  // the process's first take
+  const auto began = take_began_.find(thread);
+  const double waited = began == take_began_.end() ? 0 : at - began->second;
+  timeline_.add_handover(process_, {dropper_, thread, dropped_forced_, dropped_at_, at, waited});
 }
 
 Doorbell& Gil::doorbell(int thread) {

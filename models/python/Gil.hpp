@@ -46,8 +46,18 @@ class Gil {
   // The latency of a woken thread, plus its own offset below `tie_jitter` for the same reason:
   // a wake-up must not coincide with an I/O completion by the arithmetic of round numbers.
   double wakeup_latency(int thread) const;
-  // A take by `thread` after another holder: CPython's gil->switch_number.
-  void count_switch(int thread);
+  // A take by `thread` at `at` after another holder: CPython's gil->switch_number, and the
+  // hand-over from the thread that dropped the GIL last (none before the first take).
+  void count_switch(int thread, double at);
+  // take_gil() begins for `thread` at `at`: the wait a hand-over to it reports starts there.
+  void take_begins(int thread, double at) { take_began_[thread] = at; }
+  // drop_gil() by the holder `thread` at `at`; `forced` when its eval breaker answers a drop
+  // request (yield), not for a blocking call or an exit.
+  void dropped(int thread, double at, bool forced) {
+    dropper_ = thread;
+    dropped_at_ = at;
+    dropped_forced_ = forced;
+  }
   // What the holder waits on beside its bytecode job, so a drop request can reach it.
   Doorbell& doorbell(int thread);
   // The holder noticed a drop request at `noticed_at` (its request, or the start of its
@@ -72,6 +82,10 @@ class Gil {
 
  private:
   std::unordered_map<int, Doorbell> doorbells_;
+  std::unordered_map<int, double> take_began_;  // per thread: when its latest take_gil() began
+  int dropper_ = -1;  // the thread that dropped the GIL last (-1: never dropped)
+  double dropped_at_ = 0;
+  bool dropped_forced_ = false;
   double eval_breaker_at_ = -1;  // when the holder drops for the pending request (-1: not known)
 };
 

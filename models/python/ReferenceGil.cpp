@@ -27,6 +27,7 @@ void ReferenceGil::request_drop() {
 }
 
 void ReferenceGil::take(int thread) {
+  take_begins(thread, sg4::Engine::get_clock());
   // Actors run one at a time between simcalls, so the check and the take are atomic without the
   // mutex; it only guards the check-then-wait against a drop() signalling in between.
   if (!locked_) return take_locked(thread, false);
@@ -74,20 +75,23 @@ void ReferenceGil::take_locked(int thread, bool drop_requested) {
   if (last_holder_ != thread) {
     last_holder_ = thread;
     ++switch_number_;
-    count_switch(thread);
+    count_switch(thread, sg4::Engine::get_clock());
   }
   // FORCE_SWITCHING: release a dropper waiting for this switch (signalling nobody is a no-op).
   if (switch_waiters_ > 0) switch_cond_->notify_one();
   if (drop_requested) drop_request_ = false;  // RESET_GIL_DROP_REQUEST
 }
 
-void ReferenceGil::drop(int thread, bool final_release) {
+void ReferenceGil::drop(int thread, bool final_release) { release(thread, final_release, false); }
+
+void ReferenceGil::release(int thread, bool final_release, bool on_request) {
   // Under the EEVDF scheduler a waiter tells the OS it blocks (a simcall) between its check and
   // its wait, with the mutex held: the unlock and the signal take the mutex, as CPython's do,
   // so that the signal cannot fall in between.
   std::unique_lock<sg4::Mutex> guard(*mutex_, std::defer_lock);
   if (machine_.scheduled()) guard.lock();
   locked_ = false;
+  dropped(thread, sg4::Engine::get_clock(), on_request);
   forget_eval_breaker();
   if (cond_waiters_ > 0) {
     signaller_ = thread;
@@ -109,7 +113,7 @@ void ReferenceGil::drop(int thread, bool final_release) {
 }
 
 void ReferenceGil::yield(int thread) {
-  drop(thread, false);
+  release(thread, false, true);
   take(thread);
 }
 

@@ -32,6 +32,8 @@ class ReferenceGil final : public Gil {
   // with the work `left` when a drop request stopped it at an eval-breaker check.
   bool run_bytecode(int thread, double work, double& left);
   void request_drop();
+  // drop_gil(); `on_request`: the eval breaker answering a drop request (a forced hand-over).
+  void release(int thread, bool final_release, bool on_request);
   void take_locked(int thread, bool drop_requested);
 
   simgrid::s4u::MutexPtr mutex_;

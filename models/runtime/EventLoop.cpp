@@ -32,6 +32,7 @@ EventLoop::EventLoop(ThreadContext& thread, const AsyncioStep& step) : thread_(t
 // A task handling a request is created with the loop and starts when its request arrives, as
 // if the server's accept callback had created it then (asyncio.start_server).
 void EventLoop::run() {
+  created_ = sg4::Engine::get_clock();
   for (std::size_t task = 0; task < tasks_.size(); ++task) {
     const int id = static_cast<int>(task);
     const std::string& source = tasks_[task].coroutine->requests;
@@ -208,6 +209,10 @@ bool EventLoop::get(int id, AsyncioQueue& queue) {
 void EventLoop::finish(int id) {
   Task& task = tasks_[id];
   task.done = true;
+  Timeline& timeline = thread_.timeline();
+  if (timeline.keep_spans && !requests_.tracks(id))  // a request's task is its RequestRecord
+    timeline.task_spans.push_back({thread_.id(), timeline.coroutine_name(task.coroutine->name), task.index,
+                                   task.coroutine->count, created_, sg4::Engine::get_clock()});
   for (const std::string& name : WorkloadLayout::channels_put_by(task.coroutine->program))
     if (auto q = queues_.find(name); q != queues_.end())
       for (int woken : q->second.producer_returned()) make_ready(woken);

@@ -91,6 +91,7 @@ class EventLoop {
   ProcessPoolExecutor* pool_ = nullptr;     // the thread's ProcessPoolExecutor
   CompletionQueue* completions_ = nullptr;  // ... which wakes the loop when a call is done
   int64_t offloaded_ = 0;                   // tasks waiting for an executor's result
+  double created_ = 0;                      // when run() created the tasks (asyncio.gather)
   int lag_entry_ = -1;                      // the thread's entry of Timeline::loop_lags, once known
 };
 

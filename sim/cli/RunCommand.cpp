@@ -22,7 +22,9 @@
 #include "sim/trace/SvgWriter.hpp"
 #include "sim/trace/TimelineWindow.hpp"
 #include "sim/util/CheckedOutput.hpp"
+#include "sim/util/InputFile.hpp"
 #include "sim/util/ScenarioError.hpp"
+#include "sim/util/Units.hpp"
 
 namespace po = boost::program_options;
 
@@ -138,8 +140,14 @@ std::string simulate_variant(Scenario scenario, const RunOptions& o, bool many) 
                       [&](std::ostream& out) { write_latency_histogram_svg(timeline, out); });
   if (!o.trace.empty()) {
     if (o.trace_window.set) keep_spans_in_window(timeline, o.trace_window.start, o.trace_window.end);
-    write_output_file(variant_output_path(o.trace, scenario.variant, many),
-                      [&](std::ostream& out) { write_chrome_trace(timeline, out); }, kMaxTraceBytes, kTraceTooLarge);
+    const std::string path = variant_output_path(o.trace, scenario.variant, many);
+    chrome::HandoverFlows flows;
+    write_output_file(path, [&](std::ostream& out) { flows = write_chrome_trace(timeline, out, kMaxTraceBytes); },
+                      kMaxTraceBytes, kTraceTooLarge);
+    if (flows.left_out > 0)
+      std::cerr << path << ": warning: the GIL hand-over arrows from " << format_duration(flows.left_out_from) << " on ("
+                << flows.left_out << " of " << flows.written + flows.left_out << ") are left out, to keep the trace under "
+                << describe_bytes(kMaxTraceBytes) << "; " << kTraceTooLarge << "\n";
   }
   return std::to_string(json.str().size()) + "\n" + json.str() + panel;
 }

@@ -7,6 +7,7 @@ namespace gilsim {
 void Timeline::prepare_totals() {
   state_seconds.assign(threads.size(), {});
   python_seconds.assign(processes.size(), 0);
+  process_handovers.assign(processes.size(), {});
   core_occupancy.assign(static_cast<std::size_t>(std::max(cores, 0)), {});
 }
 
@@ -34,6 +35,7 @@ void Timeline::drop_processes(const std::vector<bool>& dropped) {
   for (ThreadInfo& t : threads) t.process = process_index[t.process];
   compact(processes, process_index);
   compact(process_gil_switches, process_index);
+  compact(process_handovers, process_index);
   compact(python_seconds, process_index);
   compact(process_ready, process_index);
   compact(threads, thread_index);
@@ -45,6 +47,11 @@ void Timeline::drop_processes(const std::vector<bool>& dropped) {
   for (StateSpan& s : spans) s.thread = thread_index[s.thread];
   for (StepSpan& s : step_spans) s.thread = thread_index[s.thread];
   for (CoreSpan& s : core_spans) s.thread = thread_index[s.thread];
+  for (TaskSpan& s : task_spans) s.thread = thread_index[s.thread];
+  for (GilHandover& h : gil_handovers) {
+    h.from = thread_index[h.from];
+    h.to = thread_index[h.to];
+  }
 }
 
 void Timeline::add_span(const StateSpan& span) {
@@ -65,6 +72,20 @@ void Timeline::add_span(const StateSpan& span) {
 void Timeline::add_core_span(const CoreSpan& span) {
   busy_slot_seconds += span.end - span.start;
   if (keep_spans) core_spans.push_back(span);
+}
+
+int Timeline::coroutine_name(const std::string& name) {
+  // A few coroutine kinds per scenario: a linear search.
+  const auto found = std::find(coroutine_names.begin(), coroutine_names.end(), name);
+  if (found != coroutine_names.end()) return static_cast<int>(found - coroutine_names.begin());
+  coroutine_names.push_back(name);
+  return static_cast<int>(coroutine_names.size()) - 1;
+}
+
+void Timeline::add_handover(int process, const GilHandover& handover) {
+  HandoverCounts& counts = process_handovers[process];
+  ++(handover.forced ? counts.forced : counts.voluntary);
+  if (keep_spans) gil_handovers.push_back(handover);
 }
 
 void Timeline::set_core_load(int core, int running, double now) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/timeline/GilHandovers.hpp"
 #include "sim/timeline/LoopLag.hpp"
 #include "sim/timeline/Requests.hpp"
 #include "sim/timeline/ThreadStates.hpp"
@@ -57,6 +58,17 @@ struct CoreSpan {
   double end;
 };
 
+// An asyncio task of an event loop, from its creation with the loop (asyncio.run(gather(...)))
+// to its return; tasks that serve requests are RequestRecords instead.
+struct TaskSpan {
+  int thread;     // the loop's thread
+  int coroutine;  // index in Timeline::coroutine_names
+  int64_t index;  // among its coroutine's count
+  int64_t count;  // that count: the task is named name[index] when it is above 1
+  double start;
+  double end;
+};
+
 // Time a core spent with at least one busy hardware thread, and with all of them busy.
 struct CoreOccupancy {
   int running = 0;        // busy hardware threads now
@@ -79,6 +91,7 @@ struct Timeline {
   std::vector<CoreSpan> core_spans;
   std::vector<int64_t> gil_switches_in;        // per thread: times it took the GIL from another
   std::vector<int64_t> process_gil_switches;   // per process: CPython's gil->switch_number
+  std::vector<HandoverCounts> process_handovers;  // per process: its GIL hand-overs, forced or voluntary
   std::vector<double> solo_seconds;            // per thread: its work run alone on one core
   std::vector<double> finish_time;             // per thread
   double end_time = 0;                         // when the last activity ended (joins included)
@@ -98,6 +111,9 @@ struct Timeline {
   double transfer_seconds = 0;  // blocked time in those steps
   double busy_slot_seconds = 0;
   std::vector<CoreOccupancy> core_occupancy;  // per core
+  std::vector<GilHandover> gil_handovers;     // every hand-over of every GIL, kept with the spans
+  std::vector<std::string> coroutine_names;   // indexed by TaskSpan::coroutine
+  std::vector<TaskSpan> task_spans;           // every asyncio task that serves no request, kept with the spans
 
   // Sizes the per-thread, per-process and per-core tables from threads, processes and cores.
   void prepare_totals();
@@ -106,6 +122,10 @@ struct Timeline {
   void drop_processes(const std::vector<bool>& dropped);
   void add_span(const StateSpan& span);
   void add_core_span(const CoreSpan& span);
+  // The index of a coroutine name in coroutine_names (added at its first use).
+  int coroutine_name(const std::string& name);
+  // Counts a hand-over of `process`'s GIL (and keeps it with the spans).
+  void add_handover(int process, const GilHandover& handover);
   // A core's number of busy hardware threads changed at `now`.
   void set_core_load(int core, int running, double now);
 };

@@ -1,6 +1,9 @@
 #include "sim/trace/ChromeTraceWriter.hpp"
 
+#include "sim/trace/ChromeGilFlows.hpp"
 #include "sim/trace/ChromeRequestEvents.hpp"
+#include "sim/trace/ChromeTaskEvents.hpp"
+#include "sim/trace/ChromeTrackIds.hpp"
 #include "sim/trace/TraceEventWriter.hpp"
 
 
@@ -18,6 +21,8 @@ namespace gilsim {
 namespace {
 
 using chrome::EventWriter;
+using chrome::process_pid;
+using chrome::thread_tid;
 using chrome::to_ns;
 using chrome::valid_times;
 using chrome::write_double;
@@ -35,8 +40,6 @@ constexpr int kSlotsPerCore = 64;
 
 using SpanIter = std::vector<size_t>::const_iterator;
 
-int process_pid(int process) { return process + 1; }
-int64_t thread_tid(int thread) { return int64_t{thread} + 1; }
 int64_t gil_tid(int process) { return kGilTidBase + process; }
 int64_t step_tid(int thread) { return kStepTidBase + thread + 1; }
 int64_t core_tid(int core, int slot) { return int64_t{core} * kSlotsPerCore + slot + 1; }
@@ -337,7 +340,7 @@ void write_core_spans(const Timeline& timeline, EventWriter& events) {
   }
 }
 
-void write_other_data(const Timeline& timeline, std::ostream& out) {
+void write_other_data(const Timeline& timeline, const chrome::HandoverFlows& flows, std::ostream& out) {
   out << "\"otherData\":{\"source\":\"simulated\",\"scenario\":";
   write_json_string(out, timeline.scenario);
   out << ",\"variant\":";
@@ -348,12 +351,16 @@ void write_other_data(const Timeline& timeline, std::ostream& out) {
   write_int(out, timeline.smt);
   out << ",\"switch_interval_s\":";
   write_double(out, timeline.switch_interval);
-  out.put('}');
+  out << ",\"gil_handover_flows\":{\"written\":";
+  write_int(out, flows.written);
+  out << ",\"left_out\":";
+  write_int(out, flows.left_out);
+  out << "}}";
 }
 
 }  // namespace
 
-void write_chrome_trace(const Timeline& timeline, std::ostream& out) {
+chrome::HandoverFlows write_chrome_trace(const Timeline& timeline, std::ostream& out, std::size_t max_bytes) {
   out << "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[";
   EventWriter events(out);
   write_metadata(timeline, core_tracks(timeline), events);
@@ -361,9 +368,15 @@ void write_chrome_trace(const Timeline& timeline, std::ostream& out) {
   write_step_spans(timeline, events);
   write_core_spans(timeline, events);
   chrome::write_requests(timeline, events);
+  chrome::write_tasks(timeline, events);
+  // Last, so that a trace near its size limit loses only its latest arrows: what follows them
+  // is the closing bracket and otherData (its names escaped at worst, 6 bytes per byte).
+  const std::size_t tail = 1024 + 6 * (timeline.scenario.size() + timeline.variant.size());
+  const chrome::HandoverFlows flows = chrome::write_handover_flows(timeline, events, out, max_bytes, tail);
   out << "\n],\n";
-  write_other_data(timeline, out);
+  write_other_data(timeline, flows, out);
   out << "}\n";
+  return flows;
 }
 
 }  // namespace gilsim

@@ -60,7 +60,9 @@ Summary Summary::from_timeline(const Timeline& timeline) {
   s.pickling = timeline.pickling_seconds;
   s.transfer = timeline.transfer_seconds;
   for (std::size_t p = 0; p < timeline.processes.size(); ++p) {
-    s.processes.push_back({timeline.processes[p].name, timeline.process_gil_switches[p], timeline.python_seconds[p]});
+    // A timeline built without prepare_totals() (a unit test's) has no hand-over counts.
+    const HandoverCounts handovers = p < timeline.process_handovers.size() ? timeline.process_handovers[p] : HandoverCounts{};
+    s.processes.push_back({timeline.processes[p].name, timeline.process_gil_switches[p], timeline.python_seconds[p], handovers});
     s.gil_switches += timeline.process_gil_switches[p];
   }
 
@@ -100,7 +102,9 @@ void Summary::write_json(std::ostream& out, int indent) const {
   for (std::size_t p = 0; p < processes.size(); ++p)
     out << (p ? ",\n" : "\n") << pad << "    {\"name\": " << json::quote(processes[p].name)
         << ", \"gil_switches\": " << processes[p].gil_switches
-        << ", \"python_s\": " << json::seconds(processes[p].python) << "}";
+        << ", \"python_s\": " << json::seconds(processes[p].python)
+        << ", \"gil_handovers\": {\"forced\": " << processes[p].handovers.forced
+        << ", \"voluntary\": " << processes[p].handovers.voluntary << "}}";
   out << "\n" << pad << "  ],\n";
   out << pad << "  \"threads\": [";
   for (std::size_t i = 0; i < threads.size(); ++i) {
@@ -141,8 +145,11 @@ Summary Summary::from_json(const YAML::Node& node) {
   s.pickling = node["pickling_s"].as<double>();
   s.transfer = node["transfer_s"].as<double>();
   for (const auto& c : node["per_core"]) s.per_core.push_back({c["busy"].as<double>(), c["siblings_busy"].as<double>()});
-  for (const auto& p : node["processes"])
-    s.processes.push_back({p["name"].as<std::string>(), p["gil_switches"].as<int64_t>(), p["python_s"].as<double>()});
+  for (const auto& p : node["processes"]) {
+    HandoverCounts handovers;  // absent from summaries written before hand-overs were counted
+    if (const YAML::Node h = p["gil_handovers"]) handovers = {h["forced"].as<int64_t>(), h["voluntary"].as<int64_t>()};
+    s.processes.push_back({p["name"].as<std::string>(), p["gil_switches"].as<int64_t>(), p["python_s"].as<double>(), handovers});
+  }
   for (const auto& t : node["threads"]) {
     ThreadSummary ts;
     ts.process = t["process"].as<std::string>();

@@ -32,6 +32,7 @@ struct ProcessSummary {
   // Thread-seconds of Python in the process. With one GIL, / makespan is the share of the run
   // the GIL was held running Python; without one (free-threaded) it may exceed the makespan.
   double python = 0;
+  HandoverCounts handovers;  // its GIL's hand-overs by kind (sim/timeline/GilHandovers.hpp)
 };
 
 // The version of the --json summary's layout (README "Outputs"): 2 has snake_case keys only

@@ -37,6 +37,12 @@ class CheckedFileBuffer : public std::streambuf {
     return traits_type::not_eof(c);
   }
 
+  // tellp(): the bytes written so far, flushed or not, so that a writer can keep within max_bytes.
+  pos_type seekoff(off_type offset, std::ios_base::seekdir dir, std::ios_base::openmode which) override {
+    if (offset != 0 || dir != std::ios_base::cur || !(which & std::ios_base::out)) return pos_type(off_type(-1));
+    return pos_type(static_cast<off_type>(written_ + static_cast<std::size_t>(pptr() - pbase())));
+  }
+
   int sync() override {
     if (!error_.empty()) return -1;
     const std::size_t pending = static_cast<std::size_t>(pptr() - pbase());

@@ -1,6 +1,7 @@
 // The differential suite of the two GIL engines (DESIGN.md section 4): the event-driven FastGil
 // must reproduce the literal ReferenceGil exactly, on every seed and validation scenario and on
-// randomized programs: the same spans, step spans, core spans and counters, times to 1 ns.
+// randomized programs: the same spans, step spans, core spans, GIL hand-overs (who, when, forced
+// or voluntary, the taker's wait) and counters, times to 1 ns.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -65,6 +66,11 @@ std::string fingerprint(const Timeline& t) {
     for (double part : r.parts) text += " " + number(part);
     records.emplace_back(3, r.source, 0, r.arrival, text);
   }
+  for (const GilHandover& h : t.gil_handovers)
+    records.emplace_back(4, h.to, 0, h.taken,
+                         "handover " + std::to_string(h.from) + " " + std::to_string(h.to) + " " +
+                             (h.forced ? "forced " : "voluntary ") + number(h.dropped) + " " + number(h.taken) + " " +
+                             number(h.waited));
   std::sort(records.begin(), records.end());
   std::vector<std::string> lines;
   for (const Record& r : records) lines.push_back(std::get<4>(r));
@@ -72,15 +78,10 @@ std::string fingerprint(const Timeline& t) {
     lines.push_back("thread " + std::to_string(i) + " " + std::to_string(t.gil_switches_in[i]) + " " +
                     number(t.finish_time[i]));
   for (std::size_t p = 0; p < t.processes.size(); ++p)
-    lines.push_back("process " + std::to_string(p) + " " + std::to_string(t.process_gil_switches[p]));
+    lines.push_back("process " + std::to_string(p) + " " + std::to_string(t.process_gil_switches[p]) + " " +
+                    std::to_string(t.process_handovers[p].forced) + " " + std::to_string(t.process_handovers[p].voluntary));
   lines.push_back("end " + number(t.end_time));
-  // Served requests (open and closed loops) and each event loop's lags.
-  for (const RequestRecord& r : t.requests) {
-    std::string line = "request " + std::to_string(r.source) + " " + std::to_string(r.index) + " " + number(r.arrival) +
-                       " " + number(r.start) + " " + number(r.end);
-    for (double part : r.parts) line += " " + number(part);
-    lines.push_back(line);
-  }
+  // Each event loop's lags (the served requests, open and closed loops, are records above).
   for (const LoopLagRecord& loop : t.loop_lags) {
     std::string line = "loop-lag " + loop.loop;
     for (double lag : loop.lags) line += " " + number(lag);

@@ -198,7 +198,8 @@ TEST_CASE("chrome trace is syntactically valid JSON in object form") {
   CHECK(JsonChecker(json).valid());
   CHECK(json.rfind("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[", 0) == 0);
   CHECK(json.find("\"otherData\":{\"source\":\"simulated\",\"scenario\":") != std::string::npos);
-  CHECK(json.find("\"variant\":\"py3.12\",\"cores\":2,\"smt\":2,\"switch_interval_s\":0.005}") !=
+  CHECK(json.find("\"variant\":\"py3.12\",\"cores\":2,\"smt\":2,\"switch_interval_s\":0.005,"
+                  "\"gil_handover_flows\":{\"written\":0,\"left_out\":0}}") !=
         std::string::npos);
 }
 
