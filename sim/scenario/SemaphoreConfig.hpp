@@ -3,7 +3,9 @@
 namespace gilsim {
 
 // Python costs of threading.Semaphore (Lib/threading.py: pure Python over Condition(Lock())),
-// run with the GIL held (README "Semaphores", where each default's source is given).
+// run with the GIL held (README "Semaphores"). The defaults are estimates for CPython 3.11 from
+// the length of the methods; a profile's calibration (semaphore_acquire, semaphore_release,
+// semaphore_wait: scripts/record.py measure semaphore) replaces them.
 struct SemaphoreConfig {
   // s: acquire() that finds the value above 0: the call, `with self._cond:`, the loop test, the
   // decrement and the with's exit.
