@@ -224,8 +224,8 @@ std::string random_semaphore_pool(uint64_t seed) {
   y << "name: semaphores-" << seed << "\n";
   y << "machine: {cores: " << pick(1, 4) << "}\n";
   y << "runtime:\n  python: \"" << (pick(0, 1) ? "3.13" : "3.11") << "\"\n  switch_interval: " << pick(1, 5)
-    << "ms\n  seed: " << seed << "\n  semaphores: {acquire: " << micros(0, 30) << ", release: " << micros(0, 30)
-    << ", wait: " << micros(0, 30) << "}\n  locks: {release_wake: " << micros(0, 3) << "}\n  gil: {wakeup_latency: "
+    << "ms\n  seed: " << seed << "\n  semaphores: {acquire: " << micros(0.01, 30) << ", release: " << micros(0.01, 30)
+    << ", wait: " << micros(0.01, 30) << "}\n  locks: {release_wake: " << micros(0.01, 3) << "}\n  gil: {wakeup_latency: "
     << micros(5, 60) << "}\n";
   y << "workload:\n  semaphores: [{name: s, value: " << pick(1, 4) << ", bounded: " << (pick(0, 1) ? "true" : "false")
     << "}]\n  processes:\n    - name: app\n      threads:\n";
