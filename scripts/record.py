@@ -156,6 +156,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import vtrace  # noqa: E402  (host facts, shared with the validation suite's programs)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import calibrate_calls  # noqa: E402  (per-call IPC and Pool costs, also runnable alone)
+from calibrate_start import stop_forkserver, trimmed_mean  # noqa: E402  (process start, a light module)
 
 PROG = "record.py"
 SCRIPT = os.path.abspath(__file__)
@@ -1996,19 +1997,6 @@ def read_child_result(process, instance, result_path):
     return {i: ThreadResult(*result) for i, result in message[1].items()}
 
 
-def stop_forkserver():
-    """Stops this interpreter's forkserver, so a run's first forkserver start pays for the server.
-
-    multiprocessing keeps one forkserver per interpreter, which a previous repetition (or the
-    pre-started processes) would otherwise have left running. Uses the method CPython's own
-    tests use; without it, later repetitions start with the server up.
-    """
-    from multiprocessing import forkserver
-    stop = getattr(forkserver._forkserver, "_stop", None)  # pylint: disable=protected-access
-    if stop is not None:
-        stop()
-
-
 class Children:
     """The child processes of a run with several process instances (or started processes)."""
 
@@ -2434,14 +2422,6 @@ def command_run(args, argv):
 # --------------------------------------------------------------------------------------------
 # `calibrate`
 
-def trimmed_mean(values, cut=0.1):
-    """Mean without the lowest and highest `cut` fraction: robust to a loaded machine."""
-    values = sorted(values)
-    k = int(len(values) * cut)
-    kept = values[k:len(values) - k] or values
-    return sum(kept) / len(kept)
-
-
 def timed_wait_lateness(samples):
     """Lateness (ns) of timed waits that time out, as the GIL's timed condition wait does."""
     lock = threading.Lock()
@@ -2527,47 +2507,21 @@ def measure_thread_start(samples):
     return trimmed_mean(values) / 1e9
 
 
-def probe_child(stamps, hold_s):
-    """A child's first and last lines; it lives hold_s so the parent is already in join()."""
-    stamps[0] = time.monotonic_ns()
-    time.sleep(hold_s)
-    stamps[1] = time.monotonic_ns()
-
-
-def probe_process(context, hold_s=0.02):
-    """(start, join) in ns: Process.start() to the child's first line; its last line to join()."""
-    stamps = context.RawArray("q", 2)
-    process = context.Process(target=probe_child, args=(stamps, hold_s))
-    start = time.monotonic_ns()
-    process.start()
-    process.join()
-    joined = time.monotonic_ns()
-    if process.exitcode != 0:
-        raise RunFailed(f"a {context.get_start_method()} probe process exited with {process.exitcode}")
-    return stamps[0] - start, joined - stamps[1]
-
-
 def measure_processes(quick):
-    """Mean start and join times (s) per start method, forkserver's first start separately.
+    """Mean start, start() call and join times (s) per start method, forkserver's first start
+    separately.
 
-    forkserver_first is a start that must bring the forkserver up: the server is stopped
-    before each such sample (as a fresh program would have none).
+    Measured by scripts/calibrate_start.py in an interpreter of its own: spawn and forkserver
+    children re-import the main module, which must be a small one (not this recorder) for the
+    figures to be the interpreter's own cost.
     """
-    counts = {"fork": 4 if quick else 10, "spawn": 2 if quick else 5, "forkserver": 2 if quick else 5}
-    starts, joins = {}, {}
-    for method in START_METHODS:
-        context = multiprocessing.get_context(method)
-        first = []
-        if method == "forkserver":
-            for _ in range(1 if quick else 3):
-                stop_forkserver()
-                first.append(probe_process(context))
-            starts["forkserver_first"] = trimmed_mean([s for s, _ in first]) / 1e9
-        samples = [probe_process(context) for _ in range(counts[method])]
-        starts[method] = trimmed_mean([s for s, _ in samples]) / 1e9
-        joins[method] = trimmed_mean([j for _, j in samples + first]) / 1e9
-    order = ("fork", "spawn", "forkserver_first", "forkserver")
-    return {m: starts[m] for m in order}, joins
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "calibrate_start.py")
+    command = [sys.executable, script, "--json"] + (["--quick"] if quick else [])
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RunFailed(f"{' '.join(command)} failed: {done.stderr.strip()}")
+    figures = json.loads(done.stdout)
+    return figures["start"], figures["call"], figures["join"]
 
 
 def pickle_payload(total_bytes, chunk=65536):
@@ -2964,7 +2918,7 @@ def command_calibrate(args):
     drop = 5e-6
     wakeup = max(0.0, (handover_overhead - slack - drop) / 2)
     thread_start = measure_thread_start(20 if quick else 200)
-    process_start, process_join = measure_processes(quick)
+    process_start, process_start_call, process_join = measure_processes(quick)
     pickle_rate, unpickle_rate = measure_pickle((4 if quick else 32) << 20, 3 if quick else 5)
     pipe_rate = measure_ipc("pipe", 16 if quick else 64, 1 << 20, 2 if quick else 5)
     queue_rate = measure_ipc("queue", 16 if quick else 64, 1 << 20, 2 if quick else 5)
@@ -3030,8 +2984,10 @@ def command_calibrate(args):
         f"  timed_wait_lateness: {fmt_duration(slack)}",
         f"  # Thread.start() to the first line of the thread's function, {trim}",
         f"  thread_start: {fmt_duration(thread_start)}",
-        f"  # Process.start() to the first line of the target; forkserver_first starts the forkserver too; {trim}",
+        f"  # Process.start() to the first line of the target, from a main module importing only multiprocessing (scripts/calibrate_start.py); forkserver_first starts the forkserver too; {trim}",
         "  process_start: {" + ", ".join(f"{m}: {fmt_duration(s)}" for m, s in process_start.items()) + "}",
+        f"  # the Process.start() call itself, the parent's share of the start (warm forkserver), {trim}",
+        "  process_start_call: {" + ", ".join(f"{m}: {fmt_duration(s)}" for m, s in process_start_call.items()) + "}",
         f"  # the target's last line to join() returning in the waiting parent, {trim}",
         "  process_join: {" + ", ".join(f"{m}: {fmt_duration(s)}" for m, s in process_join.items()) + "}",
         "  # pickle.dumps / pickle.loads of a list of distinct 64 KiB bytes objects (bytes of pickle per second)",

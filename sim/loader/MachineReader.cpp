@@ -33,8 +33,8 @@ std::string directory_of(const std::string& file) {
 }
 
 // The calibration measurements that map onto model parameters; the others are informational.
-// Process start is measured from Process.start() to the child's first line: the parent's share
-// keeps its default (it cannot be separated from Python) and the child gets the rest.
+// Process start is measured from Process.start() to the child's first line; the parent's share is
+// the start() call (process_start_call) when the profile has it, and the child gets the rest.
 void read_calibration(const ValueReader& values, const YAML::Node& node, HostDefaults& host) {
   if (!node.IsMap()) values.source.fail(node, "calibration", "expected a mapping of measurements");
   auto duration = [&](const YAML::Node& map, const std::string& key, const std::string& path, double& out) {
@@ -46,11 +46,22 @@ void read_calibration(const ValueReader& values, const YAML::Node& node, HostDef
     duration(start, "spawn", "calibration.process_start", spawn);
     duration(start, "forkserver_first", "calibration.process_start", server_first);
     duration(start, "forkserver", "calibration.process_start", server);
+    // process_start_call (scripts/calibrate_start.py) is the Process.start() call itself: the
+    // parent's share. Without it the parent keeps its default share (fork: all of it).
+    double fork_call = -1, spawn_call = -1, server_call = -1;
+    if (const YAML::Node call = node["process_start_call"]; call.IsDefined()) {
+      duration(call, "fork", "calibration.process_start_call", fork_call);
+      duration(call, "spawn", "calibration.process_start_call", spawn_call);
+      duration(call, "forkserver", "calibration.process_start_call", server_call);
+    }
+    auto split = [](double total, double call, double default_parent, double exit) {
+      const double parent = std::min(call >= 0 ? call : default_parent, total);
+      return StartCost{parent, total - parent, exit};
+    };
     ProcessCosts& p = host.processes;
-    if (fork >= 0) p.fork = {fork, 0, p.fork.exit};
-    if (spawn >= 0) p.spawn = {std::min(p.spawn.parent, spawn), spawn - std::min(p.spawn.parent, spawn), p.spawn.exit};
-    if (server >= 0)
-      p.forkserver = {std::min(p.forkserver.parent, server), server - std::min(p.forkserver.parent, server), p.forkserver.exit};
+    if (fork >= 0) p.fork = split(fork, fork_call, fork, p.fork.exit);
+    if (spawn >= 0) p.spawn = split(spawn, spawn_call, p.spawn.parent, p.spawn.exit);
+    if (server >= 0) p.forkserver = split(server, server_call, p.forkserver.parent, p.forkserver.exit);
     if (server_first >= 0 && server >= 0) p.forkserver_server = std::max(0.0, server_first - server);
   }
   if (const YAML::Node join = node["process_join"]; join.IsDefined()) {

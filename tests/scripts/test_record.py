@@ -1049,7 +1049,7 @@ class CalibrateTest(TempDirTest):
                     "gil.drop_latency", "gil.wakeup_latency", "calibration", "calibration.cpu_unit_ns",
                     "calibration.native_iterations_per_s", "calibration.gil_handover_period_overhead",
                     "calibration.timed_wait_lateness", "calibration.thread_start", "calibration.process_start",
-                    "calibration.process_join", "calibration.pickle_bytes_per_s",
+                    "calibration.process_start_call", "calibration.process_join", "calibration.pickle_bytes_per_s",
                     "calibration.unpickle_bytes_per_s", "calibration.pipe_bytes_per_s",
                     "calibration.queue_bytes_per_s", "calibration.pickle_overhead_bytes",
                     "calibration.pipe_buffer_bytes", "calibration.pipe_write_bytes_per_s",
