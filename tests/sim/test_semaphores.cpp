@@ -70,6 +70,8 @@ TEST_CASE("a releaser takes a threading.Semaphore back before its woken waiter r
   //    again at once: the value is 1, nobody took it. `other` wakes at 10.05 ms, finds 0 and waits
   //    again. At 20 ms `again` releases for good; `other` runs at 20.05 ms: 20.05 + 30 + 100 =
   //    150.05 ms.
+  //    (Negative control: a threading.Semaphore that handed the unit to its woken waiter, as the
+  //    asyncio variant below does, would give 10.05 + 30 + 100 = 140.05 ms.)
   CHECK(makespan(kFairness, "threads") == doctest::Approx(150.05e-3).epsilon(1e-9));
   //  asyncio: release() hands the unit to `other` (a done future), so `again`'s next acquire finds
   //    a waiter and queues behind it: `other` holds it 10-40 ms, then does its 100 ms: 140 ms.
