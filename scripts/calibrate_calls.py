@@ -88,8 +88,16 @@ def measure_pickle(quick):
     call_dumps, call_loads = pickle_time(b"", 2000 if quick else 20000, samples)
 
     def rates(size, calls):
-        dumps, loads = pickle_time(bytes(size), calls, samples)
-        return size / max(dumps - call_dumps, 1e-12), size / max(loads - call_loads, 1e-12)
+        # A payload's time less the empty call's is its bytes' cost. On a busy host a preempted
+        # empty-call sample can make the difference zero or negative, which would write a rate
+        # of 1e16 bytes/s: measure again, and refuse rather than write such a figure.
+        for _ in range(3):
+            dumps, loads = pickle_time(bytes(size), calls, samples)
+            if dumps > call_dumps and loads > call_loads:
+                return size / (dumps - call_dumps), size / (loads - call_loads)
+        raise SystemExit(f"calibrate: error: pickling {size} bytes measured no slower than pickling b'' "
+                         f"({dumps * 1e6:.3f} us vs {call_dumps * 1e6:.3f} us) three times: other processes "
+                         "disturb the measurement; calibrate on a quiet host")
 
     cached = rates(64 << 10, 200 if quick else 2000)
     large = rates(64 << 20, 2 if quick else 5)

@@ -7,16 +7,17 @@ scenario key `runtime.main_module` (README "Processes and IPC"):
 With spawn, every child re-imports the parent's main module before running its target
 (Lib/multiprocessing/spawn.py: prepare() -> _fixup_main_from_path() -> runpy.run_path(main_path,
 run_name="__mp_main__")): its imports and its top-level code. With forkserver the server imports
-it once (its preload), and each child forked from the server runs run_path again, its imports
-already loaded. A machine profile's process start is measured from a main module that imports
-only multiprocessing (scripts/calibrate_start.py); this measures the rest:
+it once (its preload: forkserver.py main() -> spawn.import_main_path), and a child forked from
+the server does not run it again (_fixup_main_from_path returns when __main__.__file__ is already
+the parent's main path); a fork child has its parent's. A machine profile's process start is
+measured from a main module that imports only multiprocessing (scripts/calibrate_start.py); this
+measures the rest:
 
 - import: run_path of PROGRAM in a fresh interpreter that has imported multiprocessing.spawn (as
   a spawn child has when it fixes up its main module): the spawn child's extra cost, and the
-  forkserver's once;
-- rerun: a second run_path in the same interpreter, the modules cached: a forkserver child's.
+  forkserver's once.
 
-Each is the median over --runs fresh interpreters (default 5), less the same figure for
+It is the median over --runs fresh interpreters (default 5), less the same figure for
 scripts/calibrate_start.py (measured alike, in the same run): the profile's process start
 already contains that main module's cost, and runpy's own first use (pkgutil). A figure below
 the baseline's prints as 0. PROGRAM's top level must be
@@ -41,24 +42,19 @@ path = sys.argv[1]
 sys.path.insert(0, __import__("os").path.dirname(path))
 t0 = time.perf_counter()
 runpy.run_path(path, run_name="__mp_main__")
-t1 = time.perf_counter()
-runpy.run_path(path, run_name="__mp_main__")
-t2 = time.perf_counter()
-print(json.dumps([t1 - t0, t2 - t1]))
+print(json.dumps(time.perf_counter() - t0))
 """
 
 
 def measure(program, runs, python):
-    """(import s, rerun s): medians over `runs` fresh interpreters."""
-    imports, reruns = [], []
+    """Import seconds: the median over `runs` fresh interpreters."""
+    imports = []
     for _ in range(runs):
         done = subprocess.run([python, "-c", PROBE, program], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise SystemExit(f"error: importing {program} as __mp_main__ failed:\n{done.stderr.strip()}")
-        first, second = json.loads(done.stdout.strip().splitlines()[-1])
-        imports.append(first)
-        reruns.append(second)
-    return statistics.median(imports), statistics.median(reruns)
+        imports.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return statistics.median(imports)
 
 
 def main():
@@ -72,13 +68,11 @@ def main():
     if not os.path.isfile(args.program):
         parser.error(f"{args.program}: no such file")
     program = os.path.abspath(args.program)
-    imported, rerun = measure(program, args.runs, args.python)
-    base_import, base_rerun = measure(BASELINE, args.runs, args.python)
-    print(f"# scripts/measure_main_module.py {args.program}: medians of {args.runs} fresh interpreters,"
-          f" {fmt_duration(imported)} and {fmt_duration(rerun)}, less calibrate_start.py's"
-          f" {fmt_duration(base_import)} and {fmt_duration(base_rerun)}")
-    print(f"runtime.main_module: {{import: {fmt_duration(max(0.0, imported - base_import))},"
-          f" rerun: {fmt_duration(max(0.0, rerun - base_rerun))}}}")
+    imported = measure(program, args.runs, args.python)
+    baseline = measure(BASELINE, args.runs, args.python)
+    print(f"# scripts/measure_main_module.py {args.program}: median of {args.runs} fresh interpreters,"
+          f" {fmt_duration(imported)}, less calibrate_start.py's {fmt_duration(baseline)}")
+    print(f"runtime.main_module: {{import: {fmt_duration(max(0.0, imported - baseline))}}}")
 
 
 if __name__ == "__main__":

@@ -125,6 +125,8 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
     const double exit = values.duration(n, "runtime.process_exit", true);
     runtime.processes.fork.exit = runtime.processes.spawn.exit = runtime.processes.forkserver.exit = exit;
   }
+  if (auto n = map.get("main_module"); n.IsDefined())
+    read_cost_section(values, n, "runtime.main_module", {{"import", &runtime.processes.main_module_import}});
   if (auto n = map.get("ipc"); n.IsDefined()) read_ipc(values, n, runtime.ipc);
   if (auto n = map.get("asyncio"); n.IsDefined())
     read_cost_section(values, n, "runtime.asyncio",

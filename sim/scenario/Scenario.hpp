@@ -56,6 +56,10 @@ struct ProcessCosts {
   StartCost spawn{5e-3, 135e-3, 10e-3};
   StartCost forkserver{2e-3, 38e-3, 1e-3};
   double forkserver_server = 25e-3;  // the server's own start, before the first forkserver start
+  // runtime.main_module.import: what the program's main module costs to run as __mp_main__ beyond
+  // the main module the start costs were measured with. A spawn child pays it, and the forkserver
+  // once (its preload); a forkserver child inherits the module, a fork child its parent's.
+  double main_module_import = 0;
   const StartCost& of(StartMethod method) const {
     return method == StartMethod::Fork ? fork : method == StartMethod::Spawn ? spawn : forkserver;
   }

@@ -1108,5 +1108,31 @@ class CalibrateTest(TempDirTest):
             self.assertEqual(machine["cores"], int(values["machine.cores"]))
 
 
+
+class PickleRateTest(unittest.TestCase):
+    """calibrate_calls.measure_pickle divides a payload's bytes by its time less an empty pickle's."""
+
+    def fake_times(self, sized):
+        """pickle_time stand-in: b'' takes 1 us to dump and load; other payloads `sized(size)`."""
+        def pickle_time(obj, calls, samples):
+            return (1e-6, 1e-6) if len(obj) == 0 else sized(len(obj))
+        return unittest.mock.patch.object(record.calibrate_calls, "pickle_time", pickle_time)
+
+    def test_rate_is_bytes_over_the_time_beyond_the_empty_call(self):
+        # Every payload takes 1 us + size / 2e9 to dump, 1 us + size / 4e9 to load: the rates are
+        # 2e9 and 4e9 whatever the size (65536 / (1us + 32.768us - 1us) = 2e9).
+        with self.fake_times(lambda size: (1e-6 + size / 2e9, 1e-6 + size / 4e9)):
+            p = record.calibrate_calls.measure_pickle(quick=True)
+        self.assertAlmostEqual(p["cached"][0] / 2e9, 1.0, places=9)
+        self.assertAlmostEqual(p["cached"][1] / 4e9, 1.0, places=9)
+
+    def test_a_payload_no_slower_than_the_empty_call_is_refused_not_written_as_1e16(self):
+        # A preempted empty-call sample (here 1 us) against a 64 KiB pickle measured at 0.9 us:
+        # the difference is negative. It used to write 65536 / 1e-12 = 6.6e16 bytes/s.
+        with self.fake_times(lambda size: (0.9e-6, 0.9e-6)), self.assertRaises(SystemExit) as refused:
+            record.calibrate_calls.measure_pickle(quick=True)
+        self.assertIn("no slower than pickling b''", str(refused.exception))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -198,6 +198,28 @@ TEST_CASE("a profile's per-call calibration sets the pickle calls, two pickling 
   CHECK_REL(old.runtime.ipc.unpickle_large_bandwidth, IpcConfig{}.unpickle_large_bandwidth, kRounding);  // default
 }
 
+TEST_CASE("a profile's process_start_call is the parent's share of a process start, the child gets the rest") {
+  const ProcessCosts& p = load_scenarios("tests/fixtures/uses_profile_per_call.yaml", {})[0].runtime.processes;
+  // spawn: 48 ms from Process.start() to the child's first line, of which the start() call took
+  // 2.1 ms: the child's share is 48 - 2.1 = 45.9 ms.
+  CHECK_REL(p.spawn.parent, 2.1e-3, kRounding);
+  CHECK_REL(p.spawn.child, 45.9e-3, kRounding);
+  // fork: 2.5 ms, the call 700 us: the child 1.8 ms (it is no longer all the parent's, as below).
+  CHECK_REL(p.fork.parent, 700e-6, kRounding);
+  CHECK_REL(p.fork.child, 1.8e-3, kRounding);
+  // forkserver: 13 - 2.2 = 10.8 ms; the server's own start is the first start less a warm one:
+  // 47 - 13 = 34 ms.
+  CHECK_REL(p.forkserver.parent, 2.2e-3, kRounding);
+  CHECK_REL(p.forkserver.child, 10.8e-3, kRounding);
+  CHECK_REL(p.forkserver_server, 34e-3, kRounding);
+  // Negative control: a profile without process_start_call (uses_profile.yaml) leaves spawn's
+  // parent its 5 ms default and gives fork's whole start to the parent.
+  const ProcessCosts& old = load_scenarios("tests/fixtures/uses_profile.yaml", {})[0].runtime.processes;
+  CHECK_REL(old.spawn.parent, 5e-3, kRounding);
+  CHECK_REL(old.fork.parent, 2e-3, kRounding);
+  CHECK(old.fork.child == 0);
+}
+
 TEST_CASE("runtime.ipc and runtime.mp_pool set per-call and per-task costs over the profile's") {
   const Scenario s = load_scenarios(
       "tests/fixtures/uses_profile_per_call.yaml",
