@@ -63,7 +63,7 @@ TEST_CASE("asyncio.Semaphore(2): 8 tasks' awaited 10 ms I/O calls run two at a t
         doctest::Approx(10.144e-3).epsilon(1e-9));
 }
 
-TEST_CASE("a releaser takes a threading.Semaphore back before its woken waiter runs; asyncio.Semaphore hands it over") {
+TEST_CASE("a releaser takes a threading.Semaphore back before its woken waiter runs, where an asyncio.Semaphore hands it over") {
   // `again` holds Semaphore(1) around 10 ms of I/O twice in a row; `other` asks for it at about
   // 1 ms, then holds it around 30 ms of I/O and does 100 ms of I/O after it. No Python costs.
   //  threads: at 10 ms `again` releases (waking `other`, which runs 50 us later) and acquires
