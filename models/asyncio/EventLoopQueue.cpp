@@ -18,15 +18,15 @@ void EventLoopQueue::release_due(double now) {
     const bool timer_due = !timers_.empty() && timers_.top().when <= now;
     if (!event_due && !timer_due) return;
     Heap& first = event_due && (!timer_due || timers_.top() > events_.top()) ? events_ : timers_;
-    ready_.push_back(first.top().task);
+    ready_.push_back({first.top().task, first.top().when});
     first.pop();
   }
 }
 
-int EventLoopQueue::pop_ready() {
-  const int task = ready_.front();
+EventLoopQueue::Ready EventLoopQueue::pop_ready() {
+  const Ready ready = ready_.front();
   ready_.pop_front();
-  return task;
+  return ready;
 }
 
 }  // namespace gilsim

@@ -11,10 +11,15 @@ namespace gilsim {
 // awaited I/O completion, a request's arrival) makes a file descriptor ready and wakes
 // epoll_wait at once, while a timer (asyncio.sleep's call_later) only bounds epoll_wait's
 // timeout, which has a resolution of 1 ms (EventLoop::run). Ties on the same instant resolve in
-// the order the waits began, as asyncio's heap of TimerHandles does.
+// the order the waits began, as asyncio's heap of TimerHandles does. Each ready task keeps the
+// instant it became ready (a due timer or event: its `when`), from which its event-loop lag counts.
 class EventLoopQueue {
  public:
-  void make_ready(int task) { ready_.push_back(task); }
+  struct Ready {
+    int task;
+    double since;  // when it became ready
+  };
+  void make_ready(int task, double now) { ready_.push_back({task, now}); }
   void wait_event(int task, double when) { events_.push({when, sequence_++, task}); }
   void wait_timer(int task, double when) { timers_.push({when, sequence_++, task}); }
 
@@ -24,9 +29,9 @@ class EventLoopQueue {
   double next_event() const;
   double next_timer() const;
   // Moves every task whose event or timer is due at `now` to the ready queue, in (when, order
-  // the waits began) order.
+  // the waits began) order, ready since its `when`.
   void release_due(double now);
-  int pop_ready();
+  Ready pop_ready();
   std::size_t ready_count() const { return ready_.size(); }
 
  private:
@@ -39,7 +44,7 @@ class EventLoopQueue {
     }
   };
   using Heap = std::priority_queue<Wake, std::vector<Wake>, std::greater<Wake>>;
-  std::deque<int> ready_;
+  std::deque<Ready> ready_;
   Heap events_;
   Heap timers_;
   uint64_t sequence_ = 0;

@@ -1,5 +1,6 @@
 #include "models/runtime/EventLoop.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -36,10 +37,13 @@ void EventLoop::run() {
     const int id = static_cast<int>(task);
     const std::string& source = tasks_[task].coroutine->requests;
     if (source.empty()) {
-      queue_.make_ready(id);
+      queue_.make_ready(id, sg4::Engine::get_clock());
       continue;
     }
     RequestSource& requests = thread_.world().request_source(source);
+    first_request_task_[&requests] = id - static_cast<int>(tasks_[task].index);
+    // A closed loop's client sends its next request when its previous one is done (resume).
+    if (requests.closed() && tasks_[task].index >= requests.clients()) continue;
     requests_.add(id, requests, tasks_[task].index);
     queue_.wait_event(id, requests.arrival(tasks_[task].index));
     tasks_[task].wait = Wait::Timer;
@@ -57,7 +61,8 @@ void EventLoop::run() {
       for (int task : completions_->take_completions()) make_ready(task), --offloaded_;
     queue_.release_due(sg4::Engine::get_clock());
     for (std::size_t n = queue_.ready_count(); n > 0; --n) {
-      const int task = queue_.pop_ready();
+      const auto [task, since] = queue_.pop_ready();
+      record_lag(sg4::Engine::get_clock() - since);
       if (requests_.tracks(task)) requests_.resuming(task);  // the task's step overhead is its own Python
       t.enter(ThreadState::Python);
       t.run_python(t.runtime().asyncio.task_step_overhead * t.bytecode_cost());
@@ -81,11 +86,17 @@ void EventLoop::resume(int id) {
       return;
     }
   finish(id);
-  if (request) requests_.finished(id);
+  if (!request) return;
+  if (const auto sent = requests_.finished(id)) {  // its client's next request, after a think
+    const int next = first_request_task_.at(sent->source) + static_cast<int>(sent->request);
+    requests_.add(next, *sent->source, sent->request);
+    queue_.wait_event(next, sent->source->arrival(sent->request));
+    tasks_[next].wait = Wait::Timer;
+  }
 }
 
 void EventLoop::make_ready(int task) {
-  queue_.make_ready(task);
+  queue_.make_ready(task, sg4::Engine::get_clock());
   if (requests_.tracks(task)) requests_.made_ready(task);
 }
 
@@ -145,6 +156,21 @@ double EventLoop::selector_wake(double now) const {
     wake = std::min(wake, now + timeout + lateness);
   }
   return wake;
+}
+
+// One lag per task step, into the entry of the loop's thread (a thread's successive asyncio.run()
+// calls share it). Found by name: Timeline::drop_processes renumbers threads after the run.
+void EventLoop::record_lag(double lag) {
+  Timeline& timeline = thread_.timeline();
+  if (lag_entry_ < 0) {
+    const std::string name = timeline.processes[static_cast<std::size_t>(thread_.process_index())].name + "/" +
+                             timeline.threads[static_cast<std::size_t>(thread_.id())].name;
+    auto& entries = timeline.loop_lags;
+    auto found = std::find_if(entries.begin(), entries.end(), [&](const LoopLagRecord& r) { return r.loop == name; });
+    if (found == entries.end()) found = entries.insert(entries.end(), LoopLagRecord{name, {}});
+    lag_entry_ = static_cast<int>(found - entries.begin());
+  }
+  timeline.loop_lags[static_cast<std::size_t>(lag_entry_)].lags.push_back(lag);
 }
 
 AsyncioLock& EventLoop::lock(const std::string& name) { return locks_.try_emplace(name, name).first->second; }

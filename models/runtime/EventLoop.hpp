@@ -79,6 +79,8 @@ class EventLoop {
   // as the selector's millisecond timeout lets it fire.
   double selector_wake(double now) const;
   std::string name_of(int task) const;  // name[i], or the name alone when count is 1
+  // A ready task's step starts `lag` seconds after it became ready (Timeline::loop_lags).
+  void record_lag(double lag);
 
   ThreadContext& thread_;
   const AsyncioStep& step_;
@@ -88,10 +90,12 @@ class EventLoop {
   std::map<std::string, AsyncioQueue> queues_;
   std::map<std::string, AsyncioSemaphore> semaphores_;
   LoopRequests requests_;                   // the tasks that handle requests of workload.requests
+  std::map<const RequestSource*, int> first_request_task_;  // per source: the task of its request 0
   ExecutorLink* executor_ = nullptr;        // the loop's ThreadPoolExecutor, or
   ProcessPoolExecutor* pool_ = nullptr;     // the thread's ProcessPoolExecutor
   CompletionQueue* completions_ = nullptr;  // ... which wakes the loop when a call is done
   int64_t offloaded_ = 0;                   // tasks waiting for an executor's result
+  int lag_entry_ = -1;                      // the thread's entry of Timeline::loop_lags, once known
 };
 
 }  // namespace gilsim

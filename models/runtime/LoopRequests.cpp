@@ -50,7 +50,7 @@ void LoopRequests::made_ready(int task) {
   if (t.waiting < 0) t.waiting = thread_.clock().mark(now());
 }
 
-void LoopRequests::finished(int task) {
+std::optional<LoopRequests::Sent> LoopRequests::finished(int task) {
   paused(task);
   Tracked& t = tracked_.at(task);
   const double arrival = t.source->arrival(t.request);
@@ -60,8 +60,10 @@ void LoopRequests::finished(int task) {
   // Lock, queue and executor waits are not measured on the loop: they are what is left. Rounding
   // of the sums may leave -1e-16: not a negative wait.
   served.parts[static_cast<int>(RequestPart::Other)] += std::max(0.0, (served.end - arrival) - accounted);
-  t.source->record(served);
+  RequestSource* source = t.source;
   tracked_.erase(task);
+  if (const std::optional<int64_t> next = source->record(served)) return Sent{source, *next};
+  return std::nullopt;
 }
 
 }  // namespace gilsim

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 
 #include "models/runtime/RequestSource.hpp"
@@ -26,7 +27,12 @@ class LoopRequests {
   void paused(int task);    // ... and leaves it (it awaits, or is done)
   void awaiting_timer(int task, double until);
   void made_ready(int task);  // what it awaited (a lock, a queue, an executor) woke it
-  void finished(int task);
+  // The task is done; in a closed loop its client sends its next request, which is returned.
+  struct Sent {
+    RequestSource* source;
+    int64_t request;
+  };
+  std::optional<Sent> finished(int task);
 
  private:
   struct Tracked {

@@ -138,6 +138,8 @@ void run_world(const Scenario& scenario, const WorkloadLayout& layout, Timeline&
   PythonWorld& world = *live.world;
   for (std::size_t r = 0; r < scenario.requests.size(); ++r) {
     timeline.request_sources.push_back(scenario.requests[r].name);
+    timeline.request_clients.push_back(scenario.requests[r].clients);
+    timeline.request_think_seconds.push_back(0.0);
     world.request_sources[scenario.requests[r].name] =
         std::make_unique<RequestSource>(scenario.requests[r], static_cast<int>(r), scenario.runtime.seed, timeline);
   }

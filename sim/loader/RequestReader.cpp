@@ -6,6 +6,7 @@
 #include "sim/loader/ArrivalsFile.hpp"
 #include "sim/loader/ExecutionCount.hpp"
 #include "sim/loader/Limits.hpp"
+#include "sim/loader/StepReading.hpp"
 #include "sim/util/InputFile.hpp"
 #include "sim/util/NumberSyntax.hpp"
 
@@ -76,12 +77,45 @@ ArrivalSpec read_arrivals(const ValueReader& values, const YAML::Node& node, con
   return arrivals;
 }
 
+// clients: N (and think): a closed loop of N clients sharing `count` requests.
+void read_clients(const ValueReader& values, MapReader& map, const YAML::Node& node, const std::string& path,
+                  RequestSpec& spec) {
+  if (map.get("arrivals").IsDefined())
+    values.source.fail(map.get("arrivals"), map.path_of("arrivals"), "a request source has either arrivals (an open "
+                       "loop) or clients (a closed loop), not both: remove one");
+  const YAML::Node clients = map.get("clients");
+  spec.clients = values.integer(clients, map.path_of("clients"), 1, limits::kMaxRequests,
+                                "at least one client");
+  if (const YAML::Node think = map.get("think"); think.IsDefined())
+    spec.think = read_latency(values, think, map.path_of("think"));
+  const YAML::Node count = map.get("count");
+  if (!count.IsDefined())
+    values.source.fail(node, path, "expected a count: how many requests the clients send in all (a run ends once "
+                                   "they are served)");
+  spec.count = values.integer(count, map.path_of("count"), 1, limits::kMaxRequests,
+                              "limit: " + std::to_string(limits::kMaxRequests) + " requests");
+  if (spec.clients > spec.count)
+    values.source.fail(clients, map.path_of("clients"), "expected at most count (" + std::to_string(spec.count) +
+                       ") clients: each client sends at least one request, got " + std::to_string(spec.clients));
+}
+
 RequestSpec read_source(const ValueReader& values, const YAML::Node& node, const std::string& path) {
   MapReader map(values.source, node, path);
   RequestSpec spec;
   const YAML::Node name = map.require("name");
   spec.name = values.string(name, map.path_of("name"));
   if (spec.name.empty()) values.source.fail(name, map.path_of("name"), "expected a name for the requests");
+  if (map.get("clients").IsDefined()) {
+    read_clients(values, map, node, path, spec);
+    map.reject_unknown_keys();
+    return spec;
+  }
+  if (map.get("think").IsDefined())
+    values.source.fail(map.get("think"), map.path_of("think"), "think is the clients' time between requests: it "
+                       "needs clients (a closed loop), not arrivals");
+  if (!map.get("arrivals").IsDefined())
+    values.source.fail(node, path, "expected arrivals (an open loop: {distribution: exponential, rate: 100}) or "
+                                   "clients (a closed loop: clients: 8, think: 100ms)");
   spec.arrivals = read_arrivals(values, map.require("arrivals"), map.path_of("arrivals"));
   const YAML::Node count = map.get("count");
   if (spec.arrivals.kind == ArrivalSpec::Kind::File) {

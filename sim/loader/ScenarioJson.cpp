@@ -102,7 +102,10 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
     out << "  \"requests\": [";
     for (std::size_t r = 0; r < s.requests.size(); ++r)
       out << (r ? ", " : "") << "{\"name\": " << json::quote(s.requests[r].name) << ", \"count\": " << s.requests[r].count
-          << ", \"arrivals\": " << arrivals_json(s.requests[r].arrivals) << "}";
+          << (s.requests[r].closed() ? ", \"clients\": " + std::to_string(s.requests[r].clients) +
+                                           ", \"think\": " + latency_json(s.requests[r].think)
+                                     : ", \"arrivals\": " + arrivals_json(s.requests[r].arrivals))
+          << "}";
     out << "],\n";
   }
   if (!s.semaphores.empty()) out << "  \"semaphores\": " << semaphores_json(s.semaphores) << ",\n";  // the same

@@ -9,6 +9,7 @@ namespace {
 // "requests" in ASCII, xor-ed into the seed.
 constexpr uint64_t kArrivalsKey = 0x6172726976616C73ULL;
 constexpr uint64_t kRequestsKey = 0x7265717565737473ULL;
+constexpr uint64_t kThinkKey = 0x7468696E6B696E67ULL;  // "thinking"
 
 double gap(const ArrivalSpec& a, Rng& rng) {
   switch (a.kind) {
@@ -36,6 +37,10 @@ std::vector<double> draw_arrivals(const RequestSpec& spec, uint64_t seed, int so
 Rng request_stream(uint64_t seed, int source_index, int64_t request) {
   // 2^40 requests per source: far above the loader's limit of 10^6.
   return Rng::for_stream(seed ^ kRequestsKey, (static_cast<uint64_t>(source_index) << 40) + static_cast<uint64_t>(request));
+}
+
+Rng think_stream(uint64_t seed, int source_index, int64_t client) {
+  return Rng::for_stream(seed ^ kThinkKey, (static_cast<uint64_t>(source_index) << 40) + static_cast<uint64_t>(client));
 }
 
 }  // namespace gilsim

@@ -17,4 +17,8 @@ std::vector<double> draw_arrivals(const RequestSpec& spec, uint64_t seed, int so
 // process or coroutine serves it, in every variant.
 Rng request_stream(uint64_t seed, int source_index, int64_t request);
 
+// The think times of client `client` of a closed-loop source: a stream of their own, so that a
+// client thinks the same in every variant whatever its requests' latencies.
+Rng think_stream(uint64_t seed, int source_index, int64_t client);
+
 }  // namespace gilsim

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/Latency.hpp"
+
 namespace gilsim {
 
 // When the requests of a source arrive (README "Requests"): an open loop, whatever the server
@@ -19,11 +21,17 @@ struct ArrivalSpec {
 };
 
 // `workload.requests[i]`: a named stream of `count` requests, which `serve` steps (threads) or
-// an asyncio step's `requests` coroutines (one task per request) handle.
+// an asyncio step's `requests` coroutines (one task per request) handle. Either an open loop
+// (`arrivals`) or a closed one: `clients` clients, each sending a request, waiting for its
+// completion and thinking (`think`) before the next; client c sends requests c, c + N, c + 2N, ...
+// of the `count` (the first `count % N` clients one more than the others).
 struct RequestSpec {
   std::string name;
   int64_t count = 0;
-  ArrivalSpec arrivals;
+  ArrivalSpec arrivals;        // the open loop's
+  int64_t clients = 0;         // the closed loop's (0: an open loop)
+  Latency think = Latency::fixed(0);  // before each request of a client, its first included
+  bool closed() const { return clients > 0; }
 };
 
 }  // namespace gilsim

@@ -75,6 +75,9 @@ struct RuntimeConfig {
   PythonBuild build = PythonBuild::Default;
   // Python bytecode runs this much slower in the free-threaded build (README "GIL").
   double free_threaded_slowdown = 1.08;
+  // The share of a `native` call run with the GIL released. Always 1 in a scenario (a native step
+  // is GIL-free C code); a validation control lowers it to prove the native case checks it.
+  double native_gil_released = 1.0;
   ProcessCosts processes;
   IpcConfig ipc;
   ProcessPoolConfig process_pool;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/timeline/LoopLag.hpp"
 #include "sim/timeline/Requests.hpp"
 #include "sim/timeline/ThreadStates.hpp"
 
@@ -84,6 +85,9 @@ struct Timeline {
   std::vector<double> process_ready;           // per process: when its threads could start (0: from the start)
   std::vector<std::string> request_sources;    // workload.requests names, by source index
   std::vector<RequestRecord> requests;         // every served request, in (source, index) order after a run
+  std::vector<int64_t> request_clients;        // per source: its closed loop's clients (0: an open loop)
+  std::vector<double> request_think_seconds;   // per source: the think times its clients drew, summed
+  std::vector<LoopLagRecord> loop_lags;        // per thread that ran an event loop, in the order they first ran one
 
   // A simulation records every state and core span only if a trace, a plot or a comparison
   // needs them (--trace, --svg, validate); the totals below, which the summary reads, always.

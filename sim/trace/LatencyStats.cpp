@@ -30,7 +30,25 @@ void measure_queue(const std::vector<const RequestRecord*>& records, LatencyStat
   stats.saturated = stats.queue_at_last_arrival >= 10 && static_cast<double>(stats.queue_at_last_arrival) > 0.05 * count;
 }
 
-LatencyStats stats_of(const std::string& source, const std::vector<const RequestRecord*>& records) {
+// A closed loop: client c sent requests c, c + N, ...; its lifetime ends with its last one.
+void measure_clients(const std::vector<const RequestRecord*>& records, int64_t clients, double think_seconds,
+                     LatencyStats& stats) {
+  std::vector<double> lifetime(static_cast<std::size_t>(clients), 0.0);
+  for (const RequestRecord* r : records) {
+    double& end = lifetime[static_cast<std::size_t>(r->index % clients)];
+    end = std::max(end, r->end);
+  }
+  double lifetimes = 0;
+  for (double end : lifetime) lifetimes += end;
+  const double n = static_cast<double>(records.size());
+  stats.clients = clients;
+  stats.think_mean = n > 0 ? think_seconds / n : 0;  // every request served had one think
+  stats.clients_throughput = lifetimes > 0 ? static_cast<double>(clients) * n / lifetimes : 0;
+  stats.saturated = false;  // at most N requests wait: a closed loop slows its clients down instead
+}
+
+LatencyStats stats_of(const std::string& source, const std::vector<const RequestRecord*>& records, int64_t clients,
+                      double think_seconds) {
   LatencyStats stats;
   stats.source = source;
   stats.count = static_cast<int64_t>(records.size());
@@ -56,6 +74,7 @@ LatencyStats stats_of(const std::string& source, const std::vector<const Request
   stats.offered = last_arrival > 0 ? n / last_arrival : 0;
   stats.throughput = last_end > 0 ? n / last_end : 0;
   measure_queue(records, stats);
+  if (clients > 0) measure_clients(records, clients, think_seconds, stats);
   return stats;
 }
 
@@ -80,7 +99,11 @@ std::vector<LatencyStats> latency_stats(const Timeline& timeline) {
   std::vector<std::vector<const RequestRecord*>> by_source(timeline.request_sources.size());
   for (const RequestRecord& r : timeline.requests) by_source[static_cast<std::size_t>(r.source)].push_back(&r);
   std::vector<LatencyStats> stats;
-  for (std::size_t s = 0; s < by_source.size(); ++s) stats.push_back(stats_of(timeline.request_sources[s], by_source[s]));
+  for (std::size_t s = 0; s < by_source.size(); ++s) {
+    const int64_t clients = s < timeline.request_clients.size() ? timeline.request_clients[s] : 0;
+    const double think = s < timeline.request_think_seconds.size() ? timeline.request_think_seconds[s] : 0;
+    stats.push_back(stats_of(timeline.request_sources[s], by_source[s], clients, think));
+  }
   return stats;
 }
 
@@ -96,7 +119,11 @@ void write_latency_json(std::ostream& out, const std::vector<LatencyStats>& stat
         << ", \"saturated\": " << (s.saturated ? "true" : "false") << ", \"mean_parts_s\": {";
     for (int p = 0; p < kRequestPartCount; ++p)
       out << (p ? ", " : "") << json::quote(kRequestPartNames[p]) << ": " << json::seconds(s.mean_parts[p]);
-    out << "}}";
+    out << "}";
+    if (s.clients > 0)  // a closed loop's only: open loops' entries keep their keys
+      out << ", \"clients\": " << s.clients << ", \"think_mean_s\": " << json::seconds(s.think_mean)
+          << ", \"clients_throughput_per_s\": " << json::number(s.clients_throughput);
+    out << "}";
   }
 }
 
@@ -119,6 +146,11 @@ std::vector<LatencyStats> latency_from_json(const YAML::Node& node) {
     s.peak_queue = entry["peak_queue"].as<int64_t>();
     s.saturated = entry["saturated"].as<bool>();
     for (int p = 0; p < kRequestPartCount; ++p) s.mean_parts[p] = entry["mean_parts_s"][kRequestPartNames[p]].as<double>();
+    if (entry["clients"].IsDefined()) {
+      s.clients = entry["clients"].as<int64_t>();
+      s.think_mean = entry["think_mean_s"].as<double>();
+      s.clients_throughput = entry["clients_throughput_per_s"].as<double>();
+    }
     stats.push_back(s);
   }
   return stats;

@@ -34,6 +34,15 @@ struct LatencyStats {
   // server.
   bool saturated = false;
   RequestParts mean_parts{};  // mean seconds per request in each part
+  // A closed loop's (clients > 0; README "Closed-loop clients"): never saturated, its queue
+  // holds at most `clients`. think_mean: the mean think time before a request. clients_throughput:
+  // requests per second of the clients' own lifetimes, N x count / (sum over clients of the time
+  // from 0 to their last completion); a client's lifetime is its thinks and its requests' latencies
+  // one after another, so the interactive response time law mean = N / X - Z holds exactly with
+  // it. `throughput` (count / the last completion) is lower when clients finish at different times.
+  int64_t clients = 0;
+  double think_mean = 0;
+  double clients_throughput = 0;
 };
 
 // One entry per source of the timeline, in source order (sources without requests included).

@@ -68,6 +68,7 @@ Summary Summary::from_timeline(const Timeline& timeline) {
   s.cpu_utilisation = capacity > 0 ? std::min(1.0, timeline.busy_slot_seconds / capacity) : 0;
   s.per_core = core_occupancy(timeline, s.makespan);
   s.latency = latency_stats(timeline);
+  s.loop_lag = loop_lag_stats(timeline);
   return s;
 }
 
@@ -115,6 +116,11 @@ void Summary::write_json(std::ostream& out, int indent) const {
     write_latency_json(out, latency, pad + "    ");
     out << "\n" << pad << "  ]";
   }
+  if (!loop_lag.empty()) {  // only for scenarios with event loops
+    out << ",\n" << pad << "  \"loop_lag\": [";
+    write_loop_lag_json(out, loop_lag, pad + "    ");
+    out << "\n" << pad << "  ]";
+  }
   out << "\n";
   out << pad << "}";
 }
@@ -149,6 +155,7 @@ Summary Summary::from_json(const YAML::Node& node) {
     s.threads.push_back(ts);
   }
   s.latency = latency_from_json(node["latency"]);
+  s.loop_lag = loop_lag_from_json(node["loop_lag"]);
   return s;
 }
 

@@ -8,6 +8,7 @@
 
 #include "sim/timeline/Timeline.hpp"
 #include "sim/trace/LatencyStats.hpp"
+#include "sim/trace/LoopLagStats.hpp"
 
 namespace gilsim {
 
@@ -57,6 +58,7 @@ struct Summary {
   std::vector<ProcessSummary> processes;
   std::vector<ThreadSummary> threads;
   std::vector<LatencyStats> latency;  // per source of workload.requests (none without requests)
+  std::vector<LoopLagStats> loop_lag;  // per thread that ran an event loop (none without asyncio)
 
   double state_total(ThreadState state) const;
   static Summary from_timeline(const Timeline& timeline);

@@ -141,11 +141,16 @@ void write_latency_table(std::ostream& out, const std::vector<Summary>& variants
     for (const LatencyStats& l : s.latency) {
       out << pad(variant_label(s), width) << pad(l.source, source_width) << pad(std::to_string(l.count), 8);
       for (double v : {l.mean, l.p50, l.p90, l.p99, l.p999, l.max}) out << pad(time_unit.format(v), 11);
-      out << pad(fixed(l.offered, "%.1f"), 11) << pad(fixed(l.throughput, "%.1f"), 11);
+      // A closed loop offers no rate of its own: its clients send as fast as they are served.
+      out << pad(l.clients > 0 ? std::to_string(l.clients) + " clients" : fixed(l.offered, "%.1f"), 11)
+          << pad(fixed(l.throughput, "%.1f"), 11);
       for (int p = 0; p < kRequestPartCount; ++p)
         out << (p + 1 < kRequestPartCount ? pad(part_unit.format(l.mean_parts[p]), 11) : part_unit.format(l.mean_parts[p]));
       if (l.saturated)
         out << " <- saturated: " << l.queue_at_last_arrival << " requests still queued at the last arrival";
+      if (l.clients > 0)
+        out << " <- closed loop: mean think " << short_latency(l.think_mean) << ", clients' throughput "
+            << fixed(l.clients_throughput, "%.1f") << "/s (mean = clients / it - think)";
       out << "\n";
     }
   out << "(latency: from arrival to completion; the last columns split the mean: queue (waiting for a handler,\n"
@@ -159,6 +164,9 @@ void write_report(std::ostream& out, const std::string& file, const std::vector<
   out << "scenario " << variants.front().scenario << " (" << file << ")\n\n";
   write_variant_table(out, variants);
   write_latency_table(out, variants);
+  std::vector<std::pair<std::string, const std::vector<LoopLagStats>*>> lag_rows;
+  for (const Summary& s : variants) lag_rows.emplace_back(variant_label(s), &s.loop_lag);
+  write_loop_lag_table(out, lag_rows);
   for (const Summary& s : variants) {
     out << "\n[" << variant_label(s) << "] " << s.processes.size() << " process(es), " << s.threads.size()
         << " thread(s); makespan " << format_duration(s.makespan) << ", sequential "

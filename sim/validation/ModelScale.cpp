@@ -1,5 +1,6 @@
 #include "sim/validation/ModelScale.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <stdexcept>
 #include <utility>
@@ -20,8 +21,11 @@ const std::vector<std::pair<const char*, Scaler>>& scalers() {
       {"machine.smt_yield", [](Scenario& s, double f) { s.machine.smt_yield *= f; }},
       {"runtime.ipc.pickling_speed",
        [](Scenario& s, double f) {
+         // Both regimes: a profile's large-object rates decide every message above the cache size.
          s.runtime.ipc.pickle_bandwidth *= f;
          s.runtime.ipc.unpickle_bandwidth *= f;
+         s.runtime.ipc.pickle_large_bandwidth *= f;
+         s.runtime.ipc.unpickle_large_bandwidth *= f;
          s.runtime.ipc.pickle_per_object /= f;
          s.runtime.ipc.unpickle_per_object /= f;
        }},
@@ -37,6 +41,20 @@ const std::vector<std::pair<const char*, Scaler>>& scalers() {
                               &ipc.read_syscall, &ipc.mp_queue_put, &ipc.mp_queue_get})
            *cost *= f;
        }},
+      // Every cost of starting a process (the parent's and the child's share, the forkserver's own
+      // start, the main module's import), for every start method; not the exit.
+      {"runtime.process_start",
+       [](Scenario& s, double f) {
+         ProcessCosts& p = s.runtime.processes;
+         for (StartCost* cost : {&p.fork, &p.spawn, &p.forkserver}) {
+           cost->parent *= f;
+           cost->child *= f;
+         }
+         p.forkserver_server *= f;
+         p.main_module_import *= f;
+       }},
+      // The share of a native call run without the GIL (1): x0 makes native code keep the GIL.
+      {"native.gil_released", [](Scenario& s, double f) { s.runtime.native_gil_released = std::min(1.0, s.runtime.native_gil_released * f); }},
       // multiprocessing.Pool's per-task Python in its handler threads and workers.
       {"runtime.mp_pool.per_task",
        [](Scenario& s, double f) {

@@ -66,6 +66,18 @@ std::string fingerprint(const Timeline& t) {
   for (std::size_t p = 0; p < t.processes.size(); ++p)
     lines.push_back("process " + std::to_string(p) + " " + std::to_string(t.process_gil_switches[p]));
   lines.push_back("end " + number(t.end_time));
+  // Served requests (open and closed loops) and each event loop's lags.
+  for (const RequestRecord& r : t.requests) {
+    std::string line = "request " + std::to_string(r.source) + " " + std::to_string(r.index) + " " + number(r.arrival) +
+                       " " + number(r.start) + " " + number(r.end);
+    for (double part : r.parts) line += " " + number(part);
+    lines.push_back(line);
+  }
+  for (const LoopLagRecord& loop : t.loop_lags) {
+    std::string line = "loop-lag " + loop.loop;
+    for (double lag : loop.lags) line += " " + number(lag);
+    lines.push_back(line);
+  }
   std::string text;
   for (const std::string& line : lines) text += line + "\n";
   return text;
@@ -265,6 +277,14 @@ TEST_CASE("fast and reference GIL engines agree on 4 CPU-bound threads beside 1 
   // so its 200 iterations end long before the CPU threads' 40 s.
   CHECK(io.seconds[static_cast<int>(ThreadState::GilWait)] / 200 < 2 * 5e-3);
   CHECK(io.finish < 0.05 * s.makespan);
+}
+
+TEST_CASE("fast and reference GIL engines agree on closed-loop clients and event-loop lags beside a CPU-bound thread") {
+  // The fingerprint holds every request (arrival, start, end, parts) and every loop lag: a
+  // closed loop's arrivals depend on its completions, so any GIL difference would move them.
+  for (const char* variant : {"event-loop", "thread-pool"})
+    check_engines_agree(load_variant("tests/fixtures/closed_loop_background.yaml", variant));
+  check_engines_agree(load_variant("tests/fixtures/loop_lag.yaml", "with-blocker"));
 }
 
 TEST_CASE("fast and reference GIL engines agree on a process pool of 1000 tasks of 100 us") {
