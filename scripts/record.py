@@ -6,6 +6,7 @@
                           [--timeout S] --out DIR
     scripts/record.py calibrate --out FILE.yaml [--quick]
     scripts/record.py measure lock_release
+    scripts/record.py measure semaphore
 
 `run` executes every variant of the scenario, `--repeat` times, in the CPython that runs this
 script, and writes DIR/<name>[.<variant>].rep<k>.trace.json in the trace format of
@@ -336,6 +337,8 @@ UNSUPPORTED = {
                     "supported by the recorder yet",
     "asyncio.executor": "run_in_executor on a ProcessPoolExecutor (executor kind processes, the asyncio+processes "
                         "strategy) is not supported by the recorder yet",
+    "acquire": "semaphores (acquire and release steps, workload.semaphores) are not supported by the recorder yet",
+    "release": "semaphores (acquire and release steps, workload.semaphores) are not supported by the recorder yet",
 }
 # Where each kind may appear (sim/scenario/ProgramReader.cpp): a thread's program, an asyncio
 # step's coroutine, and the blocking function a coroutine hands to run_in_executor.
@@ -746,6 +749,7 @@ def validate_variant(v):
     _require(_is_number(runtime.get("switch_interval_s")) and runtime["switch_interval_s"] > 0,
              "runtime.switch_interval", "expected a positive duration")
     _require(_is_count(runtime.get("seed")), "runtime.seed", "expected an integer >= 0")
+    _require("semaphores" not in v, "workload.semaphores", UNSUPPORTED["acquire"])
     processes = v.get("processes")
     _require(isinstance(processes, list) and processes, "workload.processes", "no processes")
 
@@ -2651,6 +2655,77 @@ def measure_asyncio_ops(iterations, samples):
     return max(0.0, step - base) / 1e9, max(0.0, lock - base) / 2e9, max(0.0, queue - base) / 2e9
 
 
+def measure_semaphore_ops(iterations, samples):
+    """(acquire, release, wait, asyncio op) in seconds, medians of timed loops less the same loop
+    doing nothing:
+    acquire: threading.Semaphore(n).acquire() that finds the value above 0 (n acquires in a row);
+    release: its release() with nobody waiting (the n releases that follow);
+    wait: Condition(Lock()).wait(0) holding the condition: Condition.wait()'s Python (a new lock,
+      its acquire, the append, _release_save, a non-blocking acquire that fails, _acquire_restore,
+      the remove) without blocking, as a Semaphore.acquire() that finds the value 0 runs it;
+    asyncio op: half of an uncontended `async with asyncio.Semaphore()`, in a running event loop."""
+    def idle(n):
+        for _ in range(n):
+            pass
+
+    def acquires(n):
+        acquire = threading.Semaphore(n).acquire
+        start = time.perf_counter_ns()
+        for _ in range(n):
+            acquire()
+        return time.perf_counter_ns() - start
+
+    def releases(n):
+        semaphore = threading.Semaphore(0)
+        release = semaphore.release
+        start = time.perf_counter_ns()
+        for _ in range(n):
+            release()
+        return time.perf_counter_ns() - start
+
+    def waits(n):
+        condition = threading.Condition(threading.Lock())
+        with condition:
+            wait = condition.wait
+            for _ in range(n):
+                wait(0)
+
+    async def idle_loop(n):
+        for _ in range(n):
+            pass
+
+    async def semaphores(n):
+        semaphore = asyncio.Semaphore()
+        for _ in range(n):
+            async with semaphore:
+                pass
+
+    def own_time_per_iteration(run):  # run(n) times its own loop (ns), leaving out its set-up
+        return statistics.median([run(iterations) / iterations for _ in range(samples)])
+
+    base = _per_iteration_ns(idle, iterations, samples)
+    acquire = own_time_per_iteration(acquires)
+    release = own_time_per_iteration(releases)
+    wait = _per_iteration_ns(waits, iterations, samples)
+    loop_base = _per_iteration_ns(lambda n: asyncio.run(idle_loop(n)), iterations, samples)
+    loop_semaphore = _per_iteration_ns(lambda n: asyncio.run(semaphores(n)), iterations, samples)
+    return (max(0.0, acquire - base) / 1e9, max(0.0, release - base) / 1e9, max(0.0, wait - base) / 1e9,
+            max(0.0, loop_semaphore - loop_base) / 2e9)
+
+
+def semaphore_lines(acquire, release, wait, asyncio_op):
+    """The profile's lines for measure_semaphore_ops()'s figures, with their method."""
+    return [
+        "  # threading.Semaphore(n): n acquire()s that find the value above 0, then n release()s nobody",
+        "  # waits for; Condition(Lock()).wait(0) held (Condition.wait's Python, not blocking); half of an",
+        "  # uncontended `async with asyncio.Semaphore()`: per call, less the empty loop, medians",
+        f"  semaphore_acquire: {fmt_duration(acquire)}",
+        f"  semaphore_release: {fmt_duration(release)}",
+        f"  semaphore_wait: {fmt_duration(wait)}",
+        f"  asyncio_semaphore_op: {fmt_duration(asyncio_op)}",
+    ]
+
+
 def _nothing():
     return None
 
@@ -2818,11 +2893,14 @@ def command_measure(args):
     """The `measure` subcommand: one measurement alone, printed as profile lines (to add a new
     key to an existing profile without re-calibrating the whole host)."""
     load = OtherLoad()
-    wake, syscall = measure_lock_release(500)
+    if args.what == "semaphore":
+        lines = semaphore_lines(*measure_semaphore_ops(200_000, 7))
+    else:
+        lines = lock_release_lines(*measure_lock_release(500))
     print(f"  # measured alone by scripts/record.py measure {args.what} on "
           f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')} with "
           f"{platform.python_version()}; other processes used {load.share():.0%} of the CPUs meanwhile")
-    print("\n".join(lock_release_lines(wake, syscall)))
+    print("\n".join(lines))
     return 0
 
 
@@ -2849,6 +2927,7 @@ def command_calibrate(args):
     asyncio_step, asyncio_lock_op, asyncio_queue_op = measure_asyncio_ops(20_000 if quick else 200_000, 3 if quick else 7)
     pool_submit = measure_pool_submit(50 if quick else 200, 3 if quick else 7)
     lock_wake, lock_syscall = measure_lock_release(50 if quick else 500)
+    semaphore_ops = measure_semaphore_ops(20_000 if quick else 200_000, 3 if quick else 7)
     per_call = calibrate_calls.calibration_lines(quick)
     pair = smt_sibling_pair() if host["threads_per_core"] > 1 else None
     smt_yield = measure_smt_yield(pair, 0.1 if quick else 0.5) if pair else 1.25
@@ -2937,6 +3016,7 @@ def command_calibrate(args):
         "  # ProcessPoolExecutor(2, fork).submit() on running workers, batches of submits: median",
         f"  process_pool_submit: {fmt_duration(pool_submit)}",
         *lock_release_lines(lock_wake, lock_syscall),
+        *semaphore_lines(*semaphore_ops),
     ] + per_call
     directory = os.path.dirname(os.path.abspath(args.out))
     os.makedirs(directory, exist_ok=True)
@@ -2988,7 +3068,9 @@ def parser():
     cal.add_argument("--out", required=True, metavar="FILE.yaml")
     cal.add_argument("--quick", action="store_true", help="shorter measurements (tests)")
     one = sub.add_parser("measure", help="run one calibration measurement alone and print its profile lines")
-    one.add_argument("what", choices=("lock_release",), help="lock_release: lock_release_wake and lock_release_syscall")
+    one.add_argument("what", choices=("lock_release", "semaphore"),
+                     help="lock_release: lock_release_wake and lock_release_syscall; semaphore: semaphore_acquire, "
+                          "semaphore_release, semaphore_wait and asyncio_semaphore_op")
     return p
 
 

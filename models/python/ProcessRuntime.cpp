@@ -25,6 +25,23 @@ void ProcessRuntime::add_lock(const std::string& name) {
                                                  Rng::for_stream(s.seed, locks_.size()));
 }
 
+std::unique_ptr<ThreadingLock> ProcessRuntime::make_semaphore_lock(const std::string& name) {
+  const LockSettings& s = lock_settings_;
+  // Streams of their own, numbered in creation order: the threading.Locks' streams stay as they were.
+  return std::make_unique<ThreadingLock>(name, WakeupCurve(s.wakeup_latency), s.kind, s.jitter,
+                                         Rng::for_stream(s.seed ^ 0x5E4A'0000'0000ULL, semaphore_locks_++));
+}
+
+void ProcessRuntime::add_semaphore(const SemaphoreSpec& spec) {
+  if (semaphores_.count(spec.name)) return;
+  semaphores_[spec.name] =
+      std::make_unique<ThreadingSemaphore>(spec.name, spec.value, spec.bounded, make_semaphore_lock(spec.name + "._cond"));
+}
+
+void ProcessRuntime::add_semaphore_user(const std::string& name, int thread) {
+  semaphores_.at(name)->add_thread(thread, make_semaphore_lock(name + " waiter"));
+}
+
 bool ProcessRuntime::wait_until_running() {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
   while (!running_ && !abandoned_) changed_->wait(lock);

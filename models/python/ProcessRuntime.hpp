@@ -7,6 +7,8 @@
 
 #include "models/machine/Machine.hpp"
 #include "models/python/ThreadingLock.hpp"
+#include "models/python/ThreadingSemaphore.hpp"
+#include "sim/scenario/SemaphoreSpec.hpp"
 
 namespace gilsim {
 
@@ -30,6 +32,11 @@ class ProcessRuntime {
   // that yields halfway through a lazy creation lets another create a second lock.
   void add_lock(const std::string& name);
   ThreadingLock& lock(const std::string& name) { return *locks_.at(name); }
+  // The same for the process's threading.Semaphores (workload.semaphores), each with the
+  // Condition.wait() locks of the threads that acquire it (add_semaphore_user).
+  void add_semaphore(const SemaphoreSpec& spec);
+  void add_semaphore_user(const std::string& name, int thread);
+  ThreadingSemaphore& semaphore(const std::string& name) { return *semaphores_.at(name); }
 
   // Child side: false when the process will never run (abandon()).
   bool wait_until_running();
@@ -47,11 +54,15 @@ class ProcessRuntime {
   bool abandoned() const { return abandoned_; }
 
  private:
+  std::unique_ptr<ThreadingLock> make_semaphore_lock(const std::string& name);
+
   std::string name_;
   LockSettings lock_settings_;
   double exit_work_;
   Machine& machine_;
   std::map<std::string, std::unique_ptr<ThreadingLock>> locks_;
+  std::map<std::string, std::unique_ptr<ThreadingSemaphore>> semaphores_;
+  uint64_t semaphore_locks_ = 0;  // the locks made for semaphores so far: their jitter streams
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr changed_;
   bool running_;

@@ -20,6 +20,7 @@ EventLoop::EventLoop(ThreadContext& thread, const AsyncioStep& step) : thread_(t
       tasks_.push_back({&coroutine, i, CoroutineCursor(coroutine.program), Wait::None, "", false});
   }
   for (const AsyncioQueueSpec& q : step.queues) queues_.emplace(q.name, AsyncioQueue(q.name, q.maxsize, producers[q.name]));
+  for (const SemaphoreSpec& s : step.semaphores) semaphores_.emplace(s.name, AsyncioSemaphore(s.name, s.value, s.bounded));
   if (step.process_pool) {
     pool_ = thread.world().pools.at(thread.id()).get();
     completions_ = &pool_->completions();
@@ -76,6 +77,8 @@ void EventLoop::run() {
 void EventLoop::resume(int id) {
   Task& task = tasks_[id];
   if (task.wait == Wait::Lock) locks_.at(task.on).take(id);  // the woken waiter holds the lock now
+  if (task.wait == Wait::Semaphore)  // ... or its unit of the semaphore, and may wake the next waiter
+    if (const int next = semaphores_.at(task.on).take(id); next >= 0) make_ready(next);
   task.wait = Wait::None;
   const bool request = requests_.tracks(id);
   while (const Step* step = task.cursor.current())
@@ -233,6 +236,8 @@ std::string EventLoop::describe_blocked() const {
     if (task.wait == Wait::Lock) {
       const int holder = locks_.at(task.on).holder();
       what = "asyncio.Lock '" + task.on + "'" + (holder >= 0 ? " held by " + name_of(holder) : "");
+    } else if (task.wait == Wait::Semaphore) {
+      what = semaphores_.at(task.on).describe([this](int holder) { return name_of(holder); });
     } else if (task.wait == Wait::Put) {
       what = "asyncio.Queue '" + task.on + "' (full: maxsize " + std::to_string(queues_.at(task.on).maxsize()) + ")";
     } else if (queues_.at(task.on).closed()) {

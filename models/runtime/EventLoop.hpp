@@ -6,6 +6,7 @@
 
 #include "models/asyncio/AsyncioLock.hpp"
 #include "models/asyncio/AsyncioQueue.hpp"
+#include "models/asyncio/AsyncioSemaphore.hpp"
 #include "models/asyncio/CoroutineCursor.hpp"
 #include "models/asyncio/EventLoopQueue.hpp"
 #include "models/runtime/LoopRequests.hpp"
@@ -32,7 +33,7 @@ struct LoopDeadlock {
 // kind's run_in_loop (models/steps/<kind>/<Kind>Executor.cpp), through the methods below.
 class EventLoop {
  public:
-  enum class Wait { None, Timer, Executor, Lock, Get, Put, Closed };
+  enum class Wait { None, Timer, Executor, Lock, Get, Put, Closed, Semaphore };
 
   EventLoop(ThreadContext& thread, const AsyncioStep& step);
   void run();  // returns when every task has returned; throws LoopDeadlock when some never can
@@ -49,6 +50,8 @@ class EventLoop {
   void make_ready(int task);
   // The loop's asyncio.Lock of that name (created at its first use).
   AsyncioLock& lock(const std::string& name);
+  // One of the loop's asyncio.Semaphores (its asyncio step's `semaphores`).
+  AsyncioSemaphore& semaphore(const std::string& name) { return semaphores_.at(name); }
   // One of the loop's asyncio.Queues, or nullptr for a name of workload.channels.
   AsyncioQueue* queue(const std::string& name);
   // queue.get() by `task`: false when it waits for an item (or for ever: a closed queue).
@@ -85,6 +88,7 @@ class EventLoop {
   std::vector<Task> tasks_;
   std::map<std::string, AsyncioLock> locks_;
   std::map<std::string, AsyncioQueue> queues_;
+  std::map<std::string, AsyncioSemaphore> semaphores_;
   LoopRequests requests_;                   // the tasks that handle requests of workload.requests
   std::map<const RequestSource*, int> first_request_task_;  // per source: the task of its request 0
   ExecutorLink* executor_ = nullptr;        // the loop's ThreadPoolExecutor, or

@@ -19,6 +19,7 @@
 #include "models/steps/put/PutStep.hpp"
 #include "models/steps/repeat/RepeatStep.hpp"
 #include "models/steps/run_in_executor/RunInExecutorStep.hpp"
+#include "models/steps/semaphore/SemaphoreStep.hpp"
 #include "models/steps/serve/ServeStep.hpp"
 #include "models/steps/sleep/SleepStep.hpp"
 
@@ -28,7 +29,7 @@ namespace gilsim {
 using StepAction = std::variant<CpuStep, IoStep, NativeStep, SleepStep, RepeatStep, LockStep, ProcessStartStep,
                                 ProcessJoinStep, PutStep, GetStep, ConsumeStep, FeederStep, AsyncioStep,
                                 RunInExecutorStep, ExecutorWorkerStep, ExecutorMapStep, PoolManagerStep,
-                                PoolWorkerStep, ServeStep>;
+                                PoolWorkerStep, ServeStep, SemaphoreStep>;
 
 struct Step {
   StepAction action;

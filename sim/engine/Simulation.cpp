@@ -157,6 +157,14 @@ void run_world(const Scenario& scenario, const WorkloadLayout& layout, Timeline&
   for (const ThreadInstance& thread : layout.threads())
     for (const std::string& lock : WorkloadLayout::locks_taken_by(thread.spec->program))
       world.processes[thread.process]->add_lock(lock);
+  for (std::size_t id = 0; id < layout.threads().size(); ++id) {
+    const ThreadInstance& thread = layout.threads()[id];
+    for (const std::string& name : WorkloadLayout::semaphores_taken_by(thread.spec->program)) {
+      for (const SemaphoreSpec& spec : scenario.semaphores)
+        if (spec.name == name) world.processes[thread.process]->add_semaphore(spec);
+      world.processes[thread.process]->add_semaphore_user(name, static_cast<int>(id));
+    }
+  }
   create_channels(scenario, layout, world);
   for (const ThreadInstance& thread : layout.threads())
     if (const auto* worker = std::get_if<ExecutorWorkerStep>(&thread.spec->program[0].action))

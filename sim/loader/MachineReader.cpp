@@ -109,6 +109,10 @@ void read_calibration(const ValueReader& values, const YAML::Node& node, HostDef
   duration(node, "process_pool_submit", "calibration", host.process_pool.submit);
   duration(node, "lock_release_wake", "calibration", host.locks.release_wake);
   duration(node, "lock_release_syscall", "calibration", host.locks.release_syscall);
+  duration(node, "semaphore_acquire", "calibration", host.semaphores.acquire);
+  duration(node, "semaphore_release", "calibration", host.semaphores.release);
+  duration(node, "semaphore_wait", "calibration", host.semaphores.wait);
+  duration(node, "asyncio_semaphore_op", "calibration", host.asyncio.semaphore_op);
 }
 
 // A machine profile written by `scripts/record.py calibrate`: the host's machine and GIL

@@ -17,6 +17,7 @@ struct HostDefaults {
   AsyncioConfig asyncio;
   ProcessPoolConfig process_pool;
   LockConfig locks;
+  SemaphoreConfig semaphores;
   PythonVersion python;  // host.python_version when gilsim models it, else 3.11
   MpPoolConfig mp_pool;
 };

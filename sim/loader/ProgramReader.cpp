@@ -73,12 +73,14 @@ std::vector<Step> StepReading::read_program(const YAML::Node& node, const std::s
 
 std::vector<Step> read_thread_program(const ValueReader& values, const std::vector<ChannelSpec>& channels,
                                       const YAML::Node& node, const std::string& path,
-                                      const std::vector<RequestSpec>& requests) {
+                                      const std::vector<RequestSpec>& requests,
+                                      const std::vector<SemaphoreSpec>& semaphores) {
   StepReading r(values, channels);
   r.requests = &requests;
+  r.semaphores = &semaphores;
   std::vector<Step> program = r.read_program(node, path, 0);
-  if (!r.held.empty())
-    values.source.fail(node, path, "the thread ends holding " + list_locks(r.held) + "; release every lock it takes");
+  if (r.holds_any())
+    values.source.fail(node, path, "the thread ends holding " + r.list_held() + "; release every lock it takes");
   return program;
 }
 

@@ -86,6 +86,7 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
   runtime.asyncio = host.asyncio;
   runtime.process_pool = host.process_pool;
   runtime.locks = host.locks;
+  runtime.semaphores = host.semaphores;
   runtime.python = host.python;
   runtime.free_threaded_slowdown = runtime.python.free_threaded_slowdown();
   runtime.mp_pool = host.mp_pool;
@@ -131,9 +132,15 @@ RuntimeConfig read_runtime(const ValueReader& values, const YAML::Node& node, co
     read_cost_section(values, n, "runtime.asyncio",
                       {{"task_step_overhead", &runtime.asyncio.task_step_overhead},
                        {"lock_op", &runtime.asyncio.lock_op},
-                       {"queue_op", &runtime.asyncio.queue_op}});
+                       {"queue_op", &runtime.asyncio.queue_op},
+                       {"semaphore_op", &runtime.asyncio.semaphore_op}});
   if (auto n = map.get("locks"); n.IsDefined())
     read_cost_section(values, n, "runtime.locks", {{"release_wake", &runtime.locks.release_wake}, {"release_syscall", &runtime.locks.release_syscall}});
+  if (auto n = map.get("semaphores"); n.IsDefined())
+    read_cost_section(values, n, "runtime.semaphores",
+                      {{"acquire", &runtime.semaphores.acquire},
+                       {"release", &runtime.semaphores.release},
+                       {"wait", &runtime.semaphores.wait}});
   if (auto n = map.get("process_pool"); n.IsDefined())
     read_cost_section(values, n, "runtime.process_pool",
                       {{"submit", &runtime.process_pool.submit}, {"manager_wakeup", &runtime.process_pool.manager_wakeup}});

@@ -61,6 +61,15 @@ std::string arrivals_json(const ArrivalSpec& a) {
   return "{}";
 }
 
+std::string semaphores_json(const std::vector<SemaphoreSpec>& semaphores) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < semaphores.size(); ++i)
+    out += (i ? ", " : "") + std::string("{\"name\": ") + json::quote(semaphores[i].name) +
+           ", \"value\": " + std::to_string(semaphores[i].value) +
+           ", \"bounded\": " + (semaphores[i].bounded ? "true" : "false") + "}";
+  return out + "]";
+}
+
 void write_program_json(std::ostream& out, const std::vector<Step>& program, const std::string& pad) {
   out << "[";
   for (std::size_t i = 0; i < program.size(); ++i) {
@@ -99,6 +108,7 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
           << "}";
     out << "],\n";
   }
+  if (!s.semaphores.empty()) out << "  \"semaphores\": " << semaphores_json(s.semaphores) << ",\n";  // the same
   out << "  \"processes\": [";
   for (std::size_t p = 0; p < s.processes.size(); ++p) {
     const ProcessSpec& process = s.processes[p];

@@ -13,5 +13,7 @@ void write_program_json(std::ostream& out, const std::vector<Step>& program, con
 // A latency distribution (io, sleep) and a request source's arrivals as JSON objects.
 std::string latency_json(const Latency& latency);
 std::string arrivals_json(const ArrivalSpec& arrivals);
+// Semaphore declarations (workload.semaphores, an asyncio step's) as a JSON list.
+std::string semaphores_json(const std::vector<SemaphoreSpec>& semaphores);
 
 }  // namespace gilsim

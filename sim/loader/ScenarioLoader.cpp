@@ -15,6 +15,7 @@
 #include "sim/loader/RequestReader.hpp"
 #include "sim/loader/RuntimeReader.hpp"
 #include "sim/loader/SchedulerReader.hpp"
+#include "sim/loader/SemaphoreReader.hpp"
 #include "sim/loader/Strategies.hpp"
 #include "sim/loader/WakeupReader.hpp"
 #include "sim/loader/YamlDocument.hpp"
@@ -70,10 +71,11 @@ std::vector<int> intersect_cpus(const std::vector<int>& a, const std::vector<int
   return both;
 }
 
-// What thread programs may refer to: workload.channels and workload.requests.
+// What thread programs may refer to: workload.channels, workload.requests and workload.semaphores.
 struct Declared {
   const std::vector<ChannelSpec>& channels;
   const std::vector<RequestSpec>& requests;
+  const std::vector<SemaphoreSpec>& semaphores;
 };
 
 ThreadSpec read_thread(const ValueReader& values, const Declared& declared, const YAML::Node& node,
@@ -92,7 +94,8 @@ ThreadSpec read_thread(const ValueReader& values, const Declared& declared, cons
   }
   thread.affinity = read_affinity(values, map, machine, process_cpus, "its process's CPUs");
   thread.program =
-      read_thread_program(values, declared.channels, map.require("program"), map.path_of("program"), declared.requests);
+      read_thread_program(values, declared.channels, map.require("program"), map.path_of("program"), declared.requests,
+                          declared.semaphores);
   map.reject_unknown_keys();
   return thread;
 }
@@ -156,6 +159,7 @@ std::vector<ProcessSpec> read_workload(const ValueReader& values, const YAML::No
   MapReader map(values.source, node, "workload");
   map.get("channels");  // read first by read_scenario: programs refer to them
   const YAML::Node requests = map.get("requests");  // the same
+  map.get("semaphores");                            // the same
   YAML::Node list = map.require("processes");
   values.expect_sequence(list, "workload.processes");
   if (list.size() == 0) values.source.fail(list, "workload.processes", "expected at least one process");
@@ -232,8 +236,11 @@ std::vector<Scenario> read_scenario(const YamlSource& source, const YAML::Node& 
   if (workload.IsMap()) {
     scenario.channels = read_channels(values, const_workload["channels"]);
     scenario.requests = read_requests(values, const_workload["requests"]);
+    scenario.semaphores =
+        read_semaphore_specs(values, const_workload["semaphores"], "workload.semaphores", "threading.Semaphore");
   }
-  scenario.processes = read_workload(values, workload, {scenario.channels, scenario.requests}, scenario.machine);
+  scenario.processes =
+      read_workload(values, workload, {scenario.channels, scenario.requests, scenario.semaphores}, scenario.machine);
   map.reject_unknown_keys();
   return {scenario};
 }

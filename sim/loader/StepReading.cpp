@@ -8,11 +8,18 @@ namespace gilsim {
 std::vector<Step> StepReading::read_balanced_body(MapReader& map, const YAML::Node& key, const std::string& step_path,
                                                   int depth, const std::string& what, const std::string& pass) {
   const HeldLocks before = held;
+  const HeldLocks semaphores_before = held_semaphores;
   std::vector<Step> body = read_program(map.require("steps"), map.path_of("steps"), depth + 1);
-  if (held != before)
+  if (held != before || held_semaphores != semaphores_before)
     values.source.fail(key, step_path, what + " must release every lock they take (" + pass + " ends holding " +
-                                           list_locks(held) + ")");
+                                           list_held() + ")");
   return body;
+}
+
+std::string StepReading::list_held() const {
+  std::string out = list_locks(held);
+  for (const std::string& s : held_semaphores) out += (out.empty() ? "semaphore '" : ", semaphore '") + s + "'";
+  return out;
 }
 
 const RequestSpec& StepReading::read_request_source(const YAML::Node& node, const std::string& path) const {

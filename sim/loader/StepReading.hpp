@@ -19,8 +19,11 @@ struct StepReading {
   const std::vector<ChannelSpec>& channels;
   const std::vector<RequestSpec>* requests = nullptr;  // workload.requests, for serve and request coroutines
   HeldLocks held;
+  const std::vector<SemaphoreSpec>* semaphores = nullptr;  // workload.semaphores, for a thread's acquire/release
+  HeldLocks held_semaphores;  // semaphores acquired at the current point, once per acquire
   bool in_coroutine = false;                   // reading a coroutine of an asyncio step
   std::vector<std::string> loop_queues;        // ... whose event loop has these asyncio.Queues
+  std::vector<SemaphoreSpec> loop_semaphores;  // ... and these asyncio.Semaphores
   std::optional<ProcessPoolSpec> thread_pool;  // the thread's ProcessPoolExecutor, once an asyncio step gave it
   std::string thread_pool_path;
 
@@ -39,6 +42,10 @@ struct StepReading {
   const RequestSpec& read_request_source(const YAML::Node& node, const std::string& path) const;
   // Fails unless `depth` (the nesting of the step at `key`) is within the limit.
   void check_nesting(const YAML::Node& key, const std::string& step_path, int depth, const std::string& what) const;
+
+  // What it holds at the current point ("'a', semaphore 'db'"), and whether that is anything.
+  std::string list_held() const;
+  bool holds_any() const { return !held.empty() || !held_semaphores.empty(); }
 
   const char* holder() const { return in_coroutine ? "coroutine" : "thread"; }
   const char* lock_type() const { return in_coroutine ? "asyncio.Lock" : "threading.Lock"; }

@@ -107,6 +107,14 @@ StrategySpec read_strategy(const ValueReader& values, const YAML::Node& node, co
   return s;
 }
 
+// asyncio.run(gather(*tasks)) of `tasks` copies of one coroutine, with no queue, semaphore or
+// executor of its own (named members: AsyncioStep grows with features).
+AsyncioStep loop_of_tasks(int64_t tasks, std::vector<Step> program) {
+  AsyncioStep loop;
+  loop.coroutines.push_back({"task", tasks, std::move(program), {}});
+  return loop;
+}
+
 }  // namespace
 
 std::string StrategySpec::name() const {
@@ -162,15 +170,14 @@ Scenario expand_strategy(const Scenario& base, const BatchSpec& batch, const Str
       s.processes = {process("main", 1, {thread("MainThread", 1, {repeat(batch.tasks, batch.program)})})};
       break;
     case StrategyKind::Asyncio:
-      s.processes = {process("main", 1, {thread("MainThread", 1, {{AsyncioStep{{{"task", batch.tasks, batch.program, {}}}, {}, 0, std::nullopt},
+      s.processes = {process("main", 1, {thread("MainThread", 1, {{loop_of_tasks(batch.tasks, batch.program),
                                                                    "asyncio x" + std::to_string(batch.tasks)}})})};
       break;
     case StrategyKind::AsyncioThreads:
     case StrategyKind::AsyncioProcesses: {
       // Only a process pool pickles the task's arguments and result.
       const Payload payload = strategy.kind == StrategyKind::AsyncioProcesses ? batch.payload : Payload{};
-      AsyncioStep loop{{{"task", batch.tasks, {{RunInExecutorStep{batch.program, payload}, "run_in_executor"}}, {}}}, {}, 0,
-                       std::nullopt};
+      AsyncioStep loop = loop_of_tasks(batch.tasks, {{RunInExecutorStep{batch.program, payload}, "run_in_executor"}});
       if (strategy.kind == StrategyKind::AsyncioThreads) loop.executor_threads = static_cast<int>(n);
       else loop.process_pool = ProcessPoolSpec{static_cast<int>(n), strategy.start_method};
       s.processes = {process("main", 1, {thread("MainThread", 1, {{loop, "asyncio x" + std::to_string(batch.tasks)}})})};

@@ -10,6 +10,8 @@ struct AsyncioConfig {
   double lock_op = 1e-6;
   // Python in one asyncio.Queue put() or get() that does not wait.
   double queue_op = 2e-6;
+  // Python in one asyncio.Semaphore acquire() or release() that does not wait.
+  double semaphore_op = 0.5e-6;
 };
 
 }  // namespace gilsim

@@ -16,6 +16,8 @@
 #include "sim/scenario/ProcessPoolSpec.hpp"
 #include "sim/scenario/PythonVersion.hpp"
 #include "sim/scenario/RequestSpec.hpp"
+#include "sim/scenario/SemaphoreConfig.hpp"
+#include "sim/scenario/SemaphoreSpec.hpp"
 #include "sim/scenario/StartMethod.hpp"
 
 namespace gilsim {
@@ -82,6 +84,7 @@ struct RuntimeConfig {
   MpPoolConfig mp_pool;
   AsyncioConfig asyncio;
   LockConfig locks;
+  SemaphoreConfig semaphores;
 };
 
 struct ChannelSpec {
@@ -104,6 +107,7 @@ struct Scenario {
   RuntimeConfig runtime;
   std::vector<ChannelSpec> channels;
   std::vector<RequestSpec> requests;  // workload.requests: request sources (README "Requests")
+  std::vector<SemaphoreSpec> semaphores;  // workload.semaphores: threading.Semaphores (README "Semaphores")
   std::string workload_where;         // "file:line:col" of the workload (or batch), for errors about it
   std::vector<ProcessSpec> processes;
   GilModel gil_model = GilModel::Auto;  // --gil-model

@@ -104,6 +104,12 @@ std::set<std::string> WorkloadLayout::locks_taken_by(const std::vector<Step>& pr
   return locks;
 }
 
+std::set<std::string> WorkloadLayout::semaphores_taken_by(const std::vector<Step>& program) {
+  std::set<std::string> semaphores;
+  collect_names<SemaphoreStep>(program, [](const SemaphoreStep& s) { return s.semaphore; }, semaphores, false);
+  return semaphores;  // asyncio.Semaphores aside: the loop's own
+}
+
 std::optional<WorkloadLayout::PoolUse> WorkloadLayout::pool_use_of(const std::vector<Step>& program) {
   for (const Step& step : program)
     if (const auto* map = std::get_if<ExecutorMapStep>(&step.action))

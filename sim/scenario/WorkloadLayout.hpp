@@ -53,6 +53,7 @@ class WorkloadLayout {
   // Channels a program puts to, and locks it takes (directly or in nested steps).
   static std::set<std::string> channels_put_by(const std::vector<Step>& program);
   static std::set<std::string> locks_taken_by(const std::vector<Step>& program);
+  static std::set<std::string> semaphores_taken_by(const std::vector<Step>& program);  // threading.Semaphores
 
  private:
   // What a thread's program asks of a ProcessPoolExecutor: the pool, the functions it hands it,

@@ -1057,6 +1057,8 @@ class CalibrateTest(TempDirTest):
                     "calibration.asyncio_task_step", "calibration.asyncio_lock_op",
                     "calibration.asyncio_queue_op", "calibration.process_pool_submit",
                     "calibration.lock_release_wake", "calibration.lock_release_syscall",
+                    "calibration.semaphore_acquire", "calibration.semaphore_release",
+                    "calibration.semaphore_wait", "calibration.asyncio_semaphore_op",
                     # scripts/calibrate_calls.py
                     "calibration.pickle_call", "calibration.unpickle_call",
                     "calibration.pickle_cached_bytes_per_s", "calibration.unpickle_cached_bytes_per_s",
@@ -1073,6 +1075,8 @@ class CalibrateTest(TempDirTest):
                     "calibration.thread_start", "calibration.asyncio_task_step", "calibration.asyncio_lock_op",
                     "calibration.asyncio_queue_op", "calibration.process_pool_submit",
                     "calibration.lock_release_wake", "calibration.lock_release_syscall",
+                    "calibration.semaphore_acquire", "calibration.semaphore_release",
+                    "calibration.semaphore_wait", "calibration.asyncio_semaphore_op",
                     "calibration.pickle_call", "calibration.unpickle_call", "calibration.pipe_write_syscall",
                     "calibration.pipe_read_syscall", "calibration.pipe_send_call", "calibration.pipe_recv_call",
                     "calibration.mp_queue_put", "calibration.mp_queue_get", "calibration.pool_task_handler",

@@ -4,6 +4,7 @@
 
 #include "sim/loader/Limits.hpp"
 #include "sim/loader/ScenarioJson.hpp"
+#include "sim/loader/SemaphoreReader.hpp"
 #include "sim/loader/StepReading.hpp"
 #include "sim/util/JsonWriter.hpp"
 
@@ -48,9 +49,11 @@ void read_loop_executor(StepReading& r, const YAML::Node& node, const std::strin
 // A coroutine's program: its asyncio.Locks must be released before it returns.
 std::vector<Step> read_coroutine_program(StepReading& r, const YAML::Node& node, const std::string& path, int depth) {
   std::vector<Step> program = r.read_program(node, path, depth);
-  if (!r.held.empty())
-    r.values.source.fail(node, path, "the coroutine ends holding " + list_locks(r.held) +
-                                         "; release every asyncio.Lock it takes");
+  if (r.holds_any())
+    r.values.source.fail(node, path, "the coroutine ends holding " + r.list_held() +
+                                         "; release every " +
+                                         (r.held_semaphores.empty() ? "asyncio.Lock" : "asyncio.Lock and asyncio.Semaphore") +
+                                         " it takes");
   return program;
 }
 
@@ -83,6 +86,7 @@ AsyncioStep read_loop(StepReading& r, const YAML::Node& node, const std::string&
   MapReader map(values.source, node, path);
   AsyncioStep loop;
   if (auto q = map.get("queues"); q.IsDefined()) loop.queues = read_loop_queues(r, q, map.path_of("queues"));
+  loop.semaphores = read_semaphore_specs(values, map.get("semaphores"), map.path_of("semaphores"), "asyncio.Semaphore");
   const YAML::Node tasks = map.get("tasks");
   const YAML::Node coroutines = map.get("coroutines");
   const YAML::Node requests = map.get("requests");
@@ -98,6 +102,8 @@ AsyncioStep read_loop(StepReading& r, const YAML::Node& node, const std::string&
   coroutine.requests = r.requests;
   coroutine.in_coroutine = true;
   for (const AsyncioQueueSpec& q : loop.queues) coroutine.loop_queues.push_back(q.name);
+  coroutine.loop_semaphores = loop.semaphores;
+  coroutine.semaphores = r.semaphores;  // only to say what a name of them is, if a coroutine uses one
   if (tasks.IsDefined()) {
     const int64_t count = values.integer(tasks, map.path_of("tasks"), 1, limits::kMaxAsyncioTasks);
     loop.coroutines.push_back({"task", count, read_coroutine_program(coroutine, map.require("program"),
@@ -198,6 +204,7 @@ void write_step(std::ostream& out, const AsyncioStep& loop, const std::string& p
           << ", \"maxsize\": " << loop.queues[q].maxsize << "}";
     out << "]";
   }
+  if (!loop.semaphores.empty()) out << ", \"semaphores\": " << semaphores_json(loop.semaphores);
   out << "}";
 }
 

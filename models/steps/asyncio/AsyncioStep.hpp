@@ -1,5 +1,6 @@
 #pragma once
 #include "sim/scenario/ProcessPoolSpec.hpp"
+#include "sim/scenario/SemaphoreSpec.hpp"
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
@@ -26,11 +27,13 @@ struct AsyncioQueueSpec {
 };
 // asyncio.run(gather(*tasks)) of every coroutine of `coroutines` on this thread's event loop:
 // cpu runs on the loop, io and sleep are awaited, lock/unlock are asyncio.Locks and put/get/
-// consume on `queues` asyncio.Queues of this loop (README "asyncio").
+// consume on `queues` asyncio.Queues of this loop, acquire/release its `semaphores`
+// (asyncio.Semaphores) (README "asyncio").
 struct AsyncioStep {
   static constexpr StepTraits kTraits{"asyncio", true, true, kInThread};
   std::vector<CoroutineSpec> coroutines;
   std::vector<AsyncioQueueSpec> queues;
+  std::vector<SemaphoreSpec> semaphores;
   int executor_threads = 0;  // ThreadPoolExecutor size for run_in_executor; 0: min(32, cores + 4)
   // The ProcessPoolExecutor run_in_executor hands work to instead; the asyncio steps of a thread
   // share it, and it is shut down when the thread's program ends.

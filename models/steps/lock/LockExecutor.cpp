@@ -11,21 +11,26 @@ namespace gilsim {
 // acquire keeps the GIL; a contended one releases it while it blocks, and takes it back once it
 // has the lock. A release runs with the GIL held; its wake-up system call, if it makes one,
 // costs the releaser CPU time before its next bytecode.
-void run_step(ThreadContext& thread, const LockStep& step, int) {
-  ThreadingLock& lock = thread.process().lock(step.lock);
-  if (!step.acquire) {
-    const LockConfig& costs = thread.runtime().locks;
-    const ThreadingLock::ReleaseCall call = lock.release(thread.id());
-    const double cpu = call == ThreadingLock::ReleaseCall::Wake      ? costs.release_wake
-                       : call == ThreadingLock::ReleaseCall::Syscall ? costs.release_syscall
-                                                                      : 0.0;
-    if (cpu > 0) thread.machine().run(thread.id(), cpu);
-    return;
-  }
+void acquire_threading_lock(ThreadContext& thread, ThreadingLock& lock) {
   if (lock.try_acquire(thread.id())) return;
-  thread.set_blocked_on("lock '" + step.lock + "' held by " + thread.timeline().threads[lock.holder()].name);
+  thread.set_blocked_on("lock '" + lock.name() + "' held by " + thread.timeline().threads[lock.holder()].name);
   thread.without_gil(ThreadState::LockWait, [&] { lock.acquire_blocking(thread.id()); });
   thread.clear_blocked_on();
+}
+
+void release_threading_lock(ThreadContext& thread, ThreadingLock& lock) {
+  const LockConfig& costs = thread.runtime().locks;
+  const ThreadingLock::ReleaseCall call = lock.release(thread.id());
+  const double cpu = call == ThreadingLock::ReleaseCall::Wake      ? costs.release_wake
+                     : call == ThreadingLock::ReleaseCall::Syscall ? costs.release_syscall
+                                                                    : 0.0;
+  if (cpu > 0) thread.machine().run(thread.id(), cpu);
+}
+
+void run_step(ThreadContext& thread, const LockStep& step, int) {
+  ThreadingLock& lock = thread.process().lock(step.lock);
+  if (step.acquire) acquire_threading_lock(thread, lock);
+  else release_threading_lock(thread, lock);
 }
 
 // asyncio.Lock (Lib/asyncio/locks.py): a free lock nobody waits for is taken without yielding;
