@@ -139,7 +139,10 @@ TEST_CASE("the interactive response time law R = N / X - Z holds exactly for clo
       {"scenarios/seed/closed_loop_clients.yaml", "clients-64"},
       {"scenarios/seed/closed_loop_clients.yaml", "asyncio-clients-64"},
   };
-  for (const auto& [file, variant] : cases) {
+  for (const auto& test_case : cases) {
+    // Plain variables: clang before 16 cannot capture structured bindings (CAPTURE's lambda).
+    const std::string& file = test_case.first;
+    const std::string& variant = test_case.second;
     CAPTURE(variant);
     const LatencyStats l = only_source(simulate_summary(load_variant(file, variant)));
     REQUIRE(l.clients > 0);
