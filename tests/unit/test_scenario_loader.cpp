@@ -199,7 +199,8 @@ TEST_CASE("a profile's per-call calibration sets the pickle calls, two pickling 
 }
 
 TEST_CASE("a profile's process_start_call is the parent's share of a process start, the child gets the rest") {
-  const ProcessCosts& p = load_scenarios("tests/fixtures/uses_profile_per_call.yaml", {})[0].runtime.processes;
+  // Copies: load_scenarios returns a temporary vector.
+  const ProcessCosts p = load_scenarios("tests/fixtures/uses_profile_per_call.yaml", {})[0].runtime.processes;
   // spawn: 48 ms from Process.start() to the child's first line, of which the start() call took
   // 2.1 ms: the child's share is 48 - 2.1 = 45.9 ms.
   CHECK_REL(p.spawn.parent, 2.1e-3, kRounding);
@@ -214,7 +215,7 @@ TEST_CASE("a profile's process_start_call is the parent's share of a process sta
   CHECK_REL(p.forkserver_server, 34e-3, kRounding);
   // Negative control: a profile without process_start_call (uses_profile.yaml) leaves spawn's
   // parent its 5 ms default and gives fork's whole start to the parent.
-  const ProcessCosts& old = load_scenarios("tests/fixtures/uses_profile.yaml", {})[0].runtime.processes;
+  const ProcessCosts old = load_scenarios("tests/fixtures/uses_profile.yaml", {})[0].runtime.processes;
   CHECK_REL(old.spawn.parent, 5e-3, kRounding);
   CHECK_REL(old.fork.parent, 2e-3, kRounding);
   CHECK(old.fork.child == 0);
