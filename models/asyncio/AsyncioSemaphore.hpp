@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/util/HeldBy.hpp"
+
 namespace gilsim {
 
 // asyncio.Semaphore and asyncio.BoundedSemaphore as Lib/asyncio/locks.py (3.11) implements them,
@@ -48,13 +50,9 @@ class AsyncioSemaphore {
 
 template <class Name>
 std::string AsyncioSemaphore::describe(Name name_of) const {
-  std::string text = std::string(bounded_ ? "asyncio.BoundedSemaphore(" : "asyncio.Semaphore(") +
-                     std::to_string(initial_) + ") '" + name_ + "'";
-  if (holders_.empty()) return text;
-  text += " held by ";
-  for (std::size_t i = 0; i < holders_.size() && i < 4; ++i) text += (i ? ", " : "") + name_of(holders_[i]);
-  if (holders_.size() > 4) text += " and " + std::to_string(holders_.size() - 4) + " more";
-  return text;
+  return std::string(bounded_ ? "asyncio.BoundedSemaphore(" : "asyncio.Semaphore(") +
+                     std::to_string(initial_) + ") '" + name_ + "'" +
+         held_by(holders_, name_of);
 }
 
 }  // namespace gilsim

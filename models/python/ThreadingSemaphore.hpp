@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/util/HeldBy.hpp"
+
 #include "models/python/ThreadingLock.hpp"
 
 namespace gilsim {
@@ -61,12 +63,8 @@ class ThreadingSemaphore {
 
 template <class Name>
 std::string ThreadingSemaphore::describe(Name name_of) const {
-  std::string text = std::string(bounded_ ? "BoundedSemaphore(" : "Semaphore(") + std::to_string(initial_) + ")";
-  if (holders_.empty()) return text;
-  text += " held by ";
-  for (std::size_t i = 0; i < holders_.size() && i < 4; ++i) text += (i ? ", " : "") + name_of(holders_[i]);
-  if (holders_.size() > 4) text += " and " + std::to_string(holders_.size() - 4) + " more";
-  return text;
+  return std::string(bounded_ ? "BoundedSemaphore(" : "Semaphore(") + std::to_string(initial_) + ")" +
+         held_by(holders_, name_of);
 }
 
 }  // namespace gilsim
