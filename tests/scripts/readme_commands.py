@@ -20,7 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SKIPPED = {
     "scripts/test": "the test suite itself, which runs this test",
     "scripts/bench": "a benchmark of minutes, not a test (README \"Benchmark\")",
-    "scripts/record.py": "records real CPython runs: needs a quiet machine (tests/scripts/test_record.py tests it)",
+    "scripts/record.py": "records real CPython runs: needs a quiet machine (tests/scripts/test_record_*.py test it)",
     "scripts/validation": "records real CPython runs (needs a quiet machine), or compares the whole suite, "
                           "which ctest runs run by run (validation.CASE.RUN)",
     "parallel --sshloginfile": "needs other hosts",
