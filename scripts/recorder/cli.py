@@ -1,4 +1,4 @@
-"""Command line."""
+"""Command line: record.py's subcommands and exit statuses (0, 1 failed, 2 refused, 130)."""
 
 import argparse
 import math

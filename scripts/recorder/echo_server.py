@@ -1,4 +1,5 @@
-"""io: the delay/echo server."""
+"""io: the delay/echo server of --io echo, a process that waits each request's latency and
+echoes it, and the scenario threads' side of its connections."""
 
 import multiprocessing
 import os

@@ -1,4 +1,5 @@
-"""Host facts."""
+"""Host facts (one definition with the validation suite's programs: vtrace), and the share of the
+CPUs other processes use while we measure."""
 
 import os
 import sys

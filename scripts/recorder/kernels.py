@@ -1,4 +1,5 @@
-"""Kernels and their calibration."""
+"""Kernels and their calibration: the cpu kernel (pure-Python bytecode, which notes its GIL runs)
+and the native call (one GIL-releasing pbkdf2), sized for this host."""
 
 import hashlib
 import statistics
