@@ -17,12 +17,16 @@ void acquire(ThreadingLock& lock, int thread) {
 Pipe::Pipe(std::string name, ChannelKind kind, int writers, const IpcConfig& ipc)
     : name_(std::move(name)),
       kind_(kind),
-      pickle_overhead_(ipc.pickle_overhead),
-      write_lock_(name_ + " wlock", ipc.pipe_wakeup),
-      read_lock_(name_ + " rlock", ipc.pipe_wakeup),
-      buffer_(ipc.pipe_buffer, ipc.pipe_wakeup, writers) {}
+      pickle_overhead_(is_socket(kind) ? 0 : ipc.pickle_overhead),
+      write_lock_(name_ + " wlock", is_socket(kind) ? ipc.socket_wakeup : ipc.pipe_wakeup),
+      read_lock_(name_ + " rlock", is_socket(kind) ? ipc.socket_wakeup : ipc.pipe_wakeup),
+      buffer_(is_socket(kind) ? ipc.socket(kind == ChannelKind::TcpSocket).buffer : ipc.pipe_buffer,
+              is_socket(kind) ? ipc.socket_wakeup : ipc.pipe_wakeup, writers) {}
 
-double Pipe::header_bytes(double pickled) { return pickled > kLargeMessage ? 12 : 4; }
+double Pipe::header_bytes(double pickled) const {
+  if (socket()) return 0;
+  return pickled > kLargeMessage ? 12 : 4;
+}
 
 double Pipe::wire_bytes(const Message& message) const {
   const double pickled = pickled_bytes(message);
@@ -31,6 +35,12 @@ double Pipe::wire_bytes(const Message& message) const {
 
 // One os.write per buffer_.write: a blocking write to a pipe returns once all of its bytes are in.
 void Pipe::send(int thread, const Message& message, const PipeBuffer::Copy& copy, const Syscall& syscall) {
+  if (socket()) {  // sock.sendall: no lock, one call (a message longer than the buffer streams through it)
+    in_flight_.push_back(message);
+    syscall();
+    buffer_.write(message.bytes, copy);
+    return;
+  }
   acquire(write_lock_, thread);
   in_flight_.push_back(message);  // its header is the next thing readers find
   const double pickled = pickled_bytes(message);
@@ -60,6 +70,20 @@ bool Pipe::read_exactly(double bytes, const PipeBuffer::Copy& copy, const Syscal
 
 bool Pipe::receive_header(int thread, Message& message, const PipeBuffer::Copy& copy, const Syscall& syscall) {
   acquire(read_lock_, thread);
+  if (socket()) {
+    // sock.recv: what has arrived of the oldest message (the rest in receive_body). Its cost runs
+    // once bytes are there: a blocked recv dequeues and copies after its wake-up.
+    const double got = buffer_.read([&] { return in_flight_.front().bytes; }, copy);
+    if (got == 0) {
+      read_lock_.release(thread);
+      return false;
+    }
+    syscall();
+    message = in_flight_.front();
+    in_flight_.pop_front();
+    body_left_ = message.bytes - got;
+    return true;
+  }
   if (!read_exactly(4, copy, syscall)) {  // end of file: every writer has finished and nothing is left
     read_lock_.release(thread);
     return false;

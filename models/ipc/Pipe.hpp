@@ -15,6 +15,10 @@ namespace gilsim {
 // (PipeBuffer): Connection.send_bytes writes one at a time under the write lock, recv_bytes reads
 // one at a time under the read lock. Both locks are multiprocessing.Locks, POSIX semaphores like
 // threading.Lock, whose blocked waiters wake with the pipe's wake-up latency.
+// A socket channel (kind unix_socket or tcp_socket) is one direction of a connected stream socket
+// in the same shape: raw bytes, no pickle and no length header, one sock.send per message and one
+// sock.recv per read, through a buffer of the socket's size (README "Sockets"). Readers still take
+// whole messages one at a time: the model keeps message boundaries that a real stream does not.
 class Pipe {
  public:
   Pipe(std::string name, ChannelKind kind, int writers, const IpcConfig& ipc);
@@ -40,7 +44,8 @@ class Pipe {
 
  private:
   double pickled_bytes(const Message& message) const { return message.bytes + pickle_overhead_; }
-  static double header_bytes(double pickled);
+  double header_bytes(double pickled) const;
+  bool socket() const { return is_socket(kind_); }
   // Connection._recv: read() until `bytes` have arrived; false at end of file before any.
   bool read_exactly(double bytes, const PipeBuffer::Copy& copy, const Syscall& syscall);
 

@@ -43,9 +43,14 @@ void PipeBuffer::write(double bytes, const Copy& copy) {
 }
 
 double PipeBuffer::read(double bytes, const Copy& copy) {
+  return read([bytes] { return bytes; }, copy);
+}
+
+double PipeBuffer::read(const std::function<double()>& wanted, const Copy& copy) {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
   sleep_until(lock, *readable_, [&] { return buffered_ > 0 || writers_ == 0; });
-  const double chunk = std::min(bytes, buffered_);
+  if (buffered_ <= 0) return 0;
+  const double chunk = std::min(wanted(), buffered_);
   if (chunk <= 0) return 0;
   copy(chunk);
   buffered_ -= chunk;

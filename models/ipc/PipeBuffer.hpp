@@ -30,6 +30,9 @@ class PipeBuffer {
   void write(double bytes, const Copy& copy);
   // Returns the bytes read (at most `bytes`), 0 at end of file.
   double read(double bytes, const Copy& copy);
+  // The same, asking for `wanted()` bytes once some are there (a socket's reader learns then how
+  // long the message is that starts the buffer).
+  double read(const std::function<double()>& wanted, const Copy& copy);
   void close_write_end();  // a writer is done: once the buffer is empty, reads return 0
   double buffered() const { return buffered_; }
 

@@ -46,7 +46,9 @@ void ChannelIo::put(const PutStep& step) {
   const Message message{step.bytes, step.objects};
   thread_.run_python(pool_step_cost(thread_.runtime().mp_pool, step.pool_python));
   if (Pipe* pipe = world.pipe(step.channel)) {
-    if (pipe->kind() == ChannelKind::MpQueue) {  // put() buffers; the feeder thread pickles and writes
+    if (is_socket(pipe->kind())) {  // sock.sendall(data): the bytes as they are
+      send(*pipe, message);
+    } else if (pipe->kind() == ChannelKind::MpQueue) {  // put() buffers; the feeder thread pickles and writes
       thread_.run_python(ipc.mp_queue_put);
       world.feeder_buffer(process, step.channel).deliver(message);
     } else {  // SimpleQueue.put: pickles, then sends under the write lock
@@ -70,13 +72,17 @@ PipeBuffer::Copy ChannelIo::copy_at(double bandwidth) {
 }
 
 // Connection.send_bytes: its Python (struct.pack, the concatenation, _send's loop) with the GIL
-// held, then os.write, which releases it; the writer blocks while the pipe is full.
+// held, then os.write, which releases it; the writer blocks while the pipe is full. A socket's
+// sock.sendall is one call, all of it with the GIL released.
 void ChannelIo::send(Pipe& pipe, const Message& message) {
   const IpcConfig& ipc = thread_.runtime().ipc;
-  thread_.run_python(ipc.send_call);
-  thread_.set_blocked_on("room in channel '" + pipe.name() + "', whose pipe is full (nothing reads it)");
+  const bool socket = is_socket(pipe.kind());
+  const double syscall = socket ? ipc.socket(pipe.kind() == ChannelKind::TcpSocket).send : ipc.write_syscall;
+  if (!socket) thread_.run_python(ipc.send_call);
+  thread_.set_blocked_on("room in channel '" + pipe.name() + "', whose " + (socket ? "socket" : "pipe") +
+                         " is full (nothing reads it)");
   thread_.without_gil(ThreadState::Io, [&] {
-    pipe.send(thread_.id(), message, copy_at(ipc.pipe_write_bandwidth), [&] { run_syscall(ipc.write_syscall); });
+    pipe.send(thread_.id(), message, copy_at(ipc.pipe_write_bandwidth), [&] { run_syscall(syscall); });
   });
   thread_.clear_blocked_on();
 }
@@ -97,11 +103,17 @@ bool ChannelIo::receive(Channel& channel, Message& message, const std::function<
 
 // SimpleQueue.get / Queue.get: waits for a message (state wait), reads it as it arrives (io, the
 // GIL released around each os.read: one for the header, then one per chunk of the body), then
-// runs recv_bytes' Python (and Queue.get's, for a multiprocessing.Queue) and unpickles it.
+// runs recv_bytes' Python (and Queue.get's, for a multiprocessing.Queue) and unpickles it. A
+// socket's reader runs sock.recv until the message is in, and nothing after it.
 bool ChannelIo::receive(Pipe& pipe, Message& message, const std::function<void()>& taken) {
   const IpcConfig& ipc = thread_.runtime().ipc;
+  const bool socket = is_socket(pipe.kind());
   const PipeBuffer::Copy copy = copy_at(ipc.pipe_read_bandwidth);
-  const Pipe::Syscall syscall = [&] { run_syscall(ipc.read_syscall); };
+  const double read_cost = socket ? ipc.socket(pipe.kind() == ChannelKind::TcpSocket).recv : ipc.read_syscall;
+  const Pipe::Syscall syscall = [&] {
+    if (socket) thread_.enter(ThreadState::Io);  // a socket's first recv runs once bytes are there
+    run_syscall(read_cost);
+  };
   bool open = true;
   if (thread_.blocked_on().empty()) thread_.set_blocked_on("channel '" + pipe.name() + "'");
   thread_.without_gil(ThreadState::Wait, [&] {
@@ -114,7 +126,8 @@ bool ChannelIo::receive(Pipe& pipe, Message& message, const std::function<void()
   if (!open) return false;
   if (taken) taken();
   thread_.enter(ThreadState::Python);
-  thread_.run_python(ipc.recv_call + (pipe.kind() == ChannelKind::MpQueue ? ipc.mp_queue_get : 0) + unpickle_cost(message));
+  if (!socket)
+    thread_.run_python(ipc.recv_call + (pipe.kind() == ChannelKind::MpQueue ? ipc.mp_queue_get : 0) + unpickle_cost(message));
   return true;
 }
 

@@ -8,6 +8,7 @@ import sys
 import time
 
 import calibrate_calls
+import calibrate_sockets
 
 from .common import PROG
 from .kernels import measure_cpu_unit_ns, measure_native
@@ -95,6 +96,7 @@ def command_calibrate(args):
     lock_wake, lock_syscall = measure_lock_release(50 if quick else 500)
     semaphore_ops = measure_semaphore_ops(20_000 if quick else 200_000, 3 if quick else 7)
     per_call = calibrate_calls.calibration_lines(quick)
+    sockets = calibrate_sockets.calibration_lines(quick)
     pair = smt_sibling_pair() if host["threads_per_core"] > 1 else None
     smt_yield = measure_smt_yield(pair, 0.1 if quick else 0.5) if pair else 1.25
 
@@ -183,7 +185,7 @@ def command_calibrate(args):
         f"  process_pool_submit: {fmt_duration(pool_submit)}",
         *lock_release_lines(lock_wake, lock_syscall),
         *semaphore_lines(*semaphore_ops),
-    ] + per_call
+    ] + per_call + sockets
     directory = os.path.dirname(os.path.abspath(args.out))
     os.makedirs(directory, exist_ok=True)
     write_atomically(args.out, "\n".join(lines) + "\n")

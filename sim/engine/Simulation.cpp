@@ -74,15 +74,17 @@ void create_channels(const Scenario& scenario, const WorkloadLayout& layout, Pyt
       continue;
     }
     for (const std::string& name : WorkloadLayout::channels_put_by(thread.spec->program)) {
-      switch (kind_of(name)) {
-        case ChannelKind::Pipe: ++shared_writers[name]; break;
-        case ChannelKind::MpQueue: ++feeder_writers[{thread.process, name}]; break;
-        default: ++local_writers[{thread.process, name}]; break;
-      }
+      const ChannelKind kind = kind_of(name);
+      if (kind == ChannelKind::MpQueue)
+        ++feeder_writers[{thread.process, name}];
+      else if (is_shared(kind))
+        ++shared_writers[name];
+      else
+        ++local_writers[{thread.process, name}];
     }
   }
   for (const ChannelSpec& c : scenario.channels) {
-    if (c.kind == ChannelKind::Pipe || c.kind == ChannelKind::MpQueue) {
+    if (is_shared(c.kind)) {
       world.pipes[c.name] = std::make_unique<Pipe>(c.name, c.kind, shared_writers[c.name], scenario.runtime.ipc);
       continue;
     }

@@ -90,6 +90,10 @@ void read_calibration(const ValueReader& values, const YAML::Node& node, HostDef
                             {"pipe_recv_call", &host.ipc.recv_call},
                             {"pipe_write_syscall", &host.ipc.write_syscall},
                             {"pipe_read_syscall", &host.ipc.read_syscall},
+                            {"unix_socket_send", &host.ipc.unix_socket.send},
+                            {"unix_socket_recv", &host.ipc.unix_socket.recv},
+                            {"tcp_socket_send", &host.ipc.tcp_socket.send},
+                            {"tcp_socket_recv", &host.ipc.tcp_socket.recv},
                             {"mp_queue_put", &host.ipc.mp_queue_put},
                             {"mp_queue_get", &host.ipc.mp_queue_get},
                             {"pool_task_handler", &host.mp_pool.task_handler},
@@ -99,6 +103,8 @@ void read_calibration(const ValueReader& values, const YAML::Node& node, HostDef
   rate("pipe_write_bytes_per_s", host.ipc.pipe_write_bandwidth);
   rate("pipe_read_bytes_per_s", host.ipc.pipe_read_bandwidth);
   if (node["pipe_wakeup"].IsDefined()) host.ipc.pipe_wakeup = read_wakeup(values, node["pipe_wakeup"], "calibration.pipe_wakeup");
+  if (node["socket_wakeup"].IsDefined())
+    host.ipc.socket_wakeup = read_wakeup(values, node["socket_wakeup"], "calibration.socket_wakeup");
   if (node["pipe_buffer_bytes"].IsDefined())
     host.ipc.pipe_buffer = values.number(node["pipe_buffer_bytes"], "calibration.pipe_buffer_bytes", limits::kMinPipeBuffer, limits::kMaxPipeBuffer);
   if (node["pickle_overhead_bytes"].IsDefined())

@@ -44,6 +44,16 @@ void read_cost_section(const ValueReader& values, const YAML::Node& node, const 
   map.reject_unknown_keys();
 }
 
+// runtime.ipc.unix_socket / tcp_socket: {send, recv, buffer}.
+void read_socket(const ValueReader& values, const YAML::Node& node, const std::string& path, SocketCosts& socket) {
+  MapReader map(values.source, node, path);
+  read_durations(values, map, {{"send", &socket.send}, {"recv", &socket.recv}});
+  if (auto n = map.get("buffer"); n.IsDefined())
+    socket.buffer = values.size(n, map.path_of("buffer"), limits::kMinPipeBuffer, limits::kMaxPipeBuffer,
+                                "from 4KiB to 1GiB");
+  map.reject_unknown_keys();
+}
+
 // runtime.ipc: bandwidths in bytes per second (numbers), sizes with units, costs as durations.
 void read_ipc(const ValueReader& values, const YAML::Node& node, IpcConfig& ipc) {
   MapReader map(values.source, node, "runtime.ipc");
@@ -68,9 +78,14 @@ void read_ipc(const ValueReader& values, const YAML::Node& node, IpcConfig& ipc)
   if (auto n = map.get("pickle_cache_size"); n.IsDefined())
     ipc.pickle_cache_size = values.size(n, map.path_of("pickle_cache_size"), 0, limits::kMaxPipeBuffer, "from 0B to 1GiB");
   if (auto n = map.get("pipe_wakeup"); n.IsDefined()) ipc.pipe_wakeup = read_wakeup(values, n, map.path_of("pipe_wakeup"));
+  if (auto n = map.get("socket_wakeup"); n.IsDefined())
+    ipc.socket_wakeup = read_wakeup(values, n, map.path_of("socket_wakeup"));
   if (auto n = map.get("pipe_buffer"); n.IsDefined())
     ipc.pipe_buffer = values.size(n, map.path_of("pipe_buffer"), limits::kMinPipeBuffer, limits::kMaxPipeBuffer,
                                   "from 4KiB (one page, the smallest pipe capacity: pipe(7)) to 1GiB");
+  for (auto [key, socket] : {std::pair<const char*, SocketCosts*>{"unix_socket", &ipc.unix_socket},
+                             {"tcp_socket", &ipc.tcp_socket}})
+    if (auto n = map.get(key); n.IsDefined()) read_socket(values, n, map.path_of(key), *socket);
   if (auto n = map.get("pickle_overhead"); n.IsDefined())
     ipc.pickle_overhead = values.size(n, map.path_of("pickle_overhead"), 0, limits::kMaxPickleOverhead, "from 0B to 1MiB");
   map.reject_unknown_keys();

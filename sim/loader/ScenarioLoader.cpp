@@ -139,7 +139,7 @@ std::vector<ChannelSpec> read_channels(const ValueReader& values, const YAML::No
     YAML::Node kind = map.require("kind");
     const std::string text = values.string(kind, map.path_of("kind"));
     bool known = false;
-    for (ChannelKind k : {ChannelKind::Queue, ChannelKind::Pipe, ChannelKind::MpQueue, ChannelKind::InterpreterQueue})
+    for (ChannelKind k : kChannelKinds)
       if (text == channel_kind_name(k)) {
         channel.kind = k;
         known = true;
@@ -147,7 +147,8 @@ std::vector<ChannelSpec> read_channels(const ValueReader& values, const YAML::No
     if (!known)
       values.source.fail(kind, map.path_of("kind"),
                          "expected one of queue (queue.Queue), pipe (multiprocessing.Pipe), mp_queue "
-                         "(multiprocessing.Queue), interpreter_queue, got '" + text + "'");
+                         "(multiprocessing.Queue), interpreter_queue, unix_socket (socket.socketpair()), tcp_socket (a "
+                         "loopback TCP connection), got '" + text + "'");
     map.reject_unknown_keys();
     channels.push_back(channel);
   }

@@ -41,6 +41,14 @@ const std::vector<std::pair<const char*, Scaler>>& scalers() {
                               &ipc.read_syscall, &ipc.mp_queue_put, &ipc.mp_queue_get})
            *cost *= f;
        }},
+      // A socket's send and recv calls, for both kinds.
+      {"runtime.ipc.socket_calls",
+       [](Scenario& s, double f) {
+         for (SocketCosts* socket : {&s.runtime.ipc.unix_socket, &s.runtime.ipc.tcp_socket}) {
+           socket->send *= f;
+           socket->recv *= f;
+         }
+       }},
       // Every cost of starting a process (the parent's and the child's share, the forkserver's own
       // start, the main module's import), for every start method; not the exit.
       {"runtime.process_start",

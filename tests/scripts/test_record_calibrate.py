@@ -57,7 +57,10 @@ class CalibrateTest(TempDirTest):
                     "calibration.pickle_cache_bytes", "calibration.pipe_write_syscall",
                     "calibration.pipe_read_syscall", "calibration.pipe_send_call", "calibration.pipe_recv_call",
                     "calibration.mp_queue_put", "calibration.mp_queue_get", "calibration.pool_task_handler",
-                    "calibration.pool_result_handler", "calibration.pool_worker_task"]
+                    "calibration.pool_result_handler", "calibration.pool_worker_task",
+                    # scripts/calibrate_sockets.py
+                    "calibration.unix_socket_send", "calibration.unix_socket_recv", "calibration.tcp_socket_send",
+                    "calibration.tcp_socket_recv", "calibration.socket_wakeup"]
         self.assertEqual(list(values), expected)
         self.assertEqual(values["profile"], "host")
         duration = r"\d+(\.\d+)?(ns|us|ms|s)"
@@ -71,7 +74,9 @@ class CalibrateTest(TempDirTest):
                     "calibration.pickle_call", "calibration.unpickle_call", "calibration.pipe_write_syscall",
                     "calibration.pipe_read_syscall", "calibration.pipe_send_call", "calibration.pipe_recv_call",
                     "calibration.mp_queue_put", "calibration.mp_queue_get", "calibration.pool_task_handler",
-                    "calibration.pool_result_handler", "calibration.pool_worker_task"):
+                    "calibration.pool_result_handler", "calibration.pool_worker_task",
+                    "calibration.unix_socket_send", "calibration.unix_socket_recv", "calibration.tcp_socket_send",
+                    "calibration.tcp_socket_recv"):
             self.assertRegex(values[key], f"^{duration}$")
         for key in ("pickle_cached", "unpickle_cached", "pickle_large", "unpickle_large"):
             self.assertGreater(float(values[f"calibration.{key}_bytes_per_s"]), 1e6)
@@ -85,6 +90,8 @@ class CalibrateTest(TempDirTest):
             self.assertGreater(float(values[f"calibration.{key}_bytes_per_s"]), 1e6)
         self.assertRegex(values["calibration.pipe_wakeup"],
                          f"^{{100us: {duration}, 1ms: {duration}, 10ms: {duration}}}$")
+        self.assertRegex(values["calibration.socket_wakeup"],
+                         f"^{{30us: {duration}, 100us: {duration}, 1ms: {duration}, 10ms: {duration}}}$")
         self.assertGreaterEqual(int(values["calibration.pipe_buffer_bytes"]), 4096)  # at least a page (pipe(7))
         self.assertGreater(int(values["calibration.pickle_overhead_bytes"]), 0)
         self.assertGreater(float(values["calibration.cpu_unit_ns"]), 0)

@@ -22,6 +22,15 @@ Step read_step(StepTag<PutStep>, StepReading& r, const YAML::Node& key, const YA
   if (auto o = map.get("objects"); o.IsDefined())
     put.objects = static_cast<double>(values.integer(o, map.path_of("objects"), 0, 1000000000000LL));
   map.reject_unknown_keys();
+  for (const ChannelSpec& c : r.channels)
+    if (c.name == put.channel && is_socket(c.kind)) {  // sock.sendall(data): bytes, nothing pickled
+      if (put.bytes < 1)
+        values.source.fail(value, path, "a message on socket channel '" + c.name +
+                                            "' needs bytes of at least 1B (sock.send(b'') sends nothing)");
+      if (put.objects > 0)
+        values.source.fail(value, path, "socket channel '" + c.name + "' carries bytes, not pickled objects: "
+                                            "count their pickled size in bytes and leave out objects");
+    }
   const std::string label = "put " + put.channel;
   return {std::move(put), label};
 }
