@@ -12,16 +12,21 @@ void start_process(ThreadContext& parent, int process, StartMethod method) {
   if (method == StartMethod::Forkserver && !world.forkserver_started) {
     // The first forkserver start waits for the server process to come up.
     world.forkserver_started = true;
-    // The server preloads __main__ (Lib/multiprocessing/forkserver.py: main() -> import_main_path).
-    const double server = costs.forkserver_server + costs.main_module_import;
+    // From 3.13 the server preloads __main__ (Lib/multiprocessing/forkserver.py: main() ->
+    // import_main_path); before, that preload never ran and each child imports it instead.
+    const bool preloads = parent.runtime().python.forkserver_preloads_main();
+    const double server = costs.forkserver_server + (preloads ? costs.main_module_import : 0.0);
     parent.without_gil(ThreadState::Wait, [&] { parent.machine().run(parent.id(), server); });
   }
   parent.enter(ThreadState::Python);
   parent.machine().run(parent.id(), costs.of(method).parent);
-  // Only a spawn child runs the main module again (Lib/multiprocessing/spawn.py:
-  // _fixup_main_from_path returns at once when __main__ already has the parent's __file__, as in a
-  // child forked from the preloaded server or from the parent).
-  const double main_module = method == StartMethod::Spawn ? costs.main_module_import : 0.0;
+  // A spawn child runs the main module again (Lib/multiprocessing/spawn.py:
+  // _fixup_main_from_path), and so does a forkserver child up to 3.12, whose server's __main__ is
+  // not the parent's; it returns at once when __main__ already has the parent's __file__, as in a
+  // child forked from the parent or, from 3.13, from the preloaded server.
+  const bool reruns_main = method == StartMethod::Spawn ||
+                           (method == StartMethod::Forkserver && !parent.runtime().python.forkserver_preloads_main());
+  const double main_module = reruns_main ? costs.main_module_import : 0.0;
   child.launch(costs.of(method).child + main_module, world.layout.first_thread_of(process));
 }
 

@@ -33,6 +33,11 @@ struct PythonVersion {
   // multiprocessing's default start method on Linux (Lib/multiprocessing/context.py): fork up to
   // 3.13, forkserver from 3.14.
   StartMethod default_start_method() const { return minor >= 14 ? StartMethod::Forkserver : StartMethod::Fork; }
+  // Whether the forkserver preloads __main__ once for its children. Up to 3.12 it never does:
+  // forkserver.main()'s main_path is dead code since 3.4 (spawn.get_preparation_data() names it
+  // init_main_from_path), so each child runs the main module again in spawn.prepare() (cpython
+  // gh-126631, gh-137996). Fixed by GH-135295 in 3.14 and backported to 3.13 (3.13.8).
+  bool forkserver_preloads_main() const { return minor >= 13; }
   // Bytecode slowdown of the free-threaded build: the free-threading HOWTO gives about 40% on
   // pyperformance for 3.13 (no specializing interpreter), 1-8% for 3.14.
   double free_threaded_slowdown() const { return minor == 13 ? 1.4 : 1.08; }
