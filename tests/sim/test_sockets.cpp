@@ -107,3 +107,10 @@ TEST_CASE("seed socket_echo_convoy: an echo alone takes ~66 us a round trip, bes
   // = 2.647 + 64.64 + 2.773 + 2.647 + 29.17 + 2.773 + 5105 = 5209.65 us.
   CHECK_ABS(busy_period, 0.00520965, 1e-6);
 }
+
+TEST_CASE("a socket read that nobody writes is a deadlock naming the blocked threads") {
+  const std::string error = simulation_error("tests/fixtures/socket_deadlock.yaml");
+  CHECK(error.find("deadlock: 2 thread(s) can never finish") != std::string::npos);
+  CHECK(error.find("client/io: waiting for channel 'reply'") != std::string::npos);
+  CHECK(error.find("echo/main: waiting for channel 'reply'") != std::string::npos);
+}
