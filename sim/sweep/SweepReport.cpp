@@ -3,13 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
-#include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 #include "sim/sweep/SweepExplanation.hpp"
+#include "sim/sweep/SweepRunReader.hpp"
 #include "sim/sweep/SweepSeeds.hpp"
 #include "sim/trace/ColumnUnit.hpp"
 #include "sim/trace/Summary.hpp"
@@ -17,44 +14,6 @@
 #include "sim/util/Units.hpp"
 
 namespace gilsim::sweep {
-namespace {
-
-bool read_text(const std::string& path, std::string& text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  text = buffer.str();
-  return true;
-}
-
-// One line: a multi-line stderr becomes "line 1 | line 2".
-std::string one_line(const std::string& text) {
-  std::string line;
-  std::istringstream in(text);
-  std::string part;
-  while (std::getline(in, part)) {
-    while (!part.empty() && (part.back() == '\r' || part.back() == ' ')) part.pop_back();
-    if (part.empty()) continue;
-    line += (line.empty() ? "" : " | ") + part;
-  }
-  return line;
-}
-
-// A failed run's stderr for its row: gilsim's own "...: error: ..." lines (a crash also prints a
-// SimGrid backtrace, kept in runs/<key>.err), or else its last line.
-std::string error_summary(const std::string& text) {
-  std::istringstream in(text);
-  std::string line, errors, last;
-  while (std::getline(in, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    last = line;
-    if (line.find("error: ") != std::string::npos) errors += (errors.empty() ? "" : "\n") + line;
-  }
-  return one_line(errors.empty() ? last : errors);
-}
-
-}  // namespace
 
 RowMetrics metrics_of(const Summary& s) {
   RowMetrics m;
@@ -84,42 +43,6 @@ RowMetrics metrics_of(const Summary& s) {
 }
 
 namespace {
-
-void read_row(SweepRow& row, const std::string& dir) {
-  const SweepConfig& c = *row.config;
-  if (!c.error.empty()) {
-    row.error = one_line(c.error);
-    return;
-  }
-  std::string text;
-  if (read_text(result_path(dir, c), text)) {
-    try {
-      const YAML::Node doc = YAML::Load(text);
-      if (!doc["schema_version"] || doc["schema_version"].as<int>() != kSummarySchemaVersion)
-        throw std::runtime_error("written by another gilsim version (summary schema " +
-                                 (doc["schema_version"] ? doc["schema_version"].as<std::string>() : std::string("1")) +
-                                 ", expected " + std::to_string(kSummarySchemaVersion) + "); delete it to run it again");
-      if (!doc["variants"] || doc["variants"].size() != 1) throw std::runtime_error("expected one variant");
-      if (doc["seeds"]) {
-        read_seeded_row(row, doc["variants"][0]);
-      } else {
-        const Summary summary = Summary::from_json(doc["variants"][0]);
-        row.metrics = metrics_of(summary);
-        row.latency = summary.latency;
-      }
-      row.ok = true;
-    } catch (const std::exception& e) {
-      row.error = "runs/" + c.key + ".json: unreadable result: " + one_line(e.what());
-    }
-    return;
-  }
-  if (read_text(error_path(dir, c), text)) {
-    row.error = error_summary(text);
-    if (row.error.empty()) row.error = "gilsim run failed without a message";
-    return;
-  }
-  row.error = "missing: no result runs/" + c.key + ".json";
-}
 
 // "1-2 cores" for a run of consecutive swept core counts.
 std::string cores_range(const std::vector<int>& cores) {
@@ -188,7 +111,7 @@ SweepReport build_report(const SweepPlan& plan, const std::string& dir) {
   for (std::size_t i = 0; i < plan.configs.size(); ++i) {
     SweepRow& row = report.rows[i];
     row.config = &plan.configs[i];
-    read_row(row, dir);
+    read_run_result(row, dir);
     if (row.ok) row.bottleneck = classify(row.metrics);
     else ++report.failed;
   }

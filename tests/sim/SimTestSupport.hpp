@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <functional>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -46,5 +48,8 @@ inline Summary simulate_summary(const Scenario& scenario) {
   });
   return Summary::from_json(YAML::Load(json));
 }
+
+// A summary's times have a resolution of 1 ns, its ratios of 1e-6 (Summary::write_json).
+constexpr double kSummarySeconds = 1e-9, kSummaryRatio = 1e-6;
 
 }  // namespace gilsim::testing
