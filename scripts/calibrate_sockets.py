@@ -17,9 +17,10 @@ measured:
   partner computing would), less the two calls above: how long a process blocked on a socket
   takes to run once woken. Mean without the top and bottom 10%.
 
-Each call figure is the whole Python call (a C method of the socket object: a few tens of ns of Python) and
-its system call, which releases the GIL; the model runs all of it with the GIL released. Every
-figure is the median of timed batches; with --runs N, the median of N whole runs. Standard
+Each call figure is the whole Python call (a C method of the socket object: a few tens of ns of
+Python) and its system call, which releases the GIL; the model runs all of it with the GIL
+released. The call figures are medians of timed batches, the wake-ups trimmed means (after a
+warm-up byte); with --runs N, each is the median of N whole runs. Standard
 library only; needs a quiet machine (run it under `chrt -f 50` when others use the CPUs).
 """
 import argparse
@@ -39,9 +40,18 @@ def tcp_pair():
     """(client, server) ends of a loopback TCP connection, both with TCP_NODELAY."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         client = socket.create_connection(listener.getsockname())
-        server, _ = listener.accept()
-    for end in (client, server):
-        end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            server, _ = listener.accept()
+        except OSError:
+            client.close()
+            raise
+    try:
+        for end in (client, server):
+            end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except OSError:
+        client.close()
+        server.close()
+        raise
     return client, server
 
 
@@ -65,10 +75,12 @@ def send_recv_s(sender, receiver, samples):
 WAKEUP_BLOCKS = (30e-6, 100e-6, 1e-3, 10e-3)
 
 
-def wakeup_child(sock, stamps):
-    """Blocks in recv(1) for each probe and stamps when it returns."""
+def wakeup_child(sock, parent_end, stamps):
+    """Blocks in recv(1) for each probe and stamps when it returns (the first byte is a warm-up)."""
+    parent_end.close()  # so that the parent's end closing (or the parent dying) ends our recv
     for i in range(len(stamps)):
-        sock.recv(1)
+        if not sock.recv(1):
+            return
         stamps[i] = time.monotonic_ns()
 
 
@@ -77,16 +89,20 @@ def measure_wakeup_s(blocked_s, samples):
     the pair for blocked_s, without the top and bottom 10%."""
     context = multiprocessing.get_context("fork")
     mine, theirs = socket.socketpair()
-    stamps = context.RawArray("q", samples)
-    child = context.Process(target=wakeup_child, args=(theirs, stamps), daemon=True)
-    child.start()
+    stamps = context.RawArray("q", samples + 1)  # stamp 0 answers a warm-up byte, not a probe
+    try:
+        child = context.Process(target=wakeup_child, args=(theirs, mine, stamps), daemon=True)
+        child.start()
+    finally:
+        theirs.close()
     sent = []
     try:
-        time.sleep(0.05)  # the child is up and blocked
-        for i in range(samples):
+        for i in range(samples + 1):
             if i:
+                deadline = time.monotonic() + 10
                 while stamps[i - 1] == 0:  # it has the previous byte: now it blocks again
-                    pass
+                    if time.monotonic() > deadline or not child.is_alive():
+                        raise SystemExit("calibrate_sockets: error: the wake-up probe process stopped answering")
             until = time.monotonic_ns() + blocked_s * 1e9
             while time.monotonic_ns() < until:
                 pass
@@ -94,27 +110,25 @@ def measure_wakeup_s(blocked_s, samples):
             mine.send(b"x")
         child.join(10)
     finally:
+        mine.close()
         if child.is_alive():
             child.terminate()
             child.join()
-        mine.close()
-        theirs.close()
     if child.exitcode != 0:
         raise SystemExit(f"calibrate_sockets: error: the wake-up probe process exited with {child.exitcode}")
-    return trimmed_mean([stamps[i] - sent[i] for i in range(samples)]) / 1e9
+    return trimmed_mean([stamps[i] - sent[i] for i in range(1, samples + 1)]) / 1e9
 
 
 def measure_all(quick):
     samples = 21 if quick else 201
-    ends = {"unix": socket.socketpair(), "tcp": tcp_pair()}
-    try:
-        figures = {}
-        for family, (sender, receiver) in ends.items():
+    figures = {}
+    for family, make in (("unix", socket.socketpair), ("tcp", tcp_pair)):
+        sender, receiver = make()
+        try:
             figures[f"{family}_socket_send"], figures[f"{family}_socket_recv"] = send_recv_s(sender, receiver, samples)
-    finally:
-        for pair in ends.values():
-            for end in pair:
-                end.close()
+        finally:
+            sender.close()
+            receiver.close()
     calls = figures["unix_socket_send"] + figures["unix_socket_recv"]
     for blocked in WAKEUP_BLOCKS:
         probes = max(5, round((0.02 if quick else 0.3) / blocked))

@@ -1,5 +1,7 @@
 #include "models/ipc/Pipe.hpp"
 
+#include <stdexcept>
+
 namespace gilsim {
 namespace {
 
@@ -10,6 +12,14 @@ constexpr double kLargeMessage = 0x7fffffff;  // above: a 4-byte -1, then an 8-b
 
 void acquire(ThreadingLock& lock, int thread) {
   if (!lock.try_acquire(thread)) lock.acquire_blocking(thread);
+}
+
+// A socket's recv: the call's cost, then the copy of what it returns (both after any wake-up).
+PipeBuffer::Copy after_call(const PipeBuffer::Copy& copy, const Pipe::Syscall& syscall) {
+  return [&copy, &syscall](double bytes) {
+    syscall();
+    copy(bytes);
+  };
 }
 
 }  // namespace
@@ -36,6 +46,8 @@ double Pipe::wire_bytes(const Message& message) const {
 // One os.write per buffer_.write: a blocking write to a pipe returns once all of its bytes are in.
 void Pipe::send(int thread, const Message& message, const PipeBuffer::Copy& copy, const Syscall& syscall) {
   if (socket()) {  // sock.sendall: no lock, one call (a message longer than the buffer streams through it)
+    // The loader refuses empty socket messages: a 0-byte read would look like end of file.
+    if (message.bytes < 1) throw std::logic_error("socket channel '" + name_ + "': a message of less than 1 byte");
     in_flight_.push_back(message);
     syscall();
     buffer_.write(message.bytes, copy);
@@ -72,13 +84,12 @@ bool Pipe::receive_header(int thread, Message& message, const PipeBuffer::Copy& 
   acquire(read_lock_, thread);
   if (socket()) {
     // sock.recv: what has arrived of the oldest message (the rest in receive_body). Its cost runs
-    // once bytes are there: a blocked recv dequeues and copies after its wake-up.
-    const double got = buffer_.read([&] { return in_flight_.front().bytes; }, copy);
+    // once bytes are there, before the copy: a blocked recv dequeues and copies after its wake-up.
+    const double got = buffer_.read([&] { return in_flight_.front().bytes; }, after_call(copy, syscall));
     if (got == 0) {
       read_lock_.release(thread);
       return false;
     }
-    syscall();
     message = in_flight_.front();
     in_flight_.pop_front();
     body_left_ = message.bytes - got;
@@ -98,7 +109,15 @@ bool Pipe::receive_header(int thread, Message& message, const PipeBuffer::Copy& 
 }
 
 void Pipe::receive_body(int thread, const PipeBuffer::Copy& copy, const Syscall& syscall) {
-  read_exactly(body_left_, copy, syscall);
+  if (socket()) {  // one sock.recv per arrival, each paid once its bytes are there
+    for (double left = body_left_; left > 0;) {
+      const double got = buffer_.read(left, after_call(copy, syscall));
+      if (got == 0) break;
+      left -= got;
+    }
+  } else {
+    read_exactly(body_left_, copy, syscall);
+  }
   body_left_ = 0;
   read_lock_.release(thread);
 }

@@ -49,14 +49,14 @@ struct IpcConfig {
   WakeupCurve pipe_wakeup{{{100e-6, 12e-6}, {1e-3, 45e-6}, {10e-3, 120e-6}}};
   double queue_op = 5e-6;            // s of Python in queue.Queue.put/get (Condition, deque)
   // Sockets: medians of three runs of `scripts/calibrate_sockets.py --runs 3` on the project's VM
-  // (CPython 3.11.2, Linux 6.18, 2026-12-03). Buffers: an AF_UNIX stream sender's
+  // (CPython 3.11.2, Linux 6.18, 2026-12-03T17:15Z, before the script measured wake-ups). Buffers: an AF_UNIX stream sender's
   // net.core.wmem_default (socket(7)); for TCP the receiver's tcp_rmem default plus the sender's
   // initial tcp_wmem (tcp(7)), before autotuning grows them.
   SocketCosts unix_socket{2.647e-6, 2.773e-6, 212992};
   SocketCosts tcp_socket{4.018e-6, 2.244e-6, 131072 + 16384};
   // s after being woken until a process blocked on a socket runs, by how long it was blocked
   // (beyond the send and recv calls): medians of three runs of scripts/calibrate_sockets.py on
-  // the project's VM, 2026-12-03 (README "Sockets")
+  // the project's VM, 2026-12-03T17:25Z (README "Sockets"); measured on a socketpair, used for TCP
   WakeupCurve socket_wakeup{{{30e-6, 27.56e-6}, {100e-6, 29.85e-6}, {1e-3, 38.48e-6}, {10e-3, 75.28e-6}}};
   const SocketCosts& socket(bool tcp) const { return tcp ? tcp_socket : unix_socket; }
 };

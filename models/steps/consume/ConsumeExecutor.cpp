@@ -30,7 +30,7 @@ bool run_in_loop(EventLoop& loop, const ConsumeStep& step, int task) {
   bool got = false;
   if (!queue) {
     Message message;
-    got = ChannelIo(thread).receive(thread.world().channel(thread.process_index(), step.channel), message);
+    got = ChannelIo(thread).receive(step.channel, message);  // a pipe, a socket or a local channel
   } else if (!queue->closed()) {
     if (!loop.get(task, *queue)) return false;
     got = true;
