@@ -289,15 +289,20 @@ def calibration_lines(quick=False, runs=1):
     ]
 
 
-def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def print_calibration(description, lines, argv):
+    """The command line of a calibration script ([--quick] [--runs N]): prints lines(quick, runs)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="shorter measurements (tests)")
     parser.add_argument("--runs", type=int, default=1, metavar="N", help="median of N whole runs (1)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error(f"--runs: expected an integer >= 1, got {args.runs}")
-    print("\n".join(calibration_lines(args.quick, args.runs)))
+    print("\n".join(lines(args.quick, args.runs)))
     return 0
+
+
+def main(argv):
+    return print_calibration(__doc__, calibration_lines, argv)
 
 
 if __name__ == "__main__":

@@ -23,14 +23,13 @@ released. The call figures are medians of timed batches, the wake-ups trimmed me
 warm-up byte); with --runs N, each is the median of N whole runs. Standard
 library only; needs a quiet machine (run it under `chrt -f 50` when others use the CPUs).
 """
-import argparse
 import multiprocessing
 import socket
 import statistics
 import sys
 import time
 
-from calibrate_calls import fmt_duration
+from calibrate_calls import fmt_duration, print_calibration
 from calibrate_start import trimmed_mean
 
 BATCH = 100  # calls per timed batch: 100 one-byte sends stay far below any socket buffer
@@ -156,14 +155,7 @@ def calibration_lines(quick=False, runs=1):
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="shorter measurements (tests)")
-    parser.add_argument("--runs", type=int, default=1, metavar="N", help="median of N whole runs (1)")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error(f"--runs: expected an integer >= 1, got {args.runs}")
-    print("\n".join(calibration_lines(args.quick, args.runs)))
-    return 0
+    return print_calibration(__doc__, calibration_lines, argv)
 
 
 if __name__ == "__main__":

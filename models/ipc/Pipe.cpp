@@ -28,10 +28,9 @@ Pipe::Pipe(std::string name, ChannelKind kind, int writers, const IpcConfig& ipc
     : name_(std::move(name)),
       kind_(kind),
       pickle_overhead_(is_socket(kind) ? 0 : ipc.pickle_overhead),
-      write_lock_(name_ + " wlock", is_socket(kind) ? ipc.socket_wakeup : ipc.pipe_wakeup),
-      read_lock_(name_ + " rlock", is_socket(kind) ? ipc.socket_wakeup : ipc.pipe_wakeup),
-      buffer_(is_socket(kind) ? ipc.socket(kind == ChannelKind::TcpSocket).buffer : ipc.pipe_buffer,
-              is_socket(kind) ? ipc.socket_wakeup : ipc.pipe_wakeup, writers) {}
+      write_lock_(name_ + " wlock", ipc.wakeup(kind)),
+      read_lock_(name_ + " rlock", ipc.wakeup(kind)),
+      buffer_(is_socket(kind) ? ipc.socket(kind).buffer : ipc.pipe_buffer, ipc.wakeup(kind), writers) {}
 
 double Pipe::header_bytes(double pickled) const {
   if (socket()) return 0;

@@ -77,7 +77,7 @@ PipeBuffer::Copy ChannelIo::copy_at(double bandwidth) {
 void ChannelIo::send(Pipe& pipe, const Message& message) {
   const IpcConfig& ipc = thread_.runtime().ipc;
   const bool socket = is_socket(pipe.kind());
-  const double syscall = socket ? ipc.socket(pipe.kind() == ChannelKind::TcpSocket).send : ipc.write_syscall;
+  const double syscall = socket ? ipc.socket(pipe.kind()).send : ipc.write_syscall;
   if (!socket) thread_.run_python(ipc.send_call);
   thread_.set_blocked_on("room in channel '" + pipe.name() + "', whose " + (socket ? "socket" : "pipe") +
                          " is full (nothing reads it)");
@@ -109,7 +109,7 @@ bool ChannelIo::receive(Pipe& pipe, Message& message, const std::function<void()
   const IpcConfig& ipc = thread_.runtime().ipc;
   const bool socket = is_socket(pipe.kind());
   const PipeBuffer::Copy copy = copy_at(ipc.pipe_read_bandwidth);
-  const double read_cost = socket ? ipc.socket(pipe.kind() == ChannelKind::TcpSocket).recv : ipc.read_syscall;
+  const double read_cost = socket ? ipc.socket(pipe.kind()).recv : ipc.read_syscall;
   const Pipe::Syscall syscall = [&] {
     if (socket) thread_.enter(ThreadState::Io);  // a socket's first recv runs once bytes are there
     run_syscall(read_cost);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sim/scenario/ChannelKind.hpp"
 #include "sim/scenario/WakeupCurve.hpp"
 
 namespace gilsim {
@@ -58,7 +59,9 @@ struct IpcConfig {
   // (beyond the send and recv calls): medians of three runs of scripts/calibrate_sockets.py on
   // the project's VM, 2026-12-03T17:25Z (README "Sockets"); measured on a socketpair, used for TCP
   WakeupCurve socket_wakeup{{{30e-6, 27.56e-6}, {100e-6, 29.85e-6}, {1e-3, 38.48e-6}, {10e-3, 75.28e-6}}};
-  const SocketCosts& socket(bool tcp) const { return tcp ? tcp_socket : unix_socket; }
+  const SocketCosts& socket(ChannelKind kind) const { return kind == ChannelKind::TcpSocket ? tcp_socket : unix_socket; }
+  // How long a process blocked on a channel of this kind takes to run once woken.
+  const WakeupCurve& wakeup(ChannelKind kind) const { return is_socket(kind) ? socket_wakeup : pipe_wakeup; }
 };
 
 }  // namespace gilsim
