@@ -1,8 +1,9 @@
 """The real-CPython recorder behind scripts/record.py (the command line: cli.py).
 
-Modules, in the order a run uses them: common (names, limits, errors), rng (the simulator's
-random draws); scenario, bounds, validate, layout (the exported scenario: checks, what a run does
-at most, refusals, process and thread instances); kernels (the cpu and native kernels and their
+Modules, in the order a run uses them: common (names, limits, errors); scenario, bounds,
+validate, layout (the exported scenario: what the recorder cannot execute, what a run does at
+most, refusals, and the process and thread instances with their random draws, which `gilsim
+export --layout` lays out: the recorder keeps no copy of the simulator's layout or RNG); kernels (the cpu and native kernels and their
 calibration); program, runner, channels, asyncio_step, threads (step execution); echo_server
 (--io echo); plans, process_threads, children, repetition (one repetition); trace_writer; host;
 run (`run`); measure_threads, measure_ipc, measure_sync, calibrate (`calibrate`, `measure`).
@@ -36,10 +37,10 @@ How the steps run (fidelity first: each is one real thing CPython does, sized by
              (its own GIL) started before the run; the request carries the latency, the server
              waits that long and echoes. Each scenario thread keeps one connection, opened by
              whoever starts the thread before starting it.
-             Latencies are the simulator's draws: splitmix64, one stream per thread (stream =
-             global thread index), one draw per random io call in execution order (taken as the
-             call is about to run, from uniforms drawn before the run: inside a consume body
-             their number depends on the messages the thread receives).
+             Latencies are the simulator's draws: `gilsim export --layout` gives each thread the
+             first uniforms of its random stream, and each random io call takes the next one as
+             it is about to run, mapped as Latency::sample does (inside a consume body their
+             number depends on the messages the thread receives).
 - sleep: S   time.sleep(S).
 - lock/unlock  threading.Lock().acquire() / .release(), one lock per name and process.
 - repeat     a Python for loop.

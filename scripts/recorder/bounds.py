@@ -1,5 +1,5 @@
-"""What a run does at most: trace spans, seconds of work, messages per channel and random
-draws, computed from the exported programs before anything runs."""
+"""What a run does at most: trace spans, seconds of work and messages per channel, computed from
+the exported programs before anything runs (the random draws come with the export's layout)."""
 
 from .common import ScenarioRefused
 from .scenario import coroutine_kinds
@@ -76,20 +76,6 @@ def loop_seconds(step):
     return sum(count * work_seconds(program, puts) for _, count, program in coroutine_kinds(step))
 
 
-def offload_draws(steps, puts):
-    """Random io latencies the run_in_executor calls of a coroutine's steps draw, at most (`puts`:
-    the items of its loop's queues)."""
-    draws = 0
-    for s in steps:
-        if s["kind"] == "run_in_executor":
-            draws += random_draws(s["steps"], {})
-        elif s["kind"] == "repeat":
-            draws += s["count"] * offload_draws(s["steps"], puts)
-        elif s["kind"] == "consume":
-            draws += puts.get(s["channel"], 0) * offload_draws(s["steps"], puts)
-    return draws
-
-
 def program_bounds(steps, bodies):
     """Bounds of one pass over `steps`; each consume widens bodies[channel] by its per-message bounds."""
     bounds = Bounds()
@@ -143,34 +129,6 @@ def variant_bounds(v):
         lines += messages.get(name, 0) * body.lines
         seconds += messages.get(name, 0) * body.seconds
     return lines, seconds, messages
-
-
-def random_draws(steps, messages):
-    """How many random io latencies one pass over `steps` draws from its thread's stream, at most."""
-    draws = 0
-    for step in steps:
-        if step["kind"] == "io" and step["latency"]["distribution"] != "fixed":
-            draws += 1
-        elif step["kind"] == "repeat":
-            draws += step["count"] * random_draws(step["steps"], messages)
-        elif step["kind"] == "consume":
-            draws += messages.get(step["channel"], 0) * random_draws(step["steps"], messages)
-    return draws
-
-
-def executor_draws(steps, messages):
-    """How many random io latencies a loop thread's run_in_executor functions draw, at most (any
-    one of its executor threads may run them all)."""
-    draws = 0
-    for step in steps:
-        if step["kind"] == "asyncio":
-            puts = loop_puts(step)
-            draws += sum(count * offload_draws(program, puts) for _, count, program in coroutine_kinds(step))
-        elif step["kind"] == "repeat":
-            draws += step["count"] * executor_draws(step["steps"], messages)
-        elif step["kind"] == "consume":
-            draws += messages.get(step["channel"], 0) * executor_draws(step["steps"], messages)
-    return draws
 
 
 def channel_use(program):

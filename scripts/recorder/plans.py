@@ -3,8 +3,7 @@ recorder's process and handed to whichever process runs the thread."""
 
 import os
 
-from .rng import draw_uniforms
-from .bounds import channel_use, executor_draws, random_draws
+from .bounds import channel_use
 from .layout import echo_connections, executor_workers, scenario_threads
 from .program import compile_program
 
@@ -23,8 +22,8 @@ class ExecutorPlan:
 class ThreadPlan:
     """A thread's compiled program and random draws: picklable, for children of any start method.
 
-    uniforms are the thread's stream's first draws (stream = its global index): each random io
-    takes the next one when it runs, so the k-th random latency the thread draws is the
+    uniforms are the thread's stream's first draws, as `gilsim export --layout` gives them: each
+    random io takes the next one when it runs, so the k-th random latency the thread draws is the
     simulator's k-th, whatever the messages it receives.
     """
 
@@ -39,19 +38,18 @@ class ThreadPlan:
         self.echo_tasks = echo_tasks
 
 
-def thread_plans(process, seed, calibration, io_mode, messages):
+def thread_plans(process, calibration, io_mode):
     plans = []
     for t in scenario_threads(process):
         puts, gets = channel_use(t.program)
         tasks, offload = echo_connections(t.program)
         executor = None
         if t.executors:
-            draws = executor_draws(t.program, messages)
+            draws = t.executors[0].random_draws
             executor = ExecutorPlan(executor_workers(t.program, os.cpu_count() or 1), [e.index for e in t.executors],
-                                    [draw_uniforms(seed, e.index, draws) for e in t.executors] if draws else [],
-                                    offload)
+                                    [list(e.uniforms) for e in t.executors] if draws else [], offload)
         plans.append(ThreadPlan(t.index, f"{t.process_name}/{t.name}", compile_program(t.program, calibration),
-                                draw_uniforms(seed, t.index, random_draws(t.program, messages)),
+                                list(t.uniforms),
                                 sorted(puts), sorted(gets), executor, tasks if io_mode == "echo" else 0,
                                 t.affinity))
     return plans

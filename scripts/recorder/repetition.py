@@ -4,7 +4,6 @@ import multiprocessing
 import os
 import sys
 
-from .bounds import variant_bounds
 from .layout import instances, scenario_threads
 from .channels import shared_channels
 from .plans import thread_plans
@@ -36,10 +35,8 @@ def run_once(variant, calibration, io_mode, port, default_method, timeout):
 
 
 def _run_layout(variant, layout, calibration, io_mode, port, default_method, timeout):
-    seed = variant["runtime"]["seed"]
     interval = variant["runtime"]["switch_interval_s"]
-    messages = variant_bounds(variant)[2]
-    plans = {p.index: thread_plans(p, seed, calibration, io_mode, messages) for p in layout if scenario_threads(p)}
+    plans = {p.index: thread_plans(p, calibration, io_mode) for p in layout if scenario_threads(p)}
     # Pipes' locks made for fork cannot go to spawned children: a non-fork context then.
     methods = {p.start_method or default_method for p in layout if not (p.synthesized or p.parent)}
     context = "fork" if len(layout) == 1 or methods == {"fork"} else "spawn"

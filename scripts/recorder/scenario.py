@@ -20,7 +20,7 @@ def export_scenario(scenario, sets, switch_interval, variants):
     relative = os.path.relpath(path, REPO_ROOT)
     if not relative.startswith(os.pardir + os.sep):
         path = relative
-    command = [GILSIM, "export", path]
+    command = [GILSIM, "export", path, "--layout"]
     for value in sets:
         command += ["--set", value]
     if switch_interval is not None:
@@ -55,19 +55,6 @@ def _is_number(value, minimum=0.0):
 
 def _is_count(value, minimum=0):
     return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-
-
-def _is_cpu_set(value):
-    return isinstance(value, list) and all(_is_count(cpu) for cpu in value)
-
-
-def cpu_set(*sets):
-    """The CPUs in every non-empty set (an affinity: empty means every CPU)."""
-    result = None
-    for s in sets:
-        if s:
-            result = set(s) if result is None else result & set(s)
-    return sorted(result) if result is not None else []
 
 
 def _check_keys(obj, allowed, where):

@@ -3,10 +3,8 @@
 import platform
 import sys
 
-from .common import MAX_PROCESSES, MAX_STEP_EXECUTIONS, MAX_THREADS, START_METHODS, ScenarioRefused
-from .scenario import (
-    CHANNEL_KINDS, UNSUPPORTED, _check_keys, _is_count, _is_cpu_set, _is_number, _require,
-    validate_steps)
+from .common import MAX_PROCESSES, MAX_STEP_EXECUTIONS, MAX_THREADS, ScenarioRefused
+from .scenario import CHANNEL_KINDS, UNSUPPORTED, _check_keys, _require, validate_steps
 from .bounds import channel_gets, channel_use, variant_bounds
 from .host import python_has_gil
 
@@ -57,17 +55,11 @@ def _safe_name(text):
     return isinstance(text, str) and text not in ("", ".", "..") and "/" not in text and "\0" not in text
 
 
-def looks_like_unmarked_pool(processes):
-    """The processes strategy's expansion (sim/scenario/Strategies.cpp) without its parent mark:
-    a process main with a task-handler and a result-handler thread, beside started workers."""
-    if any("parent" in p for p in processes) or not any(p.get("start_method") for p in processes):
-        return False
-    return any(p["name"] == "main" and p["count"] == 1 and not p.get("start_method")
-               and [t.get("name") for t in p["threads"]] == ["task-handler", "result-handler"] for p in processes)
-
-
 def validate_variant(v):
-    """Refuses what the recorder cannot execute, before anything runs.
+    """Refuses what the recorder cannot execute, before anything runs: keys it does not know, a
+    Python or build other than this one, names that cannot name a trace file, features and sizes
+    it does not run. The scenario itself is valid: `gilsim export` has checked it as the simulator
+    does, and the recorder does not check it again.
 
     Paths are the scenario's (workload.processes[i]...), so the user can find the spot.
     """
@@ -84,39 +76,22 @@ def validate_variant(v):
              f"set runtime.python to {running!r}, or run record.py with that version")
     build = runtime.get("build", "default")
     gil_enabled = python_has_gil()
-    _require(build in ("default", "free-threaded"), "runtime.build", f"unknown build {build!r}")
     _require((build == "default") == gil_enabled, "runtime.build",
              f"the scenario wants the {build} build but this Python ({platform.python_version()}, "
              f"{sys.executable}) {'has' if gil_enabled else 'has no'} GIL: run record.py with "
              f"{'a free-threaded python (e.g. python3.13t)' if gil_enabled else 'a default-build python'}")
-    _require(_is_number(runtime.get("switch_interval_s")) and runtime["switch_interval_s"] > 0,
-             "runtime.switch_interval", "expected a positive duration")
-    _require(_is_count(runtime.get("seed")), "runtime.seed", "expected an integer >= 0")
     _require("semaphores" not in v, "workload.semaphores", UNSUPPORTED["acquire"])
     processes = v.get("processes")
-    _require(isinstance(processes, list) and processes, "workload.processes", "no processes")
 
     total_processes = total_threads = 0
     for p, process in enumerate(processes):
         at = f"workload.processes[{p}]"
         # `parent`: the process whose MainThread starts the others (a strategy's multiprocessing.Pool)
         _check_keys(process, ("name", "count", "start_method", "parent", "affinity", "threads"), at)
-        _require(_is_cpu_set(process.get("affinity", [])), at + ".affinity", "expected a list of CPU numbers")
-        _require(isinstance(process.get("name"), str) and _is_count(process.get("count"), 1), at,
-                 "a process needs a name and a count >= 1")
-        _require(process.get("start_method") in (None,) + START_METHODS, at + ".start_method",
-                 f"unknown start method {process.get('start_method')!r}")
-        _require(process.get("parent", False) in (False, True), at + ".parent", "expected true or false")
-        _require(not process.get("parent") or (process["count"] == 1 and not process.get("start_method")), at,
-                 "the parent process must be one instance running from the start")
         threads = process.get("threads")
-        _require(isinstance(threads, list) and threads, at, "a process without threads")
         for t, thread in enumerate(threads):
             tat = f"{at}.threads[{t}]"
             _check_keys(thread, ("name", "count", "interpreter", "affinity", "program"), tat)
-            _require(_is_cpu_set(thread.get("affinity", [])), tat + ".affinity", "expected a list of CPU numbers")
-            _require(isinstance(thread.get("name"), str) and _is_count(thread.get("count"), 1), tat,
-                     "a thread needs a name and a count >= 1")
             validate_steps(thread.get("program"), tat + ".program")
             total_threads += process["count"] * thread["count"]
         interpreters = sorted({thread.get("interpreter", "main") for thread in threads})
@@ -124,11 +99,6 @@ def validate_variant(v):
                  f"threads in several sub-interpreters ({', '.join(map(str, interpreters))}) are not supported by "
                  f"the recorder: this Python has no per-interpreter GIL to run them with")
         total_processes += process["count"]
-    _require(sum(1 for p in processes if p.get("parent")) <= 1, "workload.processes", "several parent processes")
-    _require(not looks_like_unmarked_pool(processes), "workload.processes",
-             "this is a processes strategy (multiprocessing.Pool), whose parent process 'main' starts the workers "
-             "from its own MainThread, but gilsim export does not mark it (\"parent\": true): the recorder cannot "
-             "lay it out as the simulator does; use a gilsim whose export marks the parent process")
     _require(total_processes <= MAX_PROCESSES, "workload",
              f"{total_processes} processes; the recorder runs at most {MAX_PROCESSES}")
     _require(total_threads <= MAX_THREADS, "workload",

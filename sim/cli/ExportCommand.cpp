@@ -12,7 +12,9 @@ namespace gilsim {
 
 int export_command(const std::vector<std::string>& args) {
   po::options_description options("gilsim export FILE [options]");
-  options.add_options()("help,h", "show this help");
+  options.add_options()("help,h", "show this help")(
+      "layout", "add each variant's process and thread instances and every thread's random draws "
+                "(what scripts/record.py executes)");
   add_scenario_options(options);
   try {
     po::variables_map vm = parse_command_line(args, options, "gilsim export FILE [options]");
@@ -23,7 +25,7 @@ int export_command(const std::vector<std::string>& args) {
     std::vector<Scenario> scenarios = load_selected_scenarios(vm);
     std::cout << "{\"variants\": [\n";
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
-      write_scenario_json(std::cout, scenarios[i]);
+      write_scenario_json(std::cout, scenarios[i], vm.count("layout") > 0);
       std::cout << (i + 1 < scenarios.size() ? ",\n" : "\n");
     }
     std::cout << "]}\n";

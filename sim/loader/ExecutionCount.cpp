@@ -121,6 +121,7 @@ ExecutionBound count_workload_executions(const std::vector<ProcessSpec>& process
   bound.steps = counter.top.steps;
   for (const auto& [name, server] : counter.servers) bound.steps += server.first * server.second;
   for (const auto& [name, consumers] : counter.channels) bound.steps += messages[name] * consumers.body_steps;
+  bound.messages = std::move(messages);
   return bound;
 }
 

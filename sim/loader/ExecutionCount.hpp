@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ namespace gilsim {
 struct ExecutionBound {
   double steps = 0;
   std::string cycle;
+  // Per channel, the messages put to it at most (by threads, servers and consume bodies); an
+  // asyncio loop's own queues are keyed "asyncio@N:name". Empty when there is a cycle.
+  std::map<std::string, double> messages;
 };
 ExecutionBound count_workload_executions(const std::vector<ProcessSpec>& processes);
 

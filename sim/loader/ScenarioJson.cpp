@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sim/loader/LayoutJson.hpp"
 #include "sim/util/JsonWriter.hpp"
 
 namespace gilsim {
@@ -80,7 +81,7 @@ void write_program_json(std::ostream& out, const std::vector<Step>& program, con
   out << "\n" << pad << "]";
 }
 
-void write_scenario_json(std::ostream& out, const Scenario& s) {
+void write_scenario_json(std::ostream& out, const Scenario& s, bool layout) {
   const GilConfig& gil = s.runtime.gil;
   out << "{\n  \"file\": " << json::quote(s.file) << ",\n  \"name\": " << json::quote(s.name)
       << ",\n  \"variant\": " << json::quote(s.variant) << ",\n  \"description\": " << json::quote(s.description)
@@ -127,7 +128,12 @@ void write_scenario_json(std::ostream& out, const Scenario& s) {
     }
     out << "\n    ]}";
   }
-  out << "\n  ]\n}";
+  out << "\n  ]";
+  if (layout) {
+    out << ",\n  \"layout\": ";
+    write_layout_json(out, s);
+  }
+  out << "\n}";
 }
 
 }  // namespace gilsim

@@ -7,7 +7,8 @@ namespace gilsim {
 
 // The resolved scenario (variant merged, overrides applied) as JSON, for tools outside the
 // simulator: scripts/record.py executes exactly this in real CPython. Format: docs/trace-format.md.
-void write_scenario_json(std::ostream& out, const Scenario& scenario);
+// With `layout`, a "layout" key adds the instances and random draws (LayoutJson.hpp).
+void write_scenario_json(std::ostream& out, const Scenario& scenario, bool layout = false);
 // A program as a JSON list of step objects, each line indented by `pad`.
 void write_program_json(std::ostream& out, const std::vector<Step>& program, const std::string& pad);
 // A latency distribution (io, sleep) and a request source's arrivals as JSON objects.

@@ -135,7 +135,7 @@ WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
   }
   if (parent_ && !has_parent) {
     processes_.push_back({"main", std::nullopt, -1, {}});
-    threads_.push_back({0, parent_.get(), "MainThread", "main/MainThread"});
+    threads_.push_back({0, parent_.get(), "MainThread", "main/MainThread", ThreadRole::ParentMain});
   }
   const int cpus = scenario.machine.cores * scenario.machine.smt;
   for (const ProcessSpec& process : scenario.processes) {
@@ -143,7 +143,7 @@ WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
       const int index = static_cast<int>(processes_.size());
       processes_.push_back({instance_name(process.name, process.count, p), process.start_method, -1, process.affinity});
       if (parent_ && process.is_parent)
-        threads_.push_back({index, parent_.get(), "MainThread", process.name + "/MainThread"});
+        threads_.push_back({index, parent_.get(), "MainThread", process.name + "/MainThread", ThreadRole::ParentMain});
       std::set<std::string> puts;
       for (const ThreadSpec& thread : process.threads) {
         for (const std::string& c : channels_put_by(thread.program)) puts.insert(c);
@@ -163,7 +163,8 @@ WorkloadLayout::WorkloadLayout(const Scenario& scenario) {
           feeder->name = "QueueFeederThread";
           feeder->program.push_back({FeederStep{channel.name, -1}, "feed " + channel.name});
         }
-        threads_.push_back({index, feeder.get(), "QueueFeederThread " + channel.name, process.name + "/QueueFeederThread"});
+        threads_.push_back({index, feeder.get(), "QueueFeederThread " + channel.name, process.name + "/QueueFeederThread",
+                            ThreadRole::QueueFeeder});
       }
     }
   }
@@ -190,7 +191,7 @@ void WorkloadLayout::add_executor_threads(int loop_thread, const std::string& gr
   spec.program.push_back({ExecutorWorkerStep{loop_thread}, "executor worker"});
   for (int w = 0; w < workers; ++w)
     threads_.push_back({threads_[loop_thread].process, &spec, threads_[loop_thread].name + "-executor[" + std::to_string(w) + "]",
-                        group + "-executor"});
+                        group + "-executor", ThreadRole::ExecutorWorker, loop_thread});
 }
 
 // A ProcessPoolExecutor's threads in the owner's process: its manager thread and its call
@@ -207,9 +208,9 @@ void WorkloadLayout::add_pool_threads(int owner, const std::string& process, con
     return pool_threads_.back().get();
   };
   threads_.push_back({index, spec("ExecutorManagerThread", {PoolManagerStep{owner}, "executor manager"}),
-                      "ExecutorManagerThread", process + "/ExecutorManagerThread"});
+                      "ExecutorManagerThread", process + "/ExecutorManagerThread", ThreadRole::PoolManager});
   threads_.push_back({index, spec("QueueFeederThread", {FeederStep{"call_queue", owner}, "feed call_queue"}),
-                      "QueueFeederThread call_queue", process + "/QueueFeederThread"});
+                      "QueueFeederThread call_queue", process + "/QueueFeederThread", ThreadRole::PoolFeeder});
   // os.cpu_count() workers by default. Without fork, at most one is started per call (on demand),
   // so a pool never has more processes than calls.
   if (use->spec.workers == 0) use->spec.workers = cpus;
@@ -235,7 +236,7 @@ void WorkloadLayout::add_pool_processes() {
       // A pool's workers inherit the affinity of the process that starts them.
       processes_.push_back({kind + "-" + std::to_string(++counter), pool.spec.start_method, pool.owner,
                             processes_[static_cast<std::size_t>(threads_[pool.owner].process)].affinity});
-      threads_.push_back({worker, pool_worker_specs_[i], "MainThread", kind + "/MainThread"});
+      threads_.push_back({worker, pool_worker_specs_[i], "MainThread", kind + "/MainThread", ThreadRole::PoolWorker});
     }
   }
 }

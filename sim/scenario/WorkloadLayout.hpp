@@ -24,11 +24,18 @@ struct PoolInstance {
   std::vector<int> workers;
 };
 
+// What a thread instance runs: a thread of the scenario, or one the layout adds (the parent's
+// MainThread that starts and joins processes, a loop's executor worker, a multiprocessing.Queue's
+// feeder thread, a ProcessPoolExecutor's manager, call-queue feeder and worker main threads).
+enum class ThreadRole { Program, ParentMain, ExecutorWorker, QueueFeeder, PoolManager, PoolFeeder, PoolWorker };
+
 struct ThreadInstance {
   int process = 0;
   const ThreadSpec* spec = nullptr;
   std::string name;   // "worker[2]"
   std::string group;  // "app/worker"
+  ThreadRole role = ThreadRole::Program;
+  int loop_thread = -1;  // an executor worker's loop thread (its run_in_executor calls)
 };
 
 // The scenario expanded into its process and thread instances, in the order that defines

@@ -129,3 +129,25 @@ def simulate(test, path, *args):
 def export(path, *args):
     return json.loads(subprocess.run([GILSIM, "export", path, *args], check=True, stdout=subprocess.PIPE,
                                      cwd=REPO).stdout)["variants"][0]
+
+
+def io_latencies(program, uniforms):
+    """The seconds of every io call of a program of repeats and leaf steps, in execution order, as
+    the recorder computes them: fixed ones as given, random ones from the thread's exported
+    uniforms, each taking the next (scripts/recorder/runner.py make_io_arg)."""
+    from recorder.program import compile_latency
+    from recorder.runner import make_io_arg
+    draw = make_io_arg(iter(uniforms).__next__, False)
+    out = []
+
+    def walk(steps):
+        for step in steps:
+            if step["kind"] == "io":
+                latency = step["latency"]
+                out.append(latency["latency_s"] if latency["distribution"] == "fixed" else draw(compile_latency(latency)))
+            elif step["kind"] == "repeat":
+                for _ in range(step["count"]):
+                    walk(step["steps"])
+
+    walk(program)
+    return out

@@ -11,7 +11,6 @@ import unittest
 from record_support import needs_gilsim, step_spans, step_key, RecordedScenarioTest, simulate, export
 
 from recorder.layout import instances
-from recorder.rng import draw_uniforms
 
 
 MIXED = """
@@ -97,15 +96,16 @@ class AsyncioAndNativeThreadsTest(RecordedScenarioTest):
     @needs_gilsim
     def test_latencies_drawn_per_message_and_per_executor_thread_are_the_simulators(self):
         sim = simulate(self, self.path)
-        layout = instances(export(self.path))
-        seed = 3
+        layout = instances(export(self.path, "--layout"))
         names = {t.name: t for p in layout for t in p.threads}
         for name, mean in (("worker", 1e-3), ("loop-executor[0]", None), ("loop-executor[1]", None)):
             t = names[name]
             simulated = [e["dur"] for e in sorted(sim["traceEvents"], key=lambda e: e.get("ts", 0))
                          if e.get("cat") == "state" and e["name"] == "io" and e["tid"] == t.index + 1
                          and not e["args"]["step"].startswith(("consume ", "get ", "put ", "feed "))]  # pipe copies
-            uniforms = draw_uniforms(seed, t.index, len(simulated))
+            # the exported draws: at least as many as the run takes, the first ones in its order
+            self.assertGreaterEqual(len(t.uniforms), len(simulated), name)
+            uniforms = t.uniforms[:len(simulated)]
             if mean:  # exponential(1 ms)
                 drawn = [-mean * math.log(1 - u) for u in uniforms]
             else:  # uniform(1 ms, 3 ms)
@@ -115,7 +115,7 @@ class AsyncioAndNativeThreadsTest(RecordedScenarioTest):
                 self.assertLessEqual(abs(round(s * 1000) - round(d * 1e9)), 1, name)
         # the recorder's io spans inside consume wait at least their draws
         recorded = [e["dur"] for e in self.thread("worker") if e["name"] == "io"]
-        drawn = [-1e-3 * math.log(1 - u) for u in draw_uniforms(seed, names["worker"].index, 4)]
+        drawn = [-1e-3 * math.log(1 - u) for u in names["worker"].uniforms[:4]]
         for r, d in zip(recorded, drawn):
             self.assertGreaterEqual(r, d * 1e6 - 1)
 

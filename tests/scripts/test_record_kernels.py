@@ -92,7 +92,8 @@ class GilRunDetectionTest(unittest.TestCase):
         program = [{"label": "repeat x2", "kind": "repeat", "count": 2, "steps": [
             {"label": "cpu 1ms", "kind": "cpu", "seconds": 0.001},
             {"label": "sleep 1ms", "kind": "sleep", "seconds": 0.001}]}]
-        thread = ThreadInstance(3, 1, "p", "t", program)
+        table = [("repeat", "repeat x2"), ("cpu", "cpu 1ms"), ("sleep", "sleep 1ms")]  # as export --layout gives it
+        thread = ThreadInstance(3, 1, "p", "t", program, table)
         spans = numbered_spans([(1, 100, 1100), (2, 1100, 2100), (1, 2100, 3100), (2, 3100, 4100)])
         self.assertEqual(spans[2], (1, 1, 2100, 3100))  # the cpu step's second execution
         lines = gil_run_events(thread, spans, [(110, 500), (700, 1090), (2110, 3090)], t0=100)

@@ -1,12 +1,11 @@
-"""Tests of scripts/record.py's layout: the simulator's random draws, instance naming and
-numbering, a pool's parent process and executor and feeder threads (scripts/recorder/rng.py,
-layout.py).
+"""Tests of scripts/record.py's layout, read from `gilsim export --layout`: the simulator's random
+draws, instance naming and numbering, a pool's parent process and executor and feeder threads
+(scripts/recorder/layout.py, sim/loader/LayoutJson.cpp).
 
 Run from the repository root:  python3 -m unittest discover -s tests/scripts -p 'test_*.py'
 (record_support.py says how they find the simulator).
 """
 
-import json
 import os
 import shutil
 import subprocess
@@ -14,19 +13,13 @@ import tempfile
 import unittest
 
 from record_support import (
-    REPO, GILSIM, TS_DUR, needs_gilsim, run_record, load, step_spans, step_key, TempDirTest, simulate, export)
+    REPO, GILSIM, TS_DUR, needs_gilsim, run_record, load, step_spans, step_key, TempDirTest, simulate, export,
+    io_latencies)
 
 from recorder.layout import instances
-from recorder.rng import SplitMix64, draw_latencies
-from recorder.validate import looks_like_unmarked_pool
 
 
-class SplitMixTest(TempDirTest):
-    def test_splitmix64_gives_the_reference_sequence(self):
-        rng = SplitMix64(0)
-        self.assertEqual([rng.next() for _ in range(3)],
-                         [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F])
-
+class DrawTest(TempDirTest):
     @needs_gilsim
     def test_recorder_latency_draws_equal_the_simulators_io_spans(self):
         # Two processes x two threads (four streams); fixed io in between must not draw.
@@ -51,18 +44,20 @@ workload:
 """)
         trace_path = os.path.join(self.dir, "sim.json")
         subprocess.run([GILSIM, "run", path, "--trace", trace_path], check=True, stdout=subprocess.DEVNULL, cwd=REPO)
-        exported = json.loads(subprocess.run([GILSIM, "export", path], check=True, stdout=subprocess.PIPE,
-                                             cwd=REPO).stdout)["variants"][0]
+        layout = instances(export(path, "--layout"))
         io_spans = {}
         for e in load(trace_path)["traceEvents"]:
             if e.get("ph") == "X" and e.get("cat") == "state" and e.get("name") == "io":
                 io_spans.setdefault(e["tid"] - 1, []).append(e)
-        program = exported["processes"][0]["threads"][0]["program"]
+        threads = {t.index: t for p in layout for t in p.threads}
         self.assertEqual(sorted(io_spans), [0, 1, 2, 3])
         for thread, spans in io_spans.items():
             spans.sort(key=lambda e: e["ts"])
             simulated = [round(e["dur"] * 1000) for e in spans]
-            drawn = [round(x * 1e9) for x in draw_latencies(program, exported["runtime"]["seed"], thread)]
+            # 4 x (uniform, 2 exponential) random calls: exactly as many draws as they take
+            self.assertEqual(threads[thread].random_draws, 12)
+            self.assertEqual(len(threads[thread].uniforms), 12)
+            drawn = [round(x * 1e9) for x in io_latencies(threads[thread].program, threads[thread].uniforms)]
             self.assertEqual(len(drawn), 16)
             for k, (s, d) in enumerate(zip(simulated, drawn)):
                 self.assertLessEqual(abs(s - d), 1, f"thread {thread} io call {k}: simulated {s} ns, drawn {d} ns")
@@ -182,45 +177,54 @@ strategies: [{processes: {workers: 1, start_method: fork}}]
         path = self.scenario("pool.yaml", self.SCENARIO)
         out = os.path.join(self.dir, "out")
         done = run_record("run", path, "--repeat", "1", "--out", out)
-        if not any(p.get("parent") for p in export(path)["processes"]):  # an export without the mark
-            self.assertEqual(done.returncode, 2, done.stderr)
-            self.assertIn("gilsim export does not mark it", done.stderr)
-            return
         self.assertEqual(done.returncode, 0, done.stderr)
         spans = step_spans(load(os.path.join(out, "pool.processes-1-fork.rep0.trace.json")))
         self.assertEqual(sorted(step_key(e) for e in spans), sorted(step_key(e) for e in step_spans(simulate(self, path))))
 
 
-class LayoutTest(unittest.TestCase):
-    def test_executor_and_feeder_threads_and_a_marked_parent_take_the_simulators_indices(self):
-        def thread(name, program):
-            return {"name": name, "count": 1, "interpreter": "main", "program": program}
-        loop = [{"label": "asyncio x2", "kind": "asyncio", "tasks": 2, "executor_threads": 0, "program": [
-            {"label": "run_in_executor", "kind": "run_in_executor", "steps": [
-                {"label": "cpu 1ms", "kind": "cpu", "seconds": 0.001}]}]}]
-        put = [{"label": "put q", "kind": "put", "channel": "q", "bytes": 0, "objects": 0}]
-        variant = {"machine": {"cores": 2, "smt": 1}, "channels": [{"name": "q", "kind": "mp_queue"}], "processes": [
-            {"name": "main", "count": 1, "start_method": None, "parent": True,
-             "threads": [thread("a", loop), thread("b", put)]},
-            {"name": "w", "count": 2, "start_method": "fork", "threads": [thread("c", put)]}]}
-        layout = instances(variant)
+class LayoutTest(TempDirTest):
+    @needs_gilsim
+    def test_executor_and_feeder_threads_and_a_started_process_take_the_simulators_indices(self):
+        path = self.scenario("layout.yaml", """
+name: layout
+machine: {cores: 2}
+workload:
+  channels: [{name: q, kind: mp_queue}]
+  processes:
+    - name: app
+      threads:
+        - name: a
+          program: [{asyncio: {tasks: 2, program: [{run_in_executor: [{cpu: 1ms}]}]}}]
+        - name: b
+          program: [{put: {channel: q}}]
+        - name: r
+          program: [{repeat: {count: 2, steps: [{get: q}]}}]
+    - name: w
+      count: 2
+      start_method: fork
+      threads:
+        - name: c
+          program: [{put: {channel: q}}]
+""")
+        layout = instances(export(path, "--layout"))
         got = [(p.name, t.index, t.name, t.role) for p in layout for t in p.threads]
-        self.assertEqual(got, [("main", 0, "MainThread", "main"), ("main", 1, "a", "scenario"),
+        self.assertEqual(got, [("main", 0, "MainThread", "main"),  # a synthesized parent starts w[0] and w[1]
+                               ("app", 1, "a", "program"),
                                # ThreadPoolExecutor's default: min(32, cpus + 4) with the scenario's cpus
-                               ("main", 2, "a-executor[0]", "executor"), ("main", 3, "a-executor[1]", "executor"),
-                               ("main", 4, "a-executor[2]", "executor"), ("main", 5, "a-executor[3]", "executor"),
-                               ("main", 6, "a-executor[4]", "executor"), ("main", 7, "a-executor[5]", "executor"),
-                               ("main", 8, "b", "scenario"), ("main", 9, "QueueFeederThread q", "feeder"),
-                               ("w[0]", 10, "c", "scenario"), ("w[0]", 11, "QueueFeederThread q", "feeder"),
-                               ("w[1]", 12, "c", "scenario"), ("w[1]", 13, "QueueFeederThread q", "feeder")])
+                               ("app", 2, "a-executor[0]", "executor"), ("app", 3, "a-executor[1]", "executor"),
+                               ("app", 4, "a-executor[2]", "executor"), ("app", 5, "a-executor[3]", "executor"),
+                               ("app", 6, "a-executor[4]", "executor"), ("app", 7, "a-executor[5]", "executor"),
+                               ("app", 8, "b", "program"), ("app", 9, "r", "program"),
+                               ("app", 10, "QueueFeederThread q", "feeder"),
+                               ("w[0]", 11, "c", "program"), ("w[0]", 12, "QueueFeederThread q", "feeder"),
+                               ("w[1]", 13, "c", "program"), ("w[1]", 14, "QueueFeederThread q", "feeder")])
+        self.assertEqual([t.index for t in layout[1].threads[0].executors], [2, 3, 4, 5, 6, 7])
         self.assertEqual(layout[0].threads[0].table,
                          [("process_start", "Process.start() w[0] (fork)"),
                           ("process_start", "Process.start() w[1] (fork)"), ("join", "join() w[0]"),
                           ("join", "join() w[1]")])
-        # Without the mark, a pool's parent is refused rather than laid out wrongly.
-        del variant["processes"][0]["parent"]
-        variant["processes"][0]["threads"] = [thread("task-handler", put), thread("result-handler", put)]
-        self.assertTrue(looks_like_unmarked_pool(variant["processes"]))
+        self.assertEqual([(p.synthesized, p.parent, p.start_method) for p in layout],
+                         [(True, False, None), (False, False, None), (False, False, "fork"), (False, False, "fork")])
 
 
 if __name__ == "__main__":

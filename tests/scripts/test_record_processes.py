@@ -5,16 +5,15 @@ Run from the repository root:  python3 -m unittest discover -s tests/scripts -p 
 (record_support.py says how they find the simulator).
 """
 
-import json
 import os
 import subprocess
 import unittest
 
 from record_support import (
-    REPO, GILSIM, needs_gilsim, run_record, load, step_spans, step_key, TempDirTest, RecordedScenarioTest)
+    REPO, GILSIM, needs_gilsim, run_record, load, step_spans, step_key, TempDirTest, RecordedScenarioTest, export,
+    io_latencies)
 
 from recorder.layout import instances
-from recorder.rng import draw_latencies
 
 
 STARTED = """
@@ -72,13 +71,11 @@ class StartMethodAndLockTest(RecordedScenarioTest):
         sim = load(sim_path)
         self.assertEqual(sorted(step_key(e) for e in self.spans), sorted(step_key(e) for e in step_spans(sim)))
         # The synthesized MainThread is thread 0, so the workers' streams are 3 and 4.
-        exported = json.loads(subprocess.run([GILSIM, "export", self.path], check=True, stdout=subprocess.PIPE,
-                                             cwd=REPO).stdout)["variants"][0]
-        layout = instances(exported)
+        layout = instances(export(self.path, "--layout"))
         for t in (t for p in layout if p.name.startswith("w[") for t in p.threads):
             simulated = [e["dur"] for e in sim["traceEvents"]
                          if e.get("cat") == "state" and e["name"] == "io" and e["tid"] == t.index + 1]
-            drawn = draw_latencies(t.program, exported["runtime"]["seed"], t.index)
+            drawn = io_latencies(t.program, t.uniforms)
             self.assertEqual(len(simulated), 1)
             self.assertLessEqual(abs(round(simulated[0] * 1000) - round(drawn[0] * 1e9)), 1)
 
